@@ -1,0 +1,200 @@
+"""The command line: a thin layer over :mod:`lintkit.engine`.
+
+Exit codes: 0 nothing at or above the fail threshold; 1 findings at or above it;
+2 usage, config, input or backend error (the other files are still checked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from lintkit import __version__
+from lintkit.errors import LintkitError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one line
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"lintkit: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="lintkit", description="An editorial quality checker for prose.")
+    p.add_argument("--version", action="version", version=f"lintkit {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="check files and folders (the default command)")
+    c.add_argument("paths", nargs="*", default=["."], help="files, folders, or - for stdin")
+    c.add_argument("--format", default="text", help="output format: text, json, sarif, github, junit, ...")
+    c.add_argument("--output", "-o", help="write the report to this file instead of stdout")
+    c.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (replaces config)")
+    c.add_argument("--extend-select", type=_codes, help="codes or prefixes to enable on top of config")
+    c.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes to disable")
+    c.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails the run")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)")
+    c.add_argument("--statistics", action="store_true", help="print a count per rule")
+    c.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    c.add_argument("--config", help="use this config file (no upward search)")
+    c.add_argument("--isolated", action="store_true", help="ignore all config files")
+    c.add_argument("--stdin-filename", help="file name for stdin input (picks format and config)")
+    c.add_argument("--include", action="append", help="file glob to check in folders (repeatable)")
+    c.add_argument("--exclude", action="append", help="glob to skip in folders (repeatable)")
+    c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    c.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: number of cores)")
+    c.add_argument("--timings", action="store_true", help="print time spent per plugin on stderr")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    c.add_argument("--language", help="language variant, e.g. en-GB")
+
+    sub.add_parser("rules", help="list every rule").add_argument("--format", choices=("text", "json"), default="text")
+    r = sub.add_parser("rule", help="print the doc of one rule, with a bad and a good example")
+    r.add_argument("code")
+    sub.add_parser("version", help="print the version")
+
+    from lintkit.plugin import get_plugin_manager
+
+    for batch in get_plugin_manager().hook.lintkit_commands():
+        for name, cmd in (batch or {}).items():
+            sp = sub.add_parser(name, help=cmd.help)
+            cmd.add_arguments(sp)
+            sp.set_defaults(_plugin_command=cmd)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in ("--version", "-V", "version"):
+        print(f"lintkit {__version__}")
+        return EXIT_OK
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")) \
+            or (args_list[0] not in _known_commands() and not args_list[0].startswith("-")):
+        args_list = ["check", *args_list]
+    try:
+        args = build_parser().parse_args(args_list)
+        if getattr(args, "_plugin_command", None) is not None:
+            return int(args._plugin_command.run(args))
+        if args.command == "rules":
+            return cmd_rules(args)
+        if args.command == "rule":
+            return cmd_rule(args)
+        return cmd_check(args)
+    except LintkitError as exc:
+        sys.stderr.write(f"lintkit: error: {exc.one_line()}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("lintkit: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _known_commands() -> set[str]:
+    return {"check", "rules", "rule", "version", "languagetool", "stats", "lsp", "-h", "--help"}
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from lintkit.engine import Engine, Overrides
+    from lintkit.formats import FormatOptions
+
+    raw: dict[str, object] = {}
+    if args.fail_on:
+        raw["fail-on"] = args.fail_on
+    if args.language:
+        raw["language"] = args.language
+    if args.include:
+        raw["include"] = args.include
+    if args.exclude:
+        raw["extend-exclude"] = args.exclude
+    overrides = Overrides(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
+                          config_file=args.config, isolated=args.isolated, raw=raw,
+                          cache=False if args.no_cache else None)
+    engine = Engine(overrides)
+    formats: dict[str, object] = {}
+    for batch in engine.pm.hook.lintkit_formats():
+        formats.update(batch or {})
+    if args.format not in formats:
+        raise LintkitError(None, f"unknown format {args.format!r} (allowed: {', '.join(sorted(formats))})")
+    stdin_text = None
+    if "-" in args.paths:
+        stdin_text = sys.stdin.read()
+    jobs = args.jobs or (os.cpu_count() or 1)
+    report = engine.check_paths(args.paths, stdin_text, args.stdin_filename, jobs=jobs)
+    fail_on = engine.config_for(None).fail_on if not args.fail_on else None
+    from lintkit.types import Severity
+
+    threshold = Severity.parse(args.fail_on) if args.fail_on else fail_on
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                       and not os.environ.get("NO_COLOR") and not args.output)
+    opts = FormatOptions(color=color, statistics=args.statistics, quiet=args.quiet)
+    fmt = formats[args.format]
+    if args.output:
+        import io
+
+        from lintkit.fsutil import atomic_write
+
+        buf = io.StringIO()
+        fmt(report, engine.registry, buf, opts)  # type: ignore[operator]
+        atomic_write(args.output, buf.getvalue().encode("utf-8"))
+    else:
+        fmt(report, engine.registry, sys.stdout, opts)  # type: ignore[operator]
+        sys.stdout.flush()
+    for err in report.errors:
+        sys.stderr.write(f"lintkit: error: {err.path}: {err.message}\n")
+    if args.timings:
+        for name, secs in sorted(report.timings.items(), key=lambda x: -x[1]):
+            sys.stderr.write(f"{secs * 1000:10.1f} ms  {name}\n")
+    failing = [f for f in report.findings if threshold is not None and f.severity >= threshold]
+    if not args.quiet:
+        n = len(report.findings)
+        sys.stderr.write(
+            f"{n} finding{'s' if n != 1 else ''} in {len(report.files)} file"
+            f"{'s' if len(report.files) != 1 else ''}"
+            + (f", {len(report.errors)} error{'s' if len(report.errors) != 1 else ''}" if report.errors else "")
+            + ".\n")
+    if report.errors:
+        return EXIT_ERROR
+    if failing and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from lintkit.plugin import Registry, get_plugin_manager
+
+    reg = Registry(get_plugin_manager())
+    if args.format == "json":
+        import json
+
+        print(json.dumps([{"code": r.code, "name": r.name, "family": r.family, "severity": str(r.severity),
+                           "summary": r.summary, "fixable": r.fixable} for r in reg.sorted()], indent=2))
+        return EXIT_OK
+    for r in reg.sorted():
+        print(f"{r.code:<8} {r.name:<32} {str(r.severity):<8} {r.summary}")
+    return EXIT_OK
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    from lintkit.plugin import Registry, get_plugin_manager
+
+    reg = Registry(get_plugin_manager())
+    rule = reg.get(args.code.upper())
+    if rule is None:
+        matches = [r for r in reg.sorted() if r.name == args.code]
+        if not matches:
+            raise LintkitError(None, f"unknown rule {args.code!r} (see `lintkit rules`)")
+        rule = matches[0]
+    sys.stdout.write(rule.render())
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

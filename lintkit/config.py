@@ -1,0 +1,259 @@
+"""Configuration: ``[tool.lintkit]`` in pyproject.toml or ``lintkit.toml``, found upward
+from each file. Plugins declare their own sections through ``lintkit_add_options``.
+
+Keys are kebab-case (``fail-on``); snake_case spellings are accepted too.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lintkit.errors import ConfigError
+from lintkit.types import Severity
+
+CONFIG_NAMES = ("lintkit.toml", ".lintkit.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One config key of a plugin section."""
+
+    name: str
+    default: Any
+    help: str
+    type: type | tuple[type, ...] = str
+    choices: tuple[Any, ...] | None = None
+    item_type: type | None = None  # for lists: the type of each item
+
+    def describe(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        t = self.type if isinstance(self.type, tuple) else (self.type,)
+        names = " or ".join(_TYPE_NAMES.get(x, x.__name__) for x in t)
+        if self.item_type is not None:
+            names += f" of {_TYPE_NAMES.get(self.item_type, self.item_type.__name__)}s"
+        return names
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true/false",
+               list: "a list", dict: "a table"}
+
+
+@dataclass(frozen=True)
+class OptionSection:
+    name: str
+    options: tuple[Option, ...]
+    help: str = ""
+
+
+def _norm_key(key: str) -> str:
+    return key.replace("_", "-")
+
+
+# Top-level keys of [tool.lintkit].
+CORE_OPTIONS = OptionSection(
+    "",
+    (
+        Option("select", None, "codes or prefixes to enable (default: every rule)", list, item_type=str),
+        Option("extend-select", [], "codes or prefixes added to select", list, item_type=str),
+        Option("ignore", [], "codes or prefixes to disable", list, item_type=str),
+        Option("severity", {}, "severity overrides: CODE = error|warning|info", dict),
+        Option("per-file-ignores", {}, "glob = [codes] ignored in matching files", dict),
+        Option("include", ["*.md", "*.markdown", "*.mdown", "*.mkd", "*.txt", "*.text", "*.rst"],
+               "file globs checked when a folder is given", list, item_type=str),
+        Option("exclude", [".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
+                           ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache"],
+               "names or globs skipped when walking folders", list, item_type=str),
+        Option("extend-exclude", [], "globs added to exclude", list, item_type=str),
+        Option("rule-packs", [], "extra rule-pack files or folders (TOML)", list, item_type=str),
+        Option("plugins", [], "Python modules to load as plugins", list, item_type=str),
+        Option("language", "en-US", "language variant", str,
+               choices=("en-US", "en-GB", "en-AU", "en-CA", "en-NZ", "en-ZA")),
+        Option("fail-on", "warning", "lowest severity that makes the exit code 1", str,
+               choices=("error", "warning", "info")),
+        Option("cache", True, "use the on-disk result cache", bool),
+        Option("max-file-size", 20_000_000, "bytes; larger files are reported and skipped", int),
+    ),
+)
+
+
+def _check_value(opt: Option, value: Any, where: str, key: str) -> Any:
+    t = opt.type if isinstance(opt.type, tuple) else (opt.type,)
+    ok = isinstance(value, t) and not (isinstance(value, bool) and bool not in t)
+    if float in t and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if ok and opt.choices is not None and value not in opt.choices:
+        ok = False
+    if ok and opt.item_type is not None and isinstance(value, list):
+        ok = all(isinstance(v, opt.item_type) for v in value)
+    if not ok:
+        raise ConfigError(where, f"bad value {value!r} for key {key!r}: expected {opt.describe()}")
+    return value
+
+
+@dataclass
+class Config:
+    """Resolved settings for the files under one config file."""
+
+    path: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+    core: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # Convenience accessors ------------------------------------------------------------
+    def get(self, key: str) -> Any:
+        return self.core[key]
+
+    def options(self, section: str) -> dict[str, Any]:
+        return self.sections.get(section, {})
+
+    @property
+    def language(self) -> str:
+        return str(self.core["language"])
+
+    @property
+    def fail_on(self) -> Severity:
+        return Severity.parse(self.core["fail-on"])
+
+    def fingerprint(self) -> str:
+        import hashlib
+        import json
+
+        blob = json.dumps([self.core, self.sections], sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    # Selection --------------------------------------------------------------------------
+    def selected(self, code: str, aliases: tuple[str, ...] = ()) -> bool:
+        """Longest matching selector wins; on a tie, ignore wins."""
+        select = self.core["select"]
+        select = (list(select) if select is not None else [""]) + list(self.core["extend-select"])
+        best_sel = _best(select, code, aliases)
+        best_ign = _best(self.core["ignore"], code, aliases)
+        if best_sel < 0:
+            return False
+        return best_sel > best_ign
+
+    def file_ignores(self, path: str) -> list[str]:
+        out: list[str] = []
+        try:
+            rel = os.path.relpath(os.path.abspath(path), self.root)
+        except ValueError:
+            rel = path
+        for glob, codes in self.core["per-file-ignores"].items():
+            if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(path), glob) \
+                    or fnmatch.fnmatch(path, glob):
+                out.extend(codes)
+        return out
+
+    def severity_for(self, code: str, default: Severity) -> Severity:
+        best, sev = -1, default
+        for sel, value in self.core["severity"].items():
+            if code.startswith(sel) and len(sel) > best:
+                best, sev = len(sel), Severity.parse(value)
+        return sev
+
+
+def _best(selectors: list[str], code: str, aliases: tuple[str, ...]) -> int:
+    best = -1
+    for s in selectors:
+        if code.startswith(s) or any(a.startswith(s) for a in aliases if s):
+            best = max(best, len(s) if s else 0)
+    return best
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest config file at or above ``start`` (a folder)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            cand = folder / name
+            if cand.is_file():
+                if name == "pyproject.toml":
+                    try:
+                        with open(cand, "rb") as fh:
+                            data = tomllib.load(fh)
+                    except (OSError, tomllib.TOMLDecodeError) as exc:
+                        raise ConfigError(str(cand), f"cannot read: {exc}") from None
+                    if "lintkit" not in data.get("tool", {}):
+                        continue
+                return cand
+    return None
+
+
+def load_raw(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("lintkit", {})
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "[tool.lintkit] must be a table")
+    return data
+
+
+def build_config(
+    raw: dict[str, Any],
+    sections: list[OptionSection],
+    path: Path | None = None,
+    root: Path | None = None,
+) -> Config:
+    """Validate ``raw`` against the core keys and plugin sections; fill defaults."""
+    where = str(path) if path else "command line"
+    by_name = {s.name: s for s in sections}
+    core_opts = {o.name: o for o in CORE_OPTIONS.options}
+    core: dict[str, Any] = {k: _copy(o.default) for k, o in core_opts.items()}
+    plugin: dict[str, dict[str, Any]] = {
+        s.name: {o.name: _copy(o.default) for o in s.options} for s in sections
+    }
+    for key, value in raw.items():
+        k = _norm_key(key)
+        if k in core_opts:
+            core[k] = _check_value(core_opts[k], value, where, key)
+        elif k in by_name and isinstance(value, dict):
+            opts = {o.name: o for o in by_name[k].options}
+            for sk, sv in value.items():
+                nk = _norm_key(sk)
+                if nk not in opts:
+                    allowed = ", ".join(sorted(opts)) or "(none)"
+                    raise ConfigError(where, f"unknown key {sk!r} in [{k}] (allowed: {allowed})")
+                plugin[k][nk] = _check_value(opts[nk], sv, where, f"{k}.{sk}")
+        else:
+            allowed = ", ".join(sorted(core_opts) + sorted(f"[{s}]" for s in by_name if s))
+            raise ConfigError(where, f"unknown key {key!r} (allowed: {allowed})")
+    for sev_key, sev in core["severity"].items():
+        if not isinstance(sev, str) or sev.lower() not in ("error", "warning", "info"):
+            raise ConfigError(where, f"bad severity {sev!r} for {sev_key!r} (allowed: error, warning, info)")
+    for glob, codes in core["per-file-ignores"].items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(where, f"per-file-ignores {glob!r} must be a list of codes")
+    base = path.parent if path else (root or Path.cwd())
+    core["rule-packs"] = [str((base / p).resolve()) for p in core["rule-packs"]]
+    return Config(path=path, root=base, core=core, sections=plugin)
+
+
+def _copy(v: Any) -> Any:
+    if isinstance(v, list):
+        return list(v)
+    if isinstance(v, dict):
+        return dict(v)
+    return v
+
+
+def merge_raw(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and _norm_key(k) not in (
+            "severity", "per-file-ignores"):
+            out[k] = {**out[k], **v}
+        else:
+            out[k] = v
+    return out

@@ -1,0 +1,69 @@
+"""What a plugin's ``lintkit_check`` receives besides the document."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from lintkit.config import Config
+from lintkit.errors import LintkitError
+from lintkit.plugin import Registry
+from lintkit.types import Finding, Fix
+
+
+def cache_dir() -> Path:
+    """``LINTKIT_CACHE_DIR`` or the user cache folder."""
+    env = os.environ.get("LINTKIT_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("lintkit"))
+
+
+class CheckContext:
+    def __init__(self, config: Config, registry: Registry, path: str) -> None:
+        self.config = config
+        self.registry = registry
+        self.path = path
+        self._file_ignores = config.file_ignores(path) if path else []
+        self._enabled: dict[str, bool] = {}
+
+    @property
+    def language(self) -> str:
+        return self.config.language
+
+    @property
+    def cache_dir(self) -> Path:
+        return cache_dir()
+
+    def options(self, section: str) -> dict[str, Any]:
+        return self.config.options(section)
+
+    def enabled(self, code: str) -> bool:
+        """Is ``code`` (or any rule under the prefix) selected for this file?"""
+        if code not in self._enabled:
+            codes = [c for c in self.registry.rules if c.startswith(code)] or [code]
+            self._enabled[code] = any(
+                self.config.selected(c) and not any(c.startswith(i) for i in self._file_ignores)
+                for c in codes
+            )
+        return self._enabled[code]
+
+    def finding(
+        self,
+        code: str,
+        start: int,
+        end: int,
+        message: str,
+        fixes: tuple[Fix, ...] | list[Fix] = (),
+        aliases: tuple[str, ...] = (),
+        **data: Any,
+    ) -> Finding:
+        """A finding with the registered rule's name and default severity."""
+        rule = self.registry.get(code)
+        if rule is None:
+            raise LintkitError(None, f"internal error: rule {code} is not registered")
+        return Finding(code, rule.name, rule.severity, message, start, end, tuple(fixes),
+                       aliases=aliases, data=data)

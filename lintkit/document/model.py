@@ -1,0 +1,255 @@
+"""Source, prose projection with an exact offset map, paragraphs, sentences, words.
+
+Offsets are Python string indices (code points). The *source* is the decoded file; the
+*projection* (``Document.prose``) is the prose a human reads: markup, code, front matter
+and URLs removed, inline code replaced by a placeholder word. ``OffsetMap`` maps any
+projection offset back to the source exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+COPY = 0  # projection text equals source text, character for character
+REPLACED = 1  # projection text stands for a source span (placeholder, synthetic break)
+
+
+@dataclass
+class Source:
+    """A decoded input. ``text`` keeps the file's newlines (CRLF stays CRLF); ``bom`` is
+    True when a UTF-8 byte-order mark was removed in decoding."""
+
+    path: str
+    text: str
+    format: str = "text"  # "markdown" | "text" | a plugin's own
+    encoding: str = "utf-8"
+    bom: bool = False
+    newline: str = "\n"
+
+
+class OffsetMap:
+    """Runs of ``(projection_start, source_start, length, kind, source_length)``.
+
+    COPY runs map character for character; REPLACED runs map their whole projection text
+    to one source span (a placeholder word for inline code, a paragraph break)."""
+
+    __slots__ = ("_p", "_s", "_len", "_kind", "_slen")
+
+    def __init__(self) -> None:
+        self._p: list[int] = []
+        self._s: list[int] = []
+        self._len: list[int] = []
+        self._kind: list[int] = []
+        self._slen: list[int] = []
+
+    def add(self, pstart: int, sstart: int, length: int, kind: int, slen: int) -> None:
+        if length <= 0:
+            return
+        if (
+            kind == COPY
+            and self._kind
+            and self._kind[-1] == COPY
+            and self._p[-1] + self._len[-1] == pstart
+            and self._s[-1] + self._len[-1] == sstart
+        ):
+            self._len[-1] += length
+            self._slen[-1] += length
+            return
+        self._p.append(pstart)
+        self._s.append(sstart)
+        self._len.append(length)
+        self._kind.append(kind)
+        self._slen.append(slen)
+
+    def runs(self) -> Iterator[tuple[int, int, int, int, int]]:
+        return zip(self._p, self._s, self._len, self._kind, self._slen, strict=True)
+
+    def _run(self, p: int) -> int:
+        i = bisect_right(self._p, p) - 1
+        return max(i, 0)
+
+    def to_source(self, p: int) -> int:
+        """Source offset of the projection character at ``p`` (start semantics)."""
+        if not self._p:
+            return p
+        i = self._run(p)
+        off = p - self._p[i]
+        if off >= self._len[i]:  # past the end of the last run
+            return self._s[i] + self._slen[i]
+        if self._kind[i] == COPY:
+            return self._s[i] + off
+        return self._s[i]
+
+    def end_to_source(self, p: int) -> int:
+        """Source offset for an exclusive end ``p`` in the projection."""
+        if p <= 0 or not self._p:
+            return self.to_source(p)
+        i = self._run(p - 1)
+        off = p - 1 - self._p[i]
+        if off >= self._len[i]:
+            return self._s[i] + self._slen[i]
+        if self._kind[i] == COPY:
+            return self._s[i] + off + 1
+        return self._s[i] + self._slen[i]
+
+    def span(self, pstart: int, pend: int) -> tuple[int, int]:
+        start = self.to_source(pstart)
+        end = self.end_to_source(pend) if pend > pstart else start
+        return start, max(start, end)
+
+    def is_copy(self, pstart: int, pend: int) -> bool:
+        """True when ``[pstart, pend)`` lies inside COPY runs only (no placeholder)."""
+        p = pstart
+        while p < pend:
+            i = self._run(p)
+            if self._kind[i] != COPY:
+                return False
+            p = self._p[i] + self._len[i]
+            if i + 1 >= len(self._p) and p < pend:
+                return False
+        return True
+
+
+class LineIndex:
+    """Line starts of a text; converts offsets to 1-based lines and columns.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Columns count code points, or
+    UTF-16 code units with ``utf16=True`` (for editors)."""
+
+    _BREAK = re.compile(r"\r\n|\r|\n")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1  # 0-based
+
+    def position(self, offset: int, utf16: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``."""
+        offset = max(0, min(offset, len(self.text)))
+        line = self.line_of(offset)
+        start = self.starts[line]
+        if utf16:
+            col = sum(2 if ord(c) > 0xFFFF else 1 for c in self.text[start:offset])
+        else:
+            col = offset - start
+        return line + 1, col + 1
+
+    def offset(self, line: int, column: int, utf16: bool = False) -> int:
+        """Offset of 1-based ``line``/``column`` (inverse of :meth:`position`)."""
+        start = self.starts[min(max(line - 1, 0), len(self.starts) - 1)]
+        if not utf16:
+            return min(start + column - 1, len(self.text))
+        units = 0
+        i = start
+        while units < column - 1 and i < len(self.text):
+            units += 2 if ord(self.text[i]) > 0xFFFF else 1
+            i += 1
+        return i
+
+
+@dataclass
+class Word:
+    start: int  # projection offsets
+    end: int
+    text: str
+    placeholder: bool = False  # stands for inline code or a URL: not the writer's word
+
+
+@dataclass
+class Sentence:
+    start: int  # projection offsets
+    end: int
+    text: str
+    words: list[Word] = field(default_factory=list)
+    paragraph: int = 0  # index into Document.paragraphs
+
+
+@dataclass
+class Paragraph:
+    start: int  # projection offsets
+    end: int
+    kind: str = "paragraph"  # paragraph | heading | list_item | table_cell | quote | ...
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for s in self.sentences for w in s.words]
+
+
+@dataclass
+class Suppression:
+    """A suppression directive. ``codes`` empty means every code. ``start``/``end`` are
+    source offsets of the region it covers."""
+
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    kind: str  # disable | disable-next-line | disable-file
+
+
+class Document:
+    """Everything a rule needs, built once per file by a reader plugin."""
+
+    def __init__(
+        self,
+        source: Source,
+        prose: str,
+        offsets: OffsetMap,
+        paragraphs: list[Paragraph],
+        suppressions: list[Suppression] | None = None,
+        url_spans: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.source = source
+        self.path = source.path
+        self.text = source.text
+        self.format = source.format
+        self.prose = prose
+        self.offsets = offsets
+        self.paragraphs = paragraphs
+        self.sentences: list[Sentence] = [s for p in paragraphs for s in p.sentences]
+        self.suppressions = suppressions or []
+        # Source spans of URLs and link targets (not prose, but evidence of a source).
+        self.url_spans = url_spans or []
+        self._lines: LineIndex | None = None
+
+    # Positions ---------------------------------------------------------------------
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+    def source_span(self, pstart: int, pend: int) -> tuple[int, int]:
+        """Map a projection span to source offsets."""
+        return self.offsets.span(pstart, pend)
+
+    def position(self, source_offset: int, utf16: bool = False) -> tuple[int, int]:
+        return self.lines.position(source_offset, utf16=utf16)
+
+    @property
+    def words(self) -> Iterator[Word]:
+        for s in self.sentences:
+            yield from s.words
+
+    def word_count(self) -> int:
+        return sum(len(s.words) for s in self.sentences)
+
+    def sentence_at(self, pstart: int) -> Sentence | None:
+        """The sentence containing projection offset ``pstart``."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if pstart < s.start:
+                hi = mid - 1
+            elif pstart >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        return None

@@ -1,0 +1,296 @@
+"""Built-in document readers: plain text and Markdown (CommonMark + GFM tables)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from lintkit.document.build import ProjectionBuilder
+from lintkit.document.model import Document, LineIndex, Source
+from lintkit.document.segment import build_paragraphs
+from lintkit.document.suppress import DIRECTIVE, parse_suppressions
+from lintkit.hookspecs import hookimpl
+
+URL = re.compile(
+    r"\b(?:https?://|ftp://|www\.)[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?]"
+    r"|\bdoi:\s?10\.\d{4,9}/\S+[^\s.,;:)]"
+    r"|\b[\w.+-]+@[\w-]+\.[\w.-]+\b"
+)
+_BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))*")
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+class _Placeholders:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self) -> str:
+        word = f"Dummy{self.n}"
+        self.n += 1
+        return word
+
+
+def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -> None:
+    """Copy source[start:end] into the projection, with URLs as placeholder words."""
+    pos = start
+    for m in URL.finditer(b.source, start, end):
+        b.copy(pos, m.start())
+        b.replace(ph.next(), m.start(), m.end(), placeholder=True)
+        pos = m.end()
+    b.copy(pos, end)
+
+
+def _finish(source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]]) -> Document:
+    prose = b.text()
+    paragraphs = build_paragraphs(prose, b.blocks)
+    if b.placeholders:
+        starts = [a for a, _ in b.placeholders]
+        for p in paragraphs:
+            for s in p.sentences:
+                for w in s.words:
+                    i = bisect_right(starts, w.start) - 1
+                    if i >= 0 and w.start < b.placeholders[i][1]:
+                        w.placeholder = True
+    lines = LineIndex(source.text)
+    doc = Document(
+        source,
+        prose,
+        b.offsets,
+        paragraphs,
+        parse_suppressions(source.text, lines, skip),
+        [(m.start(), m.end()) for m in URL.finditer(source.text)]
+        + [(m.start(1), m.end(1)) for m in re.finditer(r"\]\(\s*<?([^)\s>]+)", source.text)],
+    )
+    doc._lines = lines
+    return doc
+
+
+def read_text(source: Source) -> Document:
+    """Plain text: paragraphs are separated by blank lines; a line holding only a
+    suppression comment is not prose."""
+    text = source.text
+    b = ProjectionBuilder(text)
+    ph = _Placeholders()
+    pos = 0
+    for m in [*_BLANK_LINES.finditer(text), None]:
+        end = m.start() if m else len(text)
+        chunk_start = pos
+        # Drop directive lines from the prose.
+        for d in DIRECTIVE.finditer(text, pos, end):
+            if chunk_start < d.start():
+                _block(b, text, chunk_start, d.start(), ph)
+            chunk_start = d.end()
+        if chunk_start < end:
+            _block(b, text, chunk_start, end, ph)
+        pos = m.end() if m else len(text)
+    return _finish(source, b, [])
+
+
+def _block(b: ProjectionBuilder, text: str, start: int, end: int, ph: _Placeholders) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return
+    b.begin_block("paragraph", start)
+    _copy_prose(b, start, end, ph)
+    b.end_block()
+
+
+# Markdown ---------------------------------------------------------------------------
+
+_md = None
+
+
+def _parser():  # type: ignore[no-untyped-def]
+    global _md
+    if _md is None:
+        from markdown_it import MarkdownIt
+
+        md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+        md.disable("text_join")
+        _md = md
+    return _md
+
+
+class _Norm:
+    """markdown-it normalises CRLF/CR to LF; this maps normalised offsets back."""
+
+    def __init__(self, text: str) -> None:
+        self.crlf = [m.start() for m in re.finditer("\r\n", text)]
+        # normalised position of each removed "\r": the i-th CRLF at source s sits at s - i
+        self.npos = [s - i for i, s in enumerate(self.crlf)]
+        self.text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+    def src(self, i: int) -> int:
+        return i + bisect_right(self.npos, i - 1) if self.npos else i
+
+
+def read_markdown(source: Source) -> Document:
+    text = source.text
+    norm = _Norm(text)
+    ntext = norm.text
+    skip: list[tuple[int, int]] = []
+    fm = _FRONT_MATTER.match(ntext)
+    parse_text = ntext
+    if fm:
+        skip.append((norm.src(fm.start()), norm.src(fm.end())))
+        parse_text = re.sub(r"[^\n]", " ", ntext[: fm.end()]) + ntext[fm.end() :]
+    lines = LineIndex(ntext)
+    starts = lines.starts + [len(ntext)]
+    b = ProjectionBuilder(text)
+    ph = _Placeholders()
+    kinds: list[str] = []
+    ptr = 0
+    tokens = _parser().parse(parse_text)
+    for tok in tokens:
+        t = tok.type
+        if t.endswith("_open") and t not in ("paragraph_open",):
+            kinds.append(t[:-5])
+        elif t.endswith("_close") and t != "paragraph_close" and kinds:
+            kinds.pop()
+        if t in ("fence", "code_block", "html_block") and tok.map:
+            skip.append((norm.src(starts[tok.map[0]]), norm.src(starts[min(tok.map[1], len(starts) - 1)])))
+            continue
+        if t != "inline" or not tok.map:
+            continue
+        kind = _kind(kinds)
+        region_start = max(ptr, starts[tok.map[0]])
+        region_end = starts[min(tok.map[1], len(starts) - 1)]
+        content = tok.content
+        pos = _align(ntext, content, region_start, region_end)
+        if pos is None or not content:
+            continue
+        ptr = pos[-1] + 1
+        b.begin_block(kind, norm.src(pos[0]))
+        _inline(b, tok.children or [], content, pos, norm, ph)
+        b.end_block()
+    return _finish(source, b, skip)
+
+
+def _kind(stack: list[str]) -> str:
+    for k in reversed(stack):
+        if k.startswith("heading"):
+            return "heading"
+        if k in ("th", "td"):
+            return "table_cell"
+        if k == "list_item":
+            return "list_item"
+        if k == "blockquote":
+            return "quote"
+    return "paragraph"
+
+
+def _align(ntext: str, content: str, start: int, end: int) -> list[int] | None:
+    """Normalised source offset of every content character (greedy subsequence)."""
+    pos: list[int] = []
+    p = start
+    find = ntext.find
+    for c in content:
+        if p < end and ntext[p] == c:
+            pos.append(p)
+            p += 1
+            continue
+        q = find(c, p, end)
+        if q < 0:
+            return pos or None if len(pos) == len(content) else (pos if pos else None)
+        pos.append(q)
+        p = q + 1
+    return pos
+
+
+def _copy_content(b: ProjectionBuilder, pos: list[int], a: int, z: int, norm: _Norm, ph: _Placeholders) -> None:
+    """Copy content[a:z] in runs where the source is contiguous."""
+    if a >= z or a >= len(pos):
+        return
+    z = min(z, len(pos))
+    run = a
+    for k in range(a + 1, z + 1):
+        if k == z or pos[k] != pos[k - 1] + 1:
+            s, e = norm.src(pos[run]), norm.src(pos[k - 1]) + 1
+            if b.source[s:e].endswith("\r\n") or b.source[e - 1 : e + 1] == "\r\n":
+                e = e + 1 if b.source[e - 1 : e + 1] == "\r\n" else e
+            _copy_prose(b, s, e, ph)
+            run = k
+
+
+def _inline(b: ProjectionBuilder, children, content: str, pos: list[int], norm: _Norm, ph: _Placeholders) -> None:  # type: ignore[no-untyped-def]
+    ci = 0
+    n = len(pos)
+    skip_depth = 0  # inside an image: alt text is not prose
+    for ch in children:
+        t = ch.type
+        if t == "image":
+            k = content.find("](", ci)
+            if k >= 0:
+                ci = k
+            continue
+        if skip_depth:
+            continue
+        if t == "text":
+            k = content.find(ch.content, ci)
+            if k < 0 or k >= n:
+                continue
+            _copy_content(b, pos, k, k + len(ch.content), norm, ph)
+            ci = k + len(ch.content)
+        elif t == "text_special":
+            k = content.find(ch.markup, ci)
+            if k < 0 or k + len(ch.markup) > n:
+                continue
+            b.replace(ch.content, norm.src(pos[k]), norm.src(pos[k + len(ch.markup) - 1]) + 1)
+            ci = k + len(ch.markup)
+        elif t == "code_inline":
+            k = content.find(ch.markup, ci)
+            if k < 0:
+                continue
+            k2 = _closing_run(content, ch.markup, k + len(ch.markup))
+            if k2 < 0 or k2 + len(ch.markup) > n:
+                continue
+            e = k2 + len(ch.markup)
+            b.replace(ph.next(), norm.src(pos[k]), norm.src(pos[e - 1]) + 1, placeholder=True)
+            ci = e
+        elif t in ("softbreak", "hardbreak"):
+            k = content.find("\n", ci)
+            if k < 0 or k >= n:
+                continue
+            s = norm.src(pos[k])
+            e = s + (2 if b.source[s : s + 2] == "\r\n" else 1)
+            if t == "softbreak":
+                b.copy(s, e)
+            else:
+                b.replace("\n", s, e)
+            ci = k + 1
+        elif t == "html_inline":
+            k = content.find(ch.content, ci)
+            if k >= 0:
+                ci = k + len(ch.content)
+        elif t == "link_close":
+            k = content.find("]", ci)
+            if k >= 0:
+                ci = k + 1
+                if ci < len(content) and content[ci] == "(":
+                    close = content.find(")", ci)
+                    ci = close + 1 if close > 0 else ci
+
+
+def _closing_run(content: str, run: str, start: int) -> int:
+    """Index of the backtick run of exactly ``len(run)`` that closes a code span."""
+    k = content.find(run, start)
+    while k >= 0:
+        end = k + len(run)
+        if (k == 0 or content[k - 1] != "`") and (end >= len(content) or content[end] != "`"):
+            return k
+        while end < len(content) and content[end] == "`":
+            end += 1
+        k = content.find(run, end)
+    return -1
+
+
+@hookimpl
+def lintkit_read_document(source: Source) -> Document | None:
+    if source.format == "markdown":
+        return read_markdown(source)
+    if source.format == "text":
+        return read_text(source)
+    return None

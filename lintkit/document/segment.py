@@ -1,0 +1,115 @@
+"""Sentence and word segmentation of the prose projection.
+
+One splitter for every rule. It handles abbreviations and initials (U.S., e.g., Mr.,
+J. R. R. Tolkien), decimals (3.14), ellipses, closing quotes and brackets after the final
+mark, and a lower-case continuation after "?"/"!"/"…" inside a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lintkit.document.model import Paragraph, Sentence, Word
+
+# Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
+_NEVER_FINAL = frozenset(
+    """mr mrs ms dr prof st sr jr mt vs cf e.g i.e eg ie no nos fig figs approx dept est
+    inc ltd co corp gen col lt sgt rev hon gov sen rep jan feb mar apr jun jul aug sep sept
+    oct nov dec al viz ca op pp vol vols ch sec art ed eds trans p para""".split()
+)
+# Abbreviations that may end a sentence (break only when a capital follows).
+_MAYBE_FINAL = frozenset("etc u.s u.k u.n e.u a.m p.m ph.d b.a m.a d.c".split())
+
+_BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’»)\]]*(?=\s|$)")
+_WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*", re.UNICODE)
+_TOKEN_BEFORE = re.compile(r"([^\s(\[\"“‘']+)$")
+
+
+def _next_visible(text: str, i: int) -> str:
+    n = len(text)
+    while i < n and text[i].isspace():
+        i += 1
+    while i < n and text[i] in "\"'“‘«([":
+        i += 1
+    return text[i] if i < n else ""
+
+
+def _is_break(text: str, m: re.Match[str]) -> bool:
+    punct = m.group(0)
+    nxt = _next_visible(text, m.end())
+    if not nxt:
+        return True
+    if nxt.islower():
+        return False  # "e.g. this", "market? i think" (rare), "... and then"
+    if punct[0] in "!?":
+        return True
+    if punct.startswith("...") or punct[0] == "…":
+        return nxt.isupper() or not nxt.isalnum()
+    # A period: look at the token before it.
+    before = _TOKEN_BEFORE.search(text, 0, m.start())
+    token = before.group(1) if before else ""
+    low = token.lower().rstrip(".")
+    if low in _NEVER_FINAL:
+        return False
+    if len(token) == 1 and token.isupper():
+        return False  # an initial: "J. R. R. Tolkien"
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):
+        # dotted abbreviation such as U.S or e.g (the final dot is the match)
+        return low in _MAYBE_FINAL and nxt.isupper() and not _looks_like_name_after(text, m)
+    if low in _MAYBE_FINAL:
+        return nxt.isupper()
+    return True
+
+
+def _looks_like_name_after(text: str, m: re.Match[str]) -> bool:
+    # "U.S. Senate", "U.S. Army": a capitalised word that is not a sentence opener.
+    rest = text[m.end() :].lstrip()
+    word = re.match(r"[A-Z][a-z]+", rest)
+    if not word:
+        return False
+    return word.group(0) not in _SENTENCE_OPENERS
+
+
+_SENTENCE_OPENERS = frozenset(
+    """The A An This That These Those It He She They We I You But And Or So Yet In On At
+    For With As If When While After Before Since Because Although However Therefore Then
+    There Here Its Our Their His Her My Your No Not Some Many Most All Each Every One""".split()
+)
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans (projection offsets) inside ``text[start:end]``, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    chunk = text[start:end]
+    cur = 0
+    for m in _BOUNDARY.finditer(chunk):
+        if _is_break(chunk, m):
+            spans.append((cur, m.end()))
+            cur = m.end()
+    spans.append((cur, len(chunk)))
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        while a < b and chunk[a].isspace():
+            a += 1
+        while b > a and chunk[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((start + a, start + b))
+    return out
+
+
+def words_in(text: str, start: int, end: int) -> list[Word]:
+    return [Word(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, start, end)]
+
+
+def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Paragraph]:
+    """Paragraphs with sentences and words, from block spans ``(start, end, kind)``."""
+    paragraphs: list[Paragraph] = []
+    for start, end, kind in blocks:
+        para = Paragraph(start, end, kind)
+        idx = len(paragraphs)
+        for a, b in split_sentences(prose, start, end):
+            para.sentences.append(Sentence(a, b, prose[a:b], words_in(prose, a, b), idx))
+        if para.sentences:
+            paragraphs.append(para)
+    return paragraphs

@@ -1,0 +1,381 @@
+"""The engine: discover files, decode, read documents, run plugins, filter findings.
+
+The CLI, the language server and the Python API all call :class:`Engine`; the engine
+calls plugins only through hooks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from lintkit import __version__
+from lintkit.cache import ResultCache
+from lintkit.config import Config, build_config, find_config_file, load_raw, merge_raw
+from lintkit.context import CheckContext
+from lintkit.document.model import Document, Source
+from lintkit.document.suppress import is_suppressed
+from lintkit.errors import ConfigError, InputError, LintkitError
+from lintkit.plugin import Registry, get_plugin_manager, option_sections
+from lintkit.types import Finding
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx"}
+# When two families report the same span as a misspelling, the earlier family wins:
+# consistency knows the document's own preferred spelling and offers a safe fix.
+DEDUPE_ORDER = ("CN", "GR")
+
+
+@dataclass
+class FileError:
+    path: str
+    message: str
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    def extend(self, other: Report) -> None:
+        self.findings.extend(other.findings)
+        self.errors.extend(other.errors)
+        self.files.extend(other.files)
+        self.metrics.update(other.metrics)
+        for k, v in other.timings.items():
+            self.timings[k] = self.timings.get(k, 0.0) + v
+
+
+def format_for(path: str) -> str:
+    return "markdown" if Path(path).suffix.lower() in MARKDOWN_SUFFIXES else "text"
+
+
+def decode(path: str, data: bytes) -> Source:
+    """Decode bytes: UTF-8 (BOM removed), UTF-16/32 with a BOM; reject binaries."""
+    bom = False
+    if data.startswith(codecs.BOM_UTF8):
+        text = _utf8(path, data[3:])
+        bom = True
+        enc = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        text, enc = _decode_bom(path, data, "utf-32")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, enc = _decode_bom(path, data, "utf-16")
+    else:
+        if b"\0" in data[:8192]:
+            raise InputError(path, "binary file (NUL bytes), not text")
+        text = _utf8(path, data)
+        enc = "utf-8"
+    newline = "\r\n" if "\r\n" in text[:65536] else ("\r" if "\r" in text[:65536] else "\n")
+    return Source(path, text, format_for(path), enc, bom, newline)
+
+
+def _utf8(path: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                               "save it as UTF-8") from None
+
+
+def _decode_bom(path: str, data: bytes, enc: str) -> tuple[str, str]:
+    try:
+        return data.decode(enc), enc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not valid {enc.upper()} ({exc.reason} at offset {exc.start})") from None
+
+
+@dataclass
+class Overrides:
+    """Command-line settings that override config files."""
+
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    config_file: str | None = None
+    isolated: bool = False  # ignore config files
+    raw: dict[str, Any] = field(default_factory=dict)  # e.g. {"fail-on": "info"}
+    cache: bool | None = None
+
+
+class Engine:
+    def __init__(self, overrides: Overrides | None = None, plugins: tuple[str, ...] = ()) -> None:
+        self.overrides = overrides or Overrides()
+        self._configs: dict[Path | None, Config] = {}
+        self._dir_config: dict[Path, Path | None] = {}
+        self._extra_plugins = plugins
+        self.pm: pluggy.PluginManager = get_plugin_manager(plugins)
+        self.registry = Registry(self.pm)
+        self.sections = option_sections(self.pm)
+        self.timings: dict[str, float] = {}
+        self.cache = ResultCache()
+
+    # Configuration -------------------------------------------------------------------
+    def _load_plugins_for(self, raw: dict[str, Any]) -> None:
+        plugins = tuple(raw.get("plugins", ()) or ())
+        if plugins and not set(plugins) <= set(self._extra_plugins):
+            self._extra_plugins = tuple(dict.fromkeys((*self._extra_plugins, *plugins)))
+            self.pm = get_plugin_manager(self._extra_plugins)
+            self.registry = Registry(self.pm)
+            self.sections = option_sections(self.pm)
+
+    def config_for(self, path: str | None) -> Config:
+        """The config that governs ``path`` (nearest file upward), with overrides."""
+        ov = self.overrides
+        if ov.config_file:
+            cfg_path: Path | None = Path(ov.config_file)
+            if not cfg_path.is_file():
+                raise ConfigError(ov.config_file, "config file not found")
+        elif ov.isolated:
+            cfg_path = None
+        else:
+            folder = Path(path).parent if path else Path.cwd()
+            folder = folder if str(folder) else Path(".")
+            key = folder.resolve() if folder.exists() else Path.cwd()
+            if key not in self._dir_config:
+                self._dir_config[key] = find_config_file(key)
+            cfg_path = self._dir_config[key]
+        if cfg_path in self._configs:
+            return self._configs[cfg_path]
+        raw = load_raw(cfg_path) if cfg_path else {}
+        self._load_plugins_for(raw)
+        raw = merge_raw(raw, ov.raw)
+        if ov.select is not None:
+            raw["select"] = ov.select
+        if ov.extend_select:
+            raw["extend-select"] = list(raw.get("extend-select", [])) + ov.extend_select
+        if ov.ignore:
+            raw["ignore"] = list(raw.get("ignore", [])) + ov.ignore
+        if ov.cache is not None:
+            raw["cache"] = ov.cache
+        cfg = build_config(raw, self.sections, cfg_path, None if cfg_path else Path.cwd())
+        self._configs[cfg_path] = cfg
+        return cfg
+
+    # Discovery -----------------------------------------------------------------------
+    def discover(self, paths: Iterable[str]) -> Iterator[str | FileError]:
+        """Files to check: explicit files always; folders walked with include/exclude."""
+        seen: set[str] = set()
+        for p in paths:
+            if p == "-":
+                yield p
+                continue
+            if os.path.isdir(p):
+                cfg = self.config_for(os.path.join(p, "_"))
+                for f in self._walk(p, cfg):
+                    if f not in seen:
+                        seen.add(f)
+                        yield f
+            elif os.path.lexists(p) or os.path.exists(p):
+                if p not in seen:
+                    seen.add(p)
+                    yield p
+            else:
+                yield FileError(p, "no such file or directory")
+
+    def _walk(self, root: str, cfg: Config) -> Iterator[str]:
+        include = cfg.get("include")
+        exclude = list(cfg.get("exclude")) + list(cfg.get("extend-exclude"))
+        visited: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            try:
+                st = os.stat(dirpath)
+                ident = (st.st_dev, st.st_ino)
+            except OSError:
+                dirnames[:] = []
+                continue
+            if ident in visited:  # symlink loop
+                dirnames[:] = []
+                continue
+            visited.add(ident)
+            dirnames[:] = sorted(d for d in dirnames if not _excluded(os.path.join(dirpath, d), d, exclude))
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                if _excluded(full, name, exclude):
+                    continue
+                if any(fnmatch.fnmatch(name, g) for g in include):
+                    yield full
+
+    # Checking ------------------------------------------------------------------------
+    def read(self, path: str, stdin_text: str | None = None, stdin_filename: str | None = None,
+             max_size: int | None = None) -> Source:
+        if path == "-":
+            name = stdin_filename or "-"
+            return Source(name, stdin_text or "", format_for(name))
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise InputError(path, _os_reason(exc)) from None
+        if os.path.isdir(path):
+            raise InputError(path, "is a directory")
+        if max_size is not None and st.st_size > max_size:
+            raise InputError(path, f"file is {st.st_size:,} bytes, over the max-file-size limit of "
+                                   f"{max_size:,} (raise it in config)")
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise InputError(path, _os_reason(exc)) from None
+        return decode(path, data)
+
+    def document(self, source: Source) -> Document:
+        doc = self.pm.hook.lintkit_read_document(source=source)
+        if doc is None:
+            raise InputError(source.path, f"no reader for format {source.format!r}")
+        return doc
+
+    def check_source(self, source: Source, config: Config | None = None,
+                     report: Report | None = None) -> Report:
+        """Check one decoded source (used by the CLI, the API and the language server)."""
+        report = report if report is not None else Report()
+        cfg = config or self.config_for(source.path if source.path != "-" else None)
+        report.files.append(source.path)
+        use_cache = bool(cfg.get("cache"))
+        key = self.cache.key(source.text, source.path, cfg, self.pm) if use_cache else None
+        if key is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                findings, metrics = hit
+                for f in findings:
+                    f.path = source.path
+                report.findings.extend(findings)
+                if metrics:
+                    report.metrics[source.path] = metrics
+                return report
+        t0 = time.perf_counter()
+        doc = self.document(source)
+        self._time("(document model)", t0)
+        ctx = CheckContext(cfg, self.registry, source.path)
+        raw: list[Finding] = []
+        failed = False
+        for impl in reversed(self.pm.hook.lintkit_check.get_hookimpls()):
+            t0 = time.perf_counter()
+            try:
+                out = impl.function(document=doc, ctx=ctx)
+                if out:
+                    raw.extend(out)
+            except LintkitError as exc:
+                failed = True
+                report.errors.append(FileError(source.path, exc.one_line()))
+            except Exception as exc:  # a plugin bug: report it, keep the others
+                failed = True
+                report.errors.append(FileError(
+                    source.path, f"internal error in plugin {impl.plugin_name!r}: "
+                                 f"{type(exc).__name__}: {exc} (lintkit {__version__}; please report)"))
+            self._time(impl.plugin_name, t0)
+        metrics: dict[str, Any] = {}
+        for impl in self.pm.hook.lintkit_document_metrics.get_hookimpls():
+            try:
+                m = impl.function(document=doc, ctx=ctx)
+            except Exception as exc:  # metrics are optional; never fail a run on them
+                report.errors.append(FileError(source.path, f"metrics from {impl.plugin_name!r} failed: {exc}"))
+                failed = True
+                continue
+            if m:
+                metrics.update(m)
+        findings = self.finalize(doc, raw, ctx)
+        report.findings.extend(findings)
+        if metrics:
+            report.metrics[source.path] = metrics
+        report.documents[source.path] = doc
+        if key is not None and not failed:
+            self.cache.put(key, findings, metrics)
+        return report
+
+    def finalize(self, doc: Document, raw: list[Finding], ctx: CheckContext) -> list[Finding]:
+        cfg = ctx.config
+        file_ignores = ctx._file_ignores
+        out: list[Finding] = []
+        for f in raw:
+            if not cfg.selected(f.code, f.aliases):
+                continue
+            if any(f.code.startswith(i) or i in f.aliases for i in file_ignores):
+                continue
+            if is_suppressed(doc.suppressions, f.start, f.code, f.aliases):
+                continue
+            f.severity = cfg.severity_for(f.code, f.severity)
+            f.path = doc.path
+            f.line, f.column = doc.position(f.start)
+            f.end_line, f.end_column = doc.position(f.end)
+            out.append(f)
+        out = dedupe(out)
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def check_paths(self, paths: Iterable[str], stdin_text: str | None = None,
+                    stdin_filename: str | None = None, jobs: int = 1) -> Report:
+        report = Report()
+        files: list[str] = []
+        for item in self.discover(paths):
+            if isinstance(item, FileError):
+                report.errors.append(item)
+            else:
+                files.append(item)
+        if jobs > 1 and len(files) > 1 and "-" not in files:
+            from lintkit.parallel import check_parallel
+
+            report.extend(check_parallel(self, files, jobs))
+        else:
+            for path in files:
+                self.check_file(path, report, stdin_text, stdin_filename)
+        report.findings.sort(key=Finding.sort_key)
+        report.errors.sort(key=lambda e: e.path)
+        report.timings = dict(self.timings)
+        return report
+
+    def check_file(self, path: str, report: Report, stdin_text: str | None = None,
+                   stdin_filename: str | None = None) -> None:
+        try:
+            cfg = self.config_for(stdin_filename if path == "-" else path)
+            source = self.read(path, stdin_text, stdin_filename, cfg.get("max-file-size"))
+            self.check_source(source, cfg, report)
+        except LintkitError as exc:
+            report.errors.append(FileError(exc.where or path, exc.cause + (f" ({exc.fix})" if exc.fix else "")))
+        except RecursionError:
+            report.errors.append(FileError(path, "document nesting too deep to parse"))
+        report.documents.pop(path, None)
+
+    def _time(self, name: str, t0: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """Drop a lower-priority spelling finding on the exact span of a higher one."""
+    spelling: dict[tuple[int, int], int] = {}
+    for f in findings:
+        if f.data.get("spelling"):
+            rank = _rank(f.code)
+            key = (f.start, f.end)
+            spelling[key] = min(spelling.get(key, rank), rank)
+    if not spelling:
+        return findings
+    return [f for f in findings
+            if not (f.data.get("spelling") and _rank(f.code) > spelling[(f.start, f.end)])]
+
+
+def _rank(code: str) -> int:
+    for i, prefix in enumerate(DEDUPE_ORDER):
+        if code.startswith(prefix):
+            return i
+    return len(DEDUPE_ORDER)
+
+
+def _excluded(full: str, name: str, exclude: list[str]) -> bool:
+    return any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(full, g) for g in exclude)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == 40:  # ELOOP
+        return "symbolic link loop"
+    return (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)

@@ -1,0 +1,1 @@
+"""The claims family (placeholder until implemented)."""

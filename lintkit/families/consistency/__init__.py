@@ -1,0 +1,1 @@
+"""The consistency family (placeholder until implemented)."""

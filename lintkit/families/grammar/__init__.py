@@ -1,0 +1,1 @@
+"""The grammar family (placeholder until implemented)."""

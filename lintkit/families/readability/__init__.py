@@ -1,0 +1,1 @@
+"""The readability family (placeholder until implemented)."""

@@ -1,0 +1,93 @@
+"""The plugin manager: built-in families, entry points and ``plugins = [...]``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pluggy
+
+from lintkit import hookspecs
+from lintkit.config import OptionSection
+from lintkit.errors import ConfigError
+from lintkit.types import Rule
+
+# Built-in plugins, by entry-point name. pyproject.toml declares the same names in the
+# ``lintkit`` entry-point group; registering them here first keeps a source checkout
+# working, and load_setuptools_entrypoints() skips names already registered.
+BUILTIN_PLUGINS: dict[str, str] = {
+    "readers": "lintkit.document.readers",
+    "formats": "lintkit.formats.builtin",
+    "consistency": "lintkit.families.consistency",
+    "grammar": "lintkit.families.grammar",
+    "readability": "lintkit.families.readability",
+    "claims": "lintkit.families.claims",
+    "ci-formats": "lintkit.formats.ci",
+    "lsp": "lintkit.lsp.plugin",
+}
+
+
+@dataclass
+class Command:
+    """A sub-command contributed by a plugin."""
+
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+class Registry:
+    """Rules by code, built from every plugin's ``lintkit_register_rules``."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.rules: dict[str, Rule] = {}
+        for batch in pm.hook.lintkit_register_rules():
+            for rule in batch or ():
+                if rule.code in self.rules:
+                    raise ConfigError(None, f"two plugins register rule {rule.code}")
+                self.rules[rule.code] = rule
+
+    def get(self, code: str) -> Rule | None:
+        return self.rules.get(code)
+
+    def sorted(self) -> list[Rule]:
+        return [self.rules[c] for c in sorted(self.rules)]
+
+
+_cache: dict[tuple[str, ...], pluggy.PluginManager] = {}
+
+
+def get_plugin_manager(extra: tuple[str, ...] = (), entry_points: bool = True) -> pluggy.PluginManager:
+    """A plugin manager with built-ins, entry-point plugins and ``extra`` modules."""
+    key = (*extra, str(entry_points))
+    if key in _cache:
+        return _cache[key]
+    pm = pluggy.PluginManager("lintkit")
+    pm.add_hookspecs(hookspecs)
+    for name, module in BUILTIN_PLUGINS.items():
+        try:
+            pm.register(importlib.import_module(module), name=name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    if entry_points:
+        pm.load_setuptools_entrypoints("lintkit")
+    for module in extra:
+        if pm.get_plugin(module) is not None:
+            continue
+        try:
+            mod = importlib.import_module(module)
+        except ImportError as exc:
+            raise ConfigError(None, f"cannot load plugin {module!r}: {exc}") from None
+        pm.register(mod, name=module)
+    _cache[key] = pm
+    return pm
+
+
+def option_sections(pm: pluggy.PluginManager) -> list[OptionSection]:
+    out: list[OptionSection] = []
+    for batch in pm.hook.lintkit_add_options():
+        out.extend(batch or ())
+    return out
