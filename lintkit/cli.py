@@ -95,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug: one short report, never a traceback
+        if os.environ.get("LINTKIT_DEBUG"):
+            raise
+        sys.stderr.write(f"lintkit: internal error: {type(exc).__name__}: {exc} "
+                         f"(lintkit {__version__}; set LINTKIT_DEBUG=1 for a traceback)\n")
+        return EXIT_ERROR
 
 
 def _known_commands() -> set[str]:
@@ -167,10 +173,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_rules(args: argparse.Namespace) -> int:
-    from lintkit.plugin import Registry, get_plugin_manager
+def _registry():  # type: ignore[no-untyped-def]
+    """Rules of every plugin, including those named in the config of the current folder."""
+    from lintkit.engine import Engine
 
-    reg = Registry(get_plugin_manager())
+    engine = Engine()
+    engine.config_for(None)
+    return engine.registry
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    reg = _registry()
     if args.format == "json":
         import json
 
@@ -183,9 +196,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_rule(args: argparse.Namespace) -> int:
-    from lintkit.plugin import Registry, get_plugin_manager
-
-    reg = Registry(get_plugin_manager())
+    reg = _registry()
     rule = reg.get(args.code.upper())
     if rule is None:
         matches = [r for r in reg.sorted() if r.name == args.code]

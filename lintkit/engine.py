@@ -148,9 +148,8 @@ class Engine:
             cfg_path = self._dir_config[key]
         if cfg_path in self._configs:
             return self._configs[cfg_path]
-        raw = load_raw(cfg_path) if cfg_path else {}
+        raw = merge_raw(load_raw(cfg_path) if cfg_path else {}, ov.raw)
         self._load_plugins_for(raw)
-        raw = merge_raw(raw, ov.raw)
         if ov.select is not None:
             raw["select"] = ov.select
         if ov.extend_select:
@@ -201,7 +200,7 @@ class Engine:
             visited.add(ident)
             dirnames[:] = sorted(d for d in dirnames if not _excluded(os.path.join(dirpath, d), d, exclude))
             for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
+                full = os.path.normpath(os.path.join(dirpath, name))
                 if _excluded(full, name, exclude):
                     continue
                 if any(fnmatch.fnmatch(name, g) for g in include):

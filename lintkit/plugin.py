@@ -73,7 +73,7 @@ def get_plugin_manager(extra: tuple[str, ...] = (), entry_points: bool = True) -
             if exc.name != module:
                 raise
     if entry_points:
-        pm.load_setuptools_entrypoints("lintkit")
+        _load_entry_points(pm)
     for module in extra:
         if pm.get_plugin(module) is not None:
             continue
@@ -84,6 +84,22 @@ def get_plugin_manager(extra: tuple[str, ...] = (), entry_points: bool = True) -
         pm.register(mod, name=module)
     _cache[key] = pm
     return pm
+
+
+def _load_entry_points(pm: pluggy.PluginManager) -> None:
+    """Third-party plugins from the ``lintkit`` entry-point group. Built-in names are
+    registered above (from this source tree), so they are skipped here."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="lintkit"):
+        if ep.name in BUILTIN_PLUGINS or pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:
+            raise ConfigError(None, f"cannot load plugin {ep.name!r} ({ep.value}) from entry point: "
+                                    f"{type(exc).__name__}: {exc}") from None
+        pm.register(plugin, name=ep.name)
 
 
 def option_sections(pm: pluggy.PluginManager) -> list[OptionSection]:

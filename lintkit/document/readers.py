@@ -151,7 +151,8 @@ def read_markdown(source: Source) -> Document:
         elif t.endswith("_close") and t != "paragraph_close" and kinds:
             kinds.pop()
         if t in ("fence", "code_block", "html_block") and tok.map:
-            skip.append((norm.src(starts[tok.map[0]]), norm.src(starts[min(tok.map[1], len(starts) - 1)])))
+            if t != "html_block":  # suppression comments are HTML blocks themselves
+                skip.append((norm.src(starts[tok.map[0]]), norm.src(starts[min(tok.map[1], len(starts) - 1)])))
             continue
         if t != "inline" or not tok.map:
             continue

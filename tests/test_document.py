@@ -1,0 +1,146 @@
+"""The document model: projection and offset map, paragraphs, sentences, positions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lintkit.document.model import COPY, LineIndex, Source
+from lintkit.document.readers import read_markdown, read_text
+from lintkit.document.segment import split_sentences
+
+
+def md(text: str):  # type: ignore[no-untyped-def]
+    return read_markdown(Source("t.md", text, "markdown"))
+
+
+def sentences(text: str) -> list[str]:
+    doc = read_text(Source("t.txt", text, "text"))
+    return [s.text for s in doc.sentences]
+
+
+def check_map(doc) -> None:  # type: ignore[no-untyped-def]
+    """Every COPY character of the projection equals its source character, and every
+    projection offset maps inside the source, in order."""
+    src = doc.text
+    last = 0
+    for pstart, sstart, length, kind, slen in doc.offsets.runs():
+        assert 0 <= sstart and sstart + slen <= len(src)
+        assert sstart >= last
+        last = sstart
+        if kind == COPY:
+            assert doc.prose[pstart:pstart + length] == src[sstart:sstart + length]
+            for i in range(length):
+                assert doc.offsets.to_source(pstart + i) == sstart + i
+
+
+# Building blocks of generated Markdown.
+WORDS = st.sampled_from(["alpha", "Beta", "gamma’s", "U.S.", "e.g.", "3.14", "😀", "naïve", "x", "Dr.",
+                         "*em*", "**strong**", "`code`", "``a`b``", "[link](http://x.y/z)", "<b>html</b>",
+                         "&amp;", "\\*", "https://example.com/a", "~~gone~~", "![img](p.png)", "end."])
+LINE = st.lists(WORDS, min_size=1, max_size=8).map(" ".join)
+BLOCK = st.one_of(
+    LINE,
+    LINE.map(lambda s: "# " + s),
+    LINE.map(lambda s: "> " + s),
+    LINE.map(lambda s: "- " + s),
+    LINE.map(lambda s: "1. " + s),
+    st.tuples(LINE, LINE).map(lambda t: f"{t[0]}\n{t[1]}"),
+    st.tuples(LINE, LINE).map(lambda t: f"> {t[0]}\n> {t[1]}"),
+    st.tuples(LINE, LINE).map(lambda t: f"- {t[0]}\n  {t[1]}"),
+    LINE.map(lambda s: f"```\n{s}\n```"),
+    LINE.map(lambda s: "    " + s),
+    st.tuples(LINE, LINE).map(lambda t: f"| {t[0]} | {t[1]} |\n|---|---|\n| {t[1]} | {t[0]} |"),
+    st.just("<!-- lintkit-disable CN -->"),
+)
+DOC = st.tuples(st.lists(BLOCK, min_size=1, max_size=6), st.sampled_from(["\n", "\r\n"]), st.booleans()).map(
+    lambda t: ("---\ntitle: x\n---\n" if t[2] else "") + "\n\n".join(t[0]).replace("\n", t[1]) + t[1])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOC)
+def test_projection_maps_back_exactly(text: str) -> None:
+    doc = md(text)
+    check_map(doc)
+    for s in doc.sentences:
+        a, b = doc.source_span(s.start, s.end)
+        assert 0 <= a <= b <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
+def test_plain_text_projection_maps_back(text: str) -> None:
+    check_map(read_text(Source("t.txt", text, "text")))
+
+
+def test_markdown_projection_content() -> None:
+    doc = md("---\nx: 1\n---\n# Title\n\nSee `code` and [the docs](http://a.b/c), **now**.\n\n"
+             "```\nfenced\n```\n\n<div>html</div>\n\n| a | b |\n|---|---|\n| c | d |\n")
+    assert doc.prose == "Title\n\nSee Dummy0 and the docs, now.\n\na\n\nb\n\nc\n\nd"
+    assert [p.kind for p in doc.paragraphs] == ["heading", "paragraph", "table_cell", "table_cell",
+                                               "table_cell", "table_cell"]
+    see = doc.paragraphs[1].sentences[0]
+    a, b = doc.source_span(see.start, see.end)
+    assert doc.text[a:b] == "See `code` and [the docs](http://a.b/c), **now**."
+    dummy = [w for w in see.words if w.placeholder]
+    assert [w.text for w in dummy] == ["Dummy0"]
+    assert doc.text[slice(*doc.source_span(dummy[0].start, dummy[0].end))] == "`code`"
+    assert (doc.text[doc.url_spans[0][0]:doc.url_spans[0][1]]) == "http://a.b/c"
+
+
+def test_crlf_and_emoji_positions() -> None:
+    text = "First line.\r\n\r\n😀 Second 👍🏽 para\r\ngraph word.\r\n"
+    doc = md(text)
+    word = next(w for w in doc.words if w.text == "word")
+    start, _ = doc.source_span(word.start, word.end)
+    assert doc.position(start) == (4, 7)
+    emoji_para = next(w for w in doc.words if w.text == "para")
+    start, _ = doc.source_span(emoji_para.start, emoji_para.end)
+    assert doc.position(start) == (3, 13)
+    assert doc.position(start, utf16=True) == (3, 16)
+
+
+def test_line_index_line_endings() -> None:
+    idx = LineIndex("a\rb\r\nc\nd")
+    assert [idx.position(i) for i in (0, 2, 5, 7)] == [(1, 1), (2, 1), (3, 1), (4, 1)]
+    assert idx.offset(3, 1) == 5
+    idx = LineIndex("x😀y")
+    assert idx.position(2, utf16=True) == (1, 4) and idx.offset(1, 4, utf16=True) == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mr. Smith went to Washington. He stayed.", ["Mr. Smith went to Washington.", "He stayed."]),
+    ("The U.S. economy grew. It was 3.5 percent.", ["The U.S. economy grew.", "It was 3.5 percent."]),
+    ("J. R. R. Tolkien wrote it. Others read it.", ["J. R. R. Tolkien wrote it.", "Others read it."]),
+    ("Use tools, e.g. a linter. Then ship.", ["Use tools, e.g. a linter.", "Then ship."]),
+    ("He paused... and went on. Then he left… Finally!", ["He paused... and went on.", "Then he left…",
+                                                          "Finally!"]),
+    ("She said “Stop.” Then she left.", ["She said “Stop.”", "Then she left."]),
+    ("Is it true? I don’t think so, at least for now…", ["Is it true?", "I don’t think so, at least for now…"]),
+    ("It moved to the U.S. The next day it rained.", ["It moved to the U.S.", "The next day it rained."]),
+    ("Version 2.0 ships (see section 3.1). Done.", ["Version 2.0 ships (see section 3.1).", "Done."]),
+    ("Prices rose (about 4%.) Buyers waited.", ["Prices rose (about 4%.)", "Buyers waited."]),
+])
+def test_sentence_splitting(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_paragraphs_follow_blank_lines() -> None:
+    doc = read_text(Source("t.txt", "One.\nStill one.\n\n  \nTwo.\r\n\r\nThree.", "text"))
+    assert [doc.prose[p.start:p.end] for p in doc.paragraphs] == ["One.\nStill one.", "Two.", "Three."]
+
+
+def test_split_sentences_offsets_are_within_bounds() -> None:
+    text = "xx A first. A second!  "
+    spans = split_sentences(text, 3, len(text))
+    assert [text[a:b] for a, b in spans] == ["A first.", "A second!"]
+
+
+def test_seed_sentences_start_where_expected(seed_path) -> None:  # type: ignore[no-untyped-def]
+    text = seed_path.read_text(encoding="utf-8")
+    doc = read_text(Source(str(seed_path), text, "text"))
+    starts = {doc.position(doc.source_span(s.start, s.end)[0]) for s in doc.sentences}
+    for pos in [(8, 1), (8, 148), (10, 1), (12, 1), (12, 216), (12, 290), (16, 159), (16, 219), (16, 274),
+                (18, 346), (18, 403), (18, 446), (20, 70), (20, 421), (6, 126)]:
+        assert pos in starts

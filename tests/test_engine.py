@@ -1,0 +1,185 @@
+"""The engine through the CLI and the API: exit codes, errors, selection, stdin, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintkit.config import CORE_OPTIONS, Config, build_config
+from lintkit.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGIN_DIR = ROOT / "fixtures" / "plugin"
+EXAMPLE_CFG = 'plugins = ["lintkit_example_plugin"]\nselect = ["EX"]\n'
+
+
+def run(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(PLUGIN_DIR), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "lintkit", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "lintkit.toml").write_text(EXAMPLE_CFG)
+    (tmp_path / "good.md").write_text("An apple a day.\n")
+    (tmp_path / "bad.md").write_text("A banana a day.\n")
+    return tmp_path
+
+
+def test_exit_codes(project: Path) -> None:
+    r = run(["check", "good.md", "--no-cache"], project)
+    assert (r.returncode, r.stdout) == (0, "")
+    assert r.stderr == "0 findings in 1 file.\n"
+    r = run(["check", "bad.md", "--no-cache"], project)
+    assert r.returncode == 1
+    assert r.stdout == 'bad.md:1:3: EX101 "banana" is on the example list\n'
+    assert run(["check", "bad.md", "--exit-zero", "--no-cache"], project).returncode == 0
+    assert run(["check", "bad.md", "--fail-on", "error", "--no-cache"], project).returncode == 0
+    assert run(["check", "bad.md", "--ignore", "EX101", "--no-cache"], project).stdout == ""
+
+
+def test_errors_are_one_line_and_other_files_still_checked(project: Path) -> None:
+    (project / "bin").mkdir()
+    (project / "bin" / "a.md").write_bytes(b"\x00\x01\x02binary\x00")
+    (project / "bin" / "b.txt").write_bytes(b"PK\x03\x04\x00\x00")
+    (project / "latin.md").write_bytes("caf\xe9 banana\n".encode("latin-1"))
+    r = run(["check", "missing.md", "bin", "latin.md", "bad.md", "--no-cache"], project)
+    assert r.returncode == 2
+    assert r.stdout == 'bad.md:1:3: EX101 "banana" is on the example list\n'
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("lintkit: error:")]
+    assert errors == [
+        "lintkit: error: bin/a.md: binary file (NUL bytes), not text",
+        "lintkit: error: bin/b.txt: binary file (NUL bytes), not text",
+        "lintkit: error: latin.md: not valid UTF-8 (byte 0xe9 at offset 3); save it as UTF-8",
+        "lintkit: error: missing.md: no such file or directory",
+    ]
+    assert "Traceback" not in r.stderr
+
+
+def test_malformed_config_names_file_and_cause(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "lintkit.toml").write_text("select = [\n")
+    (sub / "a.md").write_text("A banana.\n")
+    (tmp_path / "lintkit.toml").write_text(EXAMPLE_CFG)
+    (tmp_path / "b.md").write_text("A banana.\n")
+    r = run(["check", "sub/a.md", "b.md", "--no-cache"], tmp_path)
+    assert r.returncode == 2
+    assert r.stdout == 'b.md:1:3: EX101 "banana" is on the example list\n'
+    err = [ln for ln in r.stderr.splitlines() if ln.startswith("lintkit: error")]
+    assert len(err) == 1 and err[0].startswith(f"lintkit: error: {sub / 'lintkit.toml'}: invalid TOML:")
+
+
+def test_unknown_key_and_bad_value(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("text\n")
+    (tmp_path / "lintkit.toml").write_text(EXAMPLE_CFG + "colour = true\n")
+    r = run(["check", "a.md"], tmp_path)
+    assert r.returncode == 2
+    assert "unknown key 'colour' (allowed: " in r.stderr and "lintkit.toml" in r.stderr
+    (tmp_path / "lintkit.toml").write_text(EXAMPLE_CFG + 'fail-on = "sometimes"\n')
+    r = run(["check", "a.md"], tmp_path)
+    assert r.returncode == 2
+    assert "bad value 'sometimes' for key 'fail-on': expected one of 'error', 'warning', 'info'" in r.stderr
+    (tmp_path / "lintkit.toml").write_text(EXAMPLE_CFG + "[example]\nword = []\n")
+    r = run(["check", "a.md"], tmp_path)
+    assert "unknown key 'word' in [example] (allowed: words)" in r.stderr
+
+
+def test_pyproject_config_found_upward(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.lintkit]\nplugins = ["lintkit_example_plugin"]\nselect = ["EX"]\n'
+        '[tool.lintkit.example]\nwords = ["kiwi"]\n')
+    deep = tmp_path / "docs" / "deep"
+    deep.mkdir(parents=True)
+    (deep / "a.md").write_text("A kiwi and a banana.\n")
+    r = run(["check", "docs", "--no-cache"], tmp_path)
+    assert r.stdout == 'docs/deep/a.md:1:3: EX101 "kiwi" is on the example list\n'
+
+
+def test_stdin_with_filename(project: Path) -> None:
+    r = run(["check", "-", "--stdin-filename", "draft.md", "--no-cache"], project, stdin="# Banana\n")
+    assert r.stdout == 'draft.md:1:3: EX101 "Banana" is on the example list\n'
+    assert r.returncode == 1
+
+
+def test_json_format(project: Path) -> None:
+    r = run(["check", "bad.md", "--format", "json", "--no-cache"], project)
+    data = json.loads(r.stdout)
+    assert data["version"] == 1
+    assert data["summary"] == {"files": 1, "findings": 1, "errors": 0,
+                               "by_severity": {"error": 0, "warning": 1, "info": 0}}
+    f = data["findings"][0]
+    assert f["code"] == "EX101" and f["rule"] == "example-banned-word" and f["severity"] == "warning"
+    assert f["start"] == {"line": 1, "column": 3, "offset": 2}
+    assert f["end"] == {"line": 1, "column": 9, "offset": 8}
+    assert f["fixes"] == [{"start": 2, "end": 8, "replacement": "fruit", "safe": True, "description": ""}]
+
+
+def test_statistics_and_quiet(project: Path) -> None:
+    r = run(["check", "bad.md", "--statistics", "--quiet", "--no-cache"], project)
+    assert r.stdout.splitlines()[-1].split() == ["1", "EX101", "example-banned-word"]
+    assert r.stderr == ""
+
+
+def test_rule_doc_and_rules_list(project: Path) -> None:
+    r = run(["rule", "EX101"], project)
+    assert r.returncode == 0
+    assert r.stdout.startswith("# EX101 example-banned-word\n")
+    assert "Bad:\n\n    I ate a banana.\n" in r.stdout and "Good:\n\n    I ate an apple.\n" in r.stdout
+    r = run(["rule", "ZZ999"], project)
+    assert r.returncode == 2 and "unknown rule 'ZZ999'" in r.stderr
+
+
+def test_usage_error_exits_2(project: Path) -> None:
+    r = run(["check", "--fail-on", "never"], project)
+    assert r.returncode == 2
+    r = run(["check", "bad.md", "--format", "yaml"], project)
+    assert r.returncode == 2 and "unknown format 'yaml'" in r.stderr
+
+
+def _cfg(raw: dict) -> Config:
+    return build_config(raw, [])
+
+
+def test_selection_longest_selector_wins() -> None:
+    cfg = _cfg({"select": ["CN"], "ignore": ["CN1"], "extend-select": ["CN101"]})
+    assert cfg.selected("CN101") and not cfg.selected("CN102") and cfg.selected("CN201")
+    assert not cfg.selected("GR101")
+    cfg = _cfg({"ignore": ["GR:EN_QUOTES"]})
+    assert not cfg.selected("GR501", ("GR:EN_QUOTES",)) and cfg.selected("GR501", ("GR:OTHER",))
+    assert cfg.selected("CL101")
+
+
+def test_severity_override_and_per_file_ignores(tmp_path: Path) -> None:
+    cfg = build_config({"severity": {"CN": "info", "CN101": "error"},
+                        "per-file-ignores": {"drafts/*.md": ["CL"]}}, [], tmp_path / "lintkit.toml")
+    from lintkit.types import Severity
+
+    assert cfg.severity_for("CN101", Severity.WARNING) == Severity.ERROR
+    assert cfg.severity_for("CN201", Severity.WARNING) == Severity.INFO
+    assert cfg.file_ignores(str(tmp_path / "drafts" / "a.md")) == ["CL"]
+    assert cfg.file_ignores(str(tmp_path / "a.md")) == []
+    with pytest.raises(ConfigError, match="bad severity 'loud'"):
+        build_config({"severity": {"CN": "loud"}}, [])
+
+
+def test_core_options_documented() -> None:
+    assert all(o.help for o in CORE_OPTIONS.options)
+
+
+def test_api_check_text() -> None:
+    from lintkit.api import check_text
+
+    sys.path.insert(0, str(PLUGIN_DIR))
+    try:
+        found = check_text("I like *banana* bread.", path="x.md", isolated=True,
+                           config={"plugins": ["lintkit_example_plugin"], "select": ["EX"], "cache": False})
+    finally:
+        sys.path.remove(str(PLUGIN_DIR))
+    assert [(f.code, f.line, f.column, f.end_column) for f in found] == [("EX101", 1, 9, 15)]
