@@ -152,7 +152,7 @@ class LineIndex:
         return i
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     start: int  # projection offsets
     end: int
@@ -160,7 +160,7 @@ class Word:
     placeholder: bool = False  # stands for inline code or a URL: not the writer's word
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int  # projection offsets
     end: int
@@ -169,7 +169,7 @@ class Sentence:
     paragraph: int = 0  # index into Document.paragraphs
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     start: int  # projection offsets
     end: int
