@@ -1,1 +1,101 @@
-"""The claims family (placeholder until implemented)."""
+"""The claims family (CL): assertions with no source, hedge or opinion marker.
+
+Built-in plugin ``claims``. Lexicons are data (``rules/claims/*.toml``, kind ``claims``,
+extendable with the user's ``rule-packs``); the analysis is in :mod:`.analyze`, the
+support detection in :mod:`.support`, rule metadata in :mod:`.rules`.
+
+Options (``[tool.lintkit.claims]``):
+
+* ``sensitivity``: ``low`` | ``medium`` (default) | ``high`` — the score threshold;
+* ``support-scope``: ``sentence`` | ``next-sentence`` (default) | ``paragraph`` — where a
+  source may stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lintkit.config import Option, OptionSection
+from lintkit.document.model import Document
+from lintkit.families.claims.analyze import CODES, SCOPES, THRESHOLDS, Verdict, analyse
+from lintkit.families.claims.lexicon import load_lexicon
+from lintkit.families.claims.rules import LABELS, RULES
+from lintkit.hookspecs import hookimpl
+from lintkit.types import Finding, Rule
+
+__all__ = ["check_document", "message_for"]
+
+
+@hookimpl
+def lintkit_add_options() -> Iterable[OptionSection]:
+    return [
+        OptionSection(
+            "claims",
+            (
+                Option("sensitivity", "medium", "score threshold: low reports only strong claims, high more",
+                       str, choices=tuple(THRESHOLDS)),
+                Option("support-scope", "next-sentence", "where a source may stand to support a claim", str,
+                       choices=SCOPES),
+            ),
+            help="Unsupported claims (CL)",
+        )
+    ]
+
+
+@hookimpl
+def lintkit_register_rules() -> Iterable[Rule]:
+    return list(RULES)
+
+
+def _fixes(categories: list[str]) -> str:
+    seen: list[str] = []
+    for c in categories:
+        for f in LABELS[c][1]:
+            if f not in seen:
+                seen.append(f)
+    text = ", ".join(seen[:-1]) + (" or " if len(seen) > 1 else "") + seen[-1]
+    return text[0].upper() + text[1:]
+
+
+def message_for(v: Verdict) -> str:
+    """"Hearsay 'Apparently'; also certainty booster 'without doubt'. Name the source, ..."""
+    parts = [f"{LABELS[t.category][0]} '{t.text}'" for t in v.triggers]
+    head = parts[0][0].upper() + parts[0][1:]
+    also = f"; also {', '.join(parts[1:])}" if len(parts) > 1 else ""
+    return f"Unsupported claim: {head}{also}. {_fixes(v.categories)}."
+
+
+def check_document(document: Document, *, sensitivity: str = "medium", scope: str = "next-sentence",
+                   rule_packs: list[str] | tuple[str, ...] = (), enabled: set[str] | None = None) -> list[Verdict]:
+    """Reported verdicts (claims without support) for a document; the API of the gold-set
+    evaluation and of :func:`lintkit_check`."""
+    lex = load_lexicon(tuple(rule_packs))
+    cats = set(CODES) if enabled is None else enabled
+    return [v for v in analyse(document, lex, THRESHOLDS[sensitivity], scope, cats) if v.support is None]
+
+
+@hookimpl
+def lintkit_check(document: Document, ctx: Any) -> list[Finding]:
+    if not ctx.enabled("CL"):
+        return []
+    opts = ctx.options("claims")
+    enabled = {cat for cat, code in CODES.items() if ctx.enabled(code)}
+    out: list[Finding] = []
+    verdicts = check_document(document, sensitivity=opts.get("sensitivity", "medium"),
+                              scope=opts.get("support-scope", "next-sentence"),
+                              rule_packs=ctx.config.get("rule-packs") or (), enabled=enabled)
+    for v in verdicts:
+        t = v.triggers[0]
+        a, b = document.source_span(t.start, t.end)
+        sa, sb = document.source_span(v.sentence.start, v.sentence.end)
+        out.append(ctx.finding(
+            v.code, a, b, message_for(v),
+            sentence_start=sa, sentence_end=sb, score=v.score,
+            categories=list(v.categories), codes=[CODES[c] for c in v.categories],
+            triggers=[{"category": x.category, "text": x.text, "weight": x.weight,
+                       "start": document.source_span(x.start, x.end)[0],
+                       "end": document.source_span(x.start, x.end)[1]} for x in v.triggers],
+            hedged=v.hedged, opinion=v.opinion, suggestion=_fixes(v.categories),
+        ))
+    return out

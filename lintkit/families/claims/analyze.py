@@ -1,0 +1,208 @@
+"""Per-sentence claim analysis: signals → modifiers → score → support → verdict.
+
+Each sentence is scored once: every claim category that fires adds its strongest
+trigger's weight (a category counts once however many words match). Then
+
+* a conditional ("if", "unless") halves a prediction;
+* a hedge ("may", "likely", "roughly") multiplies the non-statistical signals by
+  ``HEDGE_FACTOR`` (a hedged statistic still needs a source; hearsay is not a hedge);
+* an opinion marker ("I think") multiplies everything by ``OPINION_FACTOR`` unless the
+  sentence also carries a statistic or a vague attribution;
+* a question keeps only its statistics and vague attributions.
+
+A sentence whose score reaches the sensitivity threshold is a claim; it is reported
+unless support stands within the configured scope (a vague attribution is only cleared
+by a citation or link, never by its own wording).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lintkit.document.model import Document, Sentence
+from lintkit.families.claims.lexicon import SIGNALS, Lexicon, normalise
+from lintkit.families.claims.support import (
+    attached_support,
+    citation_in,
+    names_in,
+    source_sentence,
+)
+
+CODES = {
+    "quantity": "CL101",
+    "vague_attribution": "CL102",
+    "booster": "CL103",
+    "absolute": "CL104",
+    "superlative": "CL105",
+    "prediction": "CL106",
+    "hearsay": "CL107",
+    "trend": "CL108",
+}
+# Tie-break between categories of equal score: the first in this order is primary.
+PRIORITY = ("quantity", "vague_attribution", "hearsay", "booster", "prediction", "superlative", "trend",
+            "absolute")
+THRESHOLDS = {"low": 2.0, "medium": 1.5, "high": 1.0}
+SCOPES = ("sentence", "next-sentence", "paragraph")
+HEDGE_FACTOR = 0.6
+OPINION_FACTOR = 0.4
+CONDITIONAL_FACTOR = 0.5
+# Categories a hedge does not weaken.
+UNHEDGED = frozenset({"quantity", "vague_attribution", "hearsay"})
+# Paragraph kinds that hold no assertions of the writer's own.
+SKIP_KINDS = frozenset({"heading", "quote", "table_cell", "code"})
+
+_CONDITIONAL = re.compile(r"\b(?:if|unless|assuming|provided\s+that|in\s+case|otherwise)\b", re.I)
+# A scheduled plan is not a forecast: "will be removed in version 2.0", "opens on 3 May".
+_SCHEDULE = re.compile(
+    r"\b(?:in|by|on|from|until|starting(?:\s+from)?|as\s+of)\s+(?:the\s+next\s+(?:major\s+|minor\s+)?release|"
+    r"(?:version|release|v)\s*\d|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+)
+# A capitalised word right before a match: the match is part of a name.
+_NAME_BEFORE = re.compile(r"[A-Z][\w'.&-]*\s+(?:of\s+|for\s+|and\s+)?$")
+_QUESTION_END = re.compile(r"\?[\"'”’»)\]]*\s*$")
+
+
+@dataclass
+class Trigger:
+    category: str
+    start: int  # projection offsets
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass
+class Verdict:
+    sentence: Sentence
+    score: float
+    categories: list[str]  # by strength, strongest first
+    triggers: list[Trigger]  # strongest trigger of each category, same order
+    hedged: bool = False
+    opinion: bool = False
+    question: bool = False
+    support: str | None = None  # why it is not reported
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return CODES[self.categories[0]]
+
+
+def _overlaps_placeholder(sentence: Sentence, a: int, b: int) -> bool:
+    return any(w.placeholder and w.start < b and a < w.end for w in sentence.words)
+
+
+def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str]) -> Verdict:
+    """Score one sentence (no support yet)."""
+    text = normalise(sentence.text)
+    question = bool(_QUESTION_END.search(text))
+    hits: list[Trigger] = []
+    for cat in SIGNALS:
+        if cat not in enabled:
+            continue
+        for a, b, hit, weight in lex.matches(cat, text):
+            if _overlaps_placeholder(sentence, sentence.start + a, sentence.start + b):
+                continue
+            if cat == "vague_attribution" and a > 0 and hit[:1].isupper() and _NAME_BEFORE.search(text, 0, a):
+                continue  # "the Bureau of Labor Statistics said": part of a name
+            hits.append(Trigger(cat, sentence.start + a, sentence.start + b, sentence.text[a:b], weight))
+    # A hit inside a stronger hit of another category does not count again ("will never"
+    # is a prediction, not also an absolute; "Everyone knows" a vague attribution).
+    hits.sort(key=lambda t: (-t.weight, PRIORITY.index(t.category), t.start))
+    kept: list[Trigger] = []
+    for t in hits:
+        if not any(k.start <= t.start and t.end <= k.end and k.category != t.category for k in kept):
+            kept.append(t)
+    best: dict[str, Trigger] = {}
+    for t in kept:
+        if t.category not in best:
+            best[t.category] = t
+    hedged = lex.has("hedge", text)
+    opinion = lex.has("opinion", text)
+    scores: dict[str, float] = {}
+    for cat, t in best.items():
+        w = t.weight
+        if cat == "prediction" and (_CONDITIONAL.search(text) or _SCHEDULE.search(text)):
+            w *= CONDITIONAL_FACTOR
+        if hedged and cat not in UNHEDGED:
+            w *= 0.6 if cat != "prediction" else HEDGE_FACTOR
+        if question and cat not in ("quantity", "vague_attribution"):
+            w = 0.0
+        scores[cat] = w
+    if opinion and not ({"quantity", "vague_attribution"} & {c for c, v in scores.items() if v > 0}):
+        scores = {c: v * OPINION_FACTOR for c, v in scores.items()}
+    scores = {c: round(v, 3) for c, v in scores.items() if v > 0}
+    order = sorted(scores, key=lambda c: (-scores[c], PRIORITY.index(c)))
+    return Verdict(sentence, round(sum(scores.values()), 3), order, [best[c] for c in order],
+                   hedged=hedged, opinion=opinion, question=question, scores=scores)
+
+
+def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
+            enabled: set[str]) -> list[Verdict]:
+    """Verdicts for every claim sentence (score ≥ threshold), supported ones included
+    (with ``support`` set) so callers can explain why nothing was reported."""
+    names = names_in(document)
+    out: list[Verdict] = []
+    spans: dict[int, tuple[int, int]] = {}
+
+    def src(i: int) -> tuple[int, int]:
+        if i not in spans:
+            s = document.sentences[i]
+            a, b = document.source_span(s.start, s.end)
+            # A link target or footnote right after the last word belongs to the sentence.
+            nxt = document.sentences[i + 1] if i + 1 < len(document.sentences) else None
+            limit = document.source_span(nxt.start, nxt.start)[0] if nxt else len(document.text)
+            spans[i] = (a, max(b, limit))
+        return spans[i]
+
+    detached_cache: dict[int, str | None] = {}
+
+    def detached(i: int) -> str | None:
+        if i not in detached_cache:
+            s = document.sentences[i]
+            reason = citation_in(document, *src(i))
+            if reason is None and source_sentence(s):
+                reason = "source sentence"
+            detached_cache[i] = reason
+        return detached_cache[i]
+
+    sentences = document.sentences
+    for i, s in enumerate(sentences):
+        para = document.paragraphs[s.paragraph]
+        if para.kind in SKIP_KINDS:
+            continue
+        v = score_sentence(s, lex, enabled)
+        if not v.categories or v.score < threshold:
+            continue
+        prev = sentences[i - 1] if i > 0 and sentences[i - 1].paragraph == s.paragraph else None
+        own_citation = citation_in(document, *src(i))
+        support = own_citation or attached_support(s, prev, lex, names)
+        if support is None and scope != "sentence":
+            if scope == "next-sentence":
+                near = [i + 1] if i + 1 < len(sentences) and sentences[i + 1].paragraph == s.paragraph else []
+            else:
+                near = [j for j in range(len(sentences)) if sentences[j].paragraph == s.paragraph and j != i]
+            for j in near:
+                reason = detached(j)
+                if reason is None and scope == "paragraph":
+                    pj = sentences[j - 1] if j > 0 and sentences[j - 1].paragraph == s.paragraph else None
+                    reason = attached_support(sentences[j], pj, lex, names)
+                if reason:
+                    support = f"{reason} in a nearby sentence"
+                    break
+        if support and "vague_attribution" in v.scores and not own_citation and \
+                not (support.endswith("nearby sentence") and ("citation" in support or "link" in support)):
+            # "Experts say" is not cleared by some other attribution: only the
+            # vague attribution itself is still reported.
+            keep = "vague_attribution"
+            v = Verdict(s, v.scores[keep], [keep], [t for t in v.triggers if t.category == keep],
+                        v.hedged, v.opinion, v.question, None, {keep: v.scores[keep]})
+            if v.score < threshold:
+                continue
+            out.append(v)
+            continue
+        v.support = support
+        out.append(v)
+    return out

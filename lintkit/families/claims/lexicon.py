@@ -1,0 +1,173 @@
+"""Claim lexicons: rule packs of kind ``claims`` compiled into one pattern per pack.
+
+A pack (``rules/claims/*.toml``) names one *category* and carries weighted tiers of
+phrases and patterns plus exceptions::
+
+    [pack]
+    name = "claims-boosters"
+    kind = "claims"
+    version = "1"
+    description = "Certainty boosters"
+
+    [lexicon]
+    category = "booster"
+    exceptions = ["speak clearly"]          # phrases that cancel an overlapping hit
+    exception-patterns = ['clearly\\s+(?:defined|visible)']
+
+    [[lexicon.tier]]
+    weight = 1.5
+    phrases = ["without doubt", "of course"]
+    patterns = ['it\\s+is\\s+(?:clear|obvious)\\s+that']
+
+Every pack is compiled into ONE combined regular expression: each tier becomes a named
+group (``t0``, ``t1``, ...) of an alternation of its phrases (longest first) and
+patterns; ``match.lastgroup`` gives the tier and so the weight. A user's pack of the same
+category adds its own combined pattern (and its exceptions apply to every pack of that
+category).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from lintkit.errors import PackError
+from lintkit.packs import Pack, _packs_in, builtin_rules_dir, check_keys, compile_pattern, load_pack
+
+KIND = "claims"
+
+# Claim signals (each a sub-rule) and the modifiers that change a sentence's score.
+SIGNALS = ("quantity", "vague_attribution", "booster", "absolute", "superlative", "prediction",
+           "hearsay", "trend")
+MODIFIERS = ("hedge", "opinion", "report_verb", "vague_source")
+CATEGORIES = SIGNALS + MODIFIERS
+
+_TOP_KEYS = {"category", "exceptions", "exception-patterns", "tier"}
+_TIER_KEYS = {"weight", "phrases", "patterns"}
+
+# Word boundaries that also treat hyphens as part of a word ("all-time" is not "all").
+_LEFT = r"(?<![\w\-])"
+_RIGHT = r"(?![\w\-])"
+
+
+def normalise(text: str) -> str:
+    """Text for matching: curly apostrophes and quotes straightened (same length)."""
+    return text.translate(_STRAIGHTEN)
+
+
+_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
+
+
+def _phrase_regex(phrase: str) -> str:
+    words = normalise(phrase).strip().split()
+    return r"\s+".join(re.escape(w) for w in words)
+
+
+@dataclass
+class Compiled:
+    """One pack's combined pattern."""
+
+    pack: str
+    category: str
+    pattern: Any  # regex.Pattern
+    weights: dict[str, float]
+    exceptions: Any | None = None  # combined exception pattern
+
+
+@dataclass
+class Lexicon:
+    """All packs by category."""
+
+    by_category: dict[str, list[Compiled]] = field(default_factory=dict)
+
+    def matches(self, category: str, text: str) -> list[tuple[int, int, str, float]]:
+        """Hits ``(start, end, matched text, weight)`` of ``category`` in ``text`` (already
+        normalised), with hits overlapping an exception of the category removed."""
+        packs_ = self.by_category.get(category, [])
+        if not packs_:
+            return []
+        spans: list[tuple[int, int]] = []
+        for c in packs_:
+            if c.exceptions is not None:
+                spans.extend(m.span() for m in c.exceptions.finditer(text))
+        out: list[tuple[int, int, str, float]] = []
+        for c in packs_:
+            for m in c.pattern.finditer(text):
+                a, b = m.span()
+                if a == b or any(a < y and x < b for x, y in spans):
+                    continue
+                out.append((a, b, m.group(0), c.weights[m.lastgroup or "t0"]))
+        out.sort()
+        return out
+
+    def has(self, category: str, text: str) -> bool:
+        return bool(self.matches(category, text))
+
+
+def _alternation(pack: Pack, entry: str, phrases: Any, patterns: Any) -> str:
+    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise PackError(str(pack.path), f"entry {entry!r}: 'phrases' must be a list of non-empty strings")
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        raise PackError(str(pack.path), f"entry {entry!r}: 'patterns' must be a list of regular expressions")
+    for i, p in enumerate(patterns):  # validate each user pattern on its own first
+        compile_pattern(p, pack, f"{entry} pattern {i + 1}")
+    alts = sorted({_phrase_regex(p) for p in phrases}, key=len, reverse=True)
+    alts += [f"(?:{p})" for p in patterns]
+    return "|".join(alts)
+
+
+def compile_pack(pack: Pack) -> Compiled:
+    check_keys(pack.data, {"lexicon"}, pack, pack.name, required={"lexicon"})
+    data = pack.data["lexicon"]
+    if not isinstance(data, dict):
+        raise PackError(str(pack.path), "[lexicon] must be a table")
+    check_keys(data, _TOP_KEYS, pack, "lexicon", required={"category"})
+    category = data["category"]
+    if category not in CATEGORIES:
+        raise PackError(str(pack.path), f"unknown category {category!r} (allowed: {', '.join(CATEGORIES)})")
+    tiers = data.get("tier", [])
+    if not isinstance(tiers, list) or not tiers:
+        raise PackError(str(pack.path), "a claims pack needs at least one [[tier]] with phrases or patterns")
+    groups: list[str] = []
+    weights: dict[str, float] = {}
+    for i, tier in enumerate(tiers):
+        entry = f"tier {i + 1}"
+        if not isinstance(tier, dict):
+            raise PackError(str(pack.path), f"entry {entry!r}: must be a table")
+        check_keys(tier, _TIER_KEYS, pack, entry)
+        weight = tier.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            raise PackError(str(pack.path), f"entry {entry!r}: 'weight' must be a number >= 0")
+        alt = _alternation(pack, entry, tier.get("phrases", []), tier.get("patterns", []))
+        if not alt:
+            raise PackError(str(pack.path), f"entry {entry!r}: no phrases or patterns")
+        name = f"t{i}"
+        groups.append(f"(?P<{name}>{alt})")
+        weights[name] = float(weight)
+    import regex
+
+    combined = compile_pattern(f"{_LEFT}(?:{'|'.join(groups)}){_RIGHT}", pack, "combined", regex.IGNORECASE)
+    exc_alt = _alternation(pack, "exceptions", data.get("exceptions", []), data.get("exception-patterns", []))
+    exceptions = (compile_pattern(f"{_LEFT}(?:{exc_alt}){_RIGHT}", pack, "exceptions", regex.IGNORECASE)
+                  if exc_alt else None)
+    return Compiled(pack.name, category, combined, weights, exceptions)
+
+
+@lru_cache(maxsize=16)
+def _load(extra: tuple[str, ...]) -> Lexicon:
+    lex = Lexicon()
+    # The built-in claims packs are read from rules/claims/ only, so that a broken pack of
+    # another family cannot disable this one; the user's packs come through lintkit.packs.
+    builtin = [load_pack(p) for p in sorted((builtin_rules_dir() / "claims").glob("*.toml"))]
+    user = [p for p in _packs_in(tuple(extra)) if p.kind == KIND] if extra else []
+    for pack in [p for p in builtin if p.kind == KIND] + user:
+        c = compile_pack(pack)
+        lex.by_category.setdefault(c.category, []).append(c)
+    return lex
+
+
+def load_lexicon(extra: list[str] | tuple[str, ...] | None = ()) -> Lexicon:
+    """The built-in claims packs plus the user's ``rule-packs`` (same category: merged)."""
+    return _load(tuple(extra or ()))
