@@ -1,0 +1,78 @@
+"""CN201: US and UK spellings mixed in one document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lintkit.context import CheckContext
+from lintkit.document.model import Document
+from lintkit.families.consistency.lexicon import Lexicon
+from lintkit.families.consistency.units import Units
+from lintkit.types import Finding, Fix
+
+
+def _parts(form: str) -> list[tuple[int, str]]:
+    out, off = [], 0
+    for part in form.split("-"):
+        out.append((off, part))
+        off += len(part) + 1
+    return out
+
+
+def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: dict[str, Any],
+            pos: Callable[[int], str]) -> list[Finding]:
+    if not ctx.enabled("CN201"):
+        return []
+    hits: list[tuple[int, int, str, str, str, str]] = []  # start, end, word, dialect, group, other
+    for o in units.words:
+        if o.quoted or o.caps:
+            continue
+        for off, part in _parts(o.form):
+            entry = lex.dialect.get(part.lower())
+            if entry is None:
+                continue
+            if part[:1].isupper() and not (o.initial and off == 0) and not o.heading:
+                continue  # a capitalised word inside a sentence is a name: Pearl Harbor, Labour Party
+            hits.append((o.start + off, o.start + off + len(part), part, *entry))
+    if not hits:
+        return []
+    setting = opts.get("dialect", "auto")
+    out: list[Finding] = []
+    for group in dict.fromkeys(h[4] for h in hits):
+        ghits = [h for h in hits if h[4] == group]
+        counts = {"en-US": 0, "en-GB": 0}
+        first: dict[str, tuple[int, int, str, str, str, str]] = {}
+        for h in ghits:
+            counts[h[3]] += 1
+            first.setdefault(h[3], h)
+        if setting == "auto":
+            if not counts["en-US"] or not counts["en-GB"]:
+                continue
+            if counts["en-US"] != counts["en-GB"]:
+                target = max(counts, key=lambda d: counts[d])
+                why = f"the document mostly uses {target}"
+            else:
+                lang = ctx.language if ctx.language in counts else "en-US"
+                target = lang
+                why = f"no majority, the configured language {lang} decides"
+        else:
+            target = setting
+            if group == "ize" and target == "en-GB" and opts.get("oxford-spelling", False):
+                continue
+            why = f"the configured dialect is {target}"
+        for start, end, word, dial, _, other in ghits:
+            if dial == target:
+                continue
+            repl = other[:1].upper() + other[1:] if word[:1].isupper() else other
+            a, b = doc.source_span(start, end)
+            example = ""
+            if target in first:
+                f = first[target]
+                example = f'; first {target} spelling "{f[2]}" at {pos(doc.source_span(f[0], f[1])[0])}'
+            out.append(ctx.finding(
+                "CN201", a, b,
+                f'"{word}" → "{repl}" ({dial} spelling; {why}: {counts["en-US"]} en-US, '
+                f'{counts["en-GB"]} en-GB in group "{group}"{example})',
+                fixes=[Fix(a, b, repl, True, f'use "{repl}"')], target=repl, dialect=dial))
+    return out

@@ -1,0 +1,454 @@
+"""CN101 name/term variants inside the document, CN102 house terms, CN103 demonyms.
+
+Cost is linear in the document: occurrences are grouped by a normalised key (case,
+hyphens, spaces and apostrophes removed) in one hash pass; spellings one or two edits
+apart are found with a symmetric-delete index built only from the document's rare
+words, probed once per distinct word. No pair of vocabulary words is ever compared
+except the few candidates the index returns."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lintkit.context import CheckContext
+from lintkit.document.model import Document
+from lintkit.families.consistency.lexicon import Lexicon, dictionary, norm_key
+from lintkit.families.consistency.units import Occ, Units
+from lintkit.types import Finding, Fix
+
+Pos = Callable[[int], str]
+
+
+def _apos(s: str) -> str:
+    return s.replace("’", "'")
+
+
+def compatible(form: str, target: str, o: Occ) -> bool:
+    """Is ``form`` the same spelling as ``target`` once the case that position forces
+    (sentence start, heading) is discounted?"""
+    if _apos(form) == _apos(target):
+        return True
+    if o.initial and form[:1].casefold() == target[:1].casefold() and _apos(form[1:]) == _apos(target[1:]):
+        return True
+    if o.heading:
+        fw, tw = form.split(), target.split()
+        return len(fw) == len(tw) and all(a[:1].casefold() == b[:1].casefold() and a[1:] == b[1:]
+                                          for a, b in zip(fw, tw, strict=True))
+    return False
+
+
+def _match_case(o: Occ, target: str) -> str:
+    if o.initial and o.form[:1].isupper() and target[:1].islower():
+        return target[:1].upper() + target[1:]
+    return target
+
+
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ies", "ied")
+
+
+def in_dictionary(word: str) -> bool:
+    """Is ``word`` (or its stem: pretences, flitted, wreathed) an English dictionary word?"""
+    words = dictionary()
+    k = norm_key(word)
+    if k in words:
+        return True
+    for suf in _SUFFIXES:
+        if k.endswith(suf) and len(k) - len(suf) >= 3:
+            stem = k[: -len(suf)]
+            if suf in ("ies", "ied"):
+                stem += "y"
+            if stem in words or stem + "e" in words or (len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in words):
+                return True
+    return False
+
+
+def _words_in_dictionary(form: str) -> bool:
+    parts = form.replace("-", " ").split()
+    return bool(parts) and all(in_dictionary(p) for p in parts)
+
+
+@dataclass
+class Group:
+    key: str
+    occs: list[Occ]
+    counts: dict[str, int] = field(default_factory=dict)
+    trusted: dict[str, int] = field(default_factory=dict)
+    first: dict[str, Occ] = field(default_factory=dict)
+    target: str = ""
+    reason: str = ""
+
+    def tally(self) -> None:
+        self.counts, self.trusted, self.first = {}, {}, {}
+        for o in self.occs:
+            f = o.resolved
+            if f is None:
+                continue
+            self.counts[f] = self.counts.get(f, 0) + 1
+            if o.trusted:
+                self.trusted[f] = self.trusted.get(f, 0) + 1
+            if f not in self.first:
+                self.first[f] = o
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class NameChecker:
+    def __init__(self, doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, pos: Pos,
+                 min_count: int, ignore: set[str], open_compounds: bool = False) -> None:
+        self.doc, self.units, self.lex, self.ctx, self.pos = doc, units, lex, ctx, pos
+        self.min_count = min_count
+        self.ignore = ignore
+        self.open_compounds = open_compounds
+        self.demonym_keys = {norm_key(d) for d in lex.demonyms.values()}
+        self.flagged: list[tuple[int, int]] = []  # projection spans reported by CN101
+
+    # Grouping -------------------------------------------------------------------------
+
+    def groups(self) -> dict[str, Group]:
+        by_key: dict[str, list[Occ]] = defaultdict(list)
+        for o in self.units.all():
+            if o.quoted or o.caps or not o.key or "." in o.form:
+                continue  # strings.Join, e.g: identifiers and abbreviations, not names
+            by_key[o.key].append(o)
+        # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s".
+        for key in [k for k in by_key if len(k) > 4 and k.endswith("s") and not k.endswith("ss")]:
+            if key[:-1] in by_key:
+                for o in by_key.pop(key):
+                    if o.form.endswith("s"):
+                        p = Occ(o.start, o.end - 1, o.form[:-1], key[:-1], o.initial, o.heading, o.caps,
+                                o.quoted, o.n)
+                        by_key[key[:-1]].append(p)
+        out: dict[str, Group] = {}
+        for key, occs in by_key.items():
+            occs.sort(key=lambda o: o.start)
+            out[key] = Group(key, occs)
+        return out
+
+    def resolve(self, g: Group) -> None:
+        """Give each occurrence the spelling it stands for; apostrophe styles are one spelling,
+        and a sentence-initial or heading capital takes the spelling it is compatible with."""
+        rep: dict[str, str] = {}
+        for o in g.occs:
+            o.resolved = rep.setdefault(_apos(o.form).replace("'", ""), o.form)
+        term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
+        trusted = list(dict.fromkeys(o.resolved for o in g.occs if o.trusted and o.resolved))
+        if term is not None and term.canonical not in trusted:
+            trusted.insert(0, term.canonical)
+        for o in g.occs:
+            if not o.trusted and o.resolved is not None:
+                for f in trusted:
+                    if compatible(o.form, f, o):
+                        o.resolved = f
+                        break
+        g.tally()
+
+    def eligible(self, g: Group) -> bool:
+        """Drop spellings that are ordinary words in their own right (apple / Apple), and
+        groups that are grammatical pairs rather than variants (set up / setup)."""
+        if g.key in self.lex.exceptions or g.key in self.demonym_keys or g.key in self.ignore:
+            return False
+        if len(g.counts) < 2:
+            return False
+        term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
+        forms = list(g.counts)
+        lower = [f for f in forms if f == f.lower()]
+        if lower and any(f != f.lower() for f in forms):
+            # A lower-case dictionary word is not a variant of a capitalised name (apple / Apple,
+            # mental health / PLOS Mental Health), unless a house term says it is (github / GitHub), or
+            # the house name has several words and the document uses it in Title Case at least twice.
+            if term is None:
+                keep_lower = False
+            elif not term.lowercase_ok:
+                keep_lower = True
+            else:
+                titled = max((g.trusted.get(f, 0) for f in forms
+                              if all(w[:1].isupper() for w in f.replace("-", " ").split())), default=0)
+                keep_lower = " " in term.canonical and titled >= 2
+            if term is None and " " not in g.key:
+                # tencent / Tencent: the name written in lower case is the variant, never the
+                # other way round (Reading Gaol / gaol, the Reformations / reformations).
+                titled_forms = [f for f in forms if f not in lower]
+                if all(f[:1].isupper() and f[1:] == f[1:].lower() for f in titled_forms):
+                    top = max(forms, key=lambda f: (g.counts[f], -g.first[f].start))
+                    if top in lower:
+                        return False
+            for f in lower:
+                if not keep_lower and _words_in_dictionary(f):
+                    for o in g.occs:
+                        if o.resolved == f:
+                            o.resolved = None
+            g.tally()
+            if len(g.counts) < 2:
+                return False
+        # An open compound of dictionary words is not a variant of a closed dictionary word
+        # (to day / today, of ten / often, a long / along).
+        spaced = [f for f in g.counts if " " in f] if term is None else []
+        if self.open_compounds and any("-" in f for f in g.counts):
+            spaced = []  # break even / break-even, reported on request
+        if spaced and g.key in dictionary() and not any("-" in f for f in g.counts):
+            return False
+        if spaced and in_dictionary(g.key):
+            for f in spaced:
+                for o in g.occs:
+                    if o.resolved == f:
+                        o.resolved = None
+            g.tally()
+            if len(g.counts) < 2:
+                return False
+        forms = list(g.counts)
+        for f in forms:
+            if f.casefold().startswith("re-") and g.key in dictionary():
+                return False  # re-form / reform, re-sign / resign
+        if term is None:
+            folded = {f.casefold() for f in forms}
+            if len(folded) == 1:
+                # Only letter case differs and no house term knows the name: report only a clear
+                # majority (3+ uses, at least twice the rest) in trusted positions.
+                top = max(forms, key=lambda f: g.trusted.get(f, 0))
+                rest = g.total - g.counts[top]
+                if g.trusted.get(top, 0) < 3 or g.counts[top] < 2 * rest:
+                    return False
+            elif not self.open_compounds and any(" " in f for f in forms) and any("-" in f for f in forms) \
+                    and all(_words_in_dictionary(f) for f in forms):
+                # long-term plans / in the long term: hyphenated before a noun only; both right.
+                return False
+        return True
+
+    def choose(self, g: Group) -> None:
+        term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
+        if term is not None:
+            g.target, g.reason = term.canonical, "house"
+            return
+        ranked = sorted(g.counts, key=lambda f: (g.trusted.get(f, 0) == 0, -g.counts[f], not in_dictionary(f),
+                                                 g.first[f].start))
+        best = ranked[0]
+        tied = [f for f in ranked if g.counts[f] == g.counts[best] and (g.trusted.get(f, 0) > 0)
+                == (g.trusted.get(best, 0) > 0)]
+        g.target = best
+        g.reason = "tie" if len(tied) > 1 else "majority"
+
+    # Messages ---------------------------------------------------------------------------
+
+    def _first_pos(self, o: Occ) -> str:
+        return self.pos(self.doc.source_span(o.start, o.end)[0])
+
+    def spellings(self, groups: list[Group]) -> tuple[str, list[dict[str, object]]]:
+        items: list[tuple[int, str, int, str]] = []
+        for g in groups:
+            for f, n in g.counts.items():
+                o = g.first[f]
+                items.append((o.start, f, n, self._first_pos(o)))
+        items.sort()
+        text = ", ".join(f'"{f}" {n}× (first {p})' for _, f, n, p in items)
+        data = [{"spelling": f, "count": n, "first": p} for _, f, n, p in items]
+        return text, data
+
+    def reason_text(self, g: Group, target: str) -> str:
+        n = g.counts.get(target, 0)
+        first = self._first_pos(g.first[target]) if target in g.first else ""
+        times = f"used {n} time{'s' if n != 1 else ''}, first at {first}" if n else "not used in the document"
+        if g.reason == "house":
+            return f"house spelling; {times}"
+        if g.reason == "tie":
+            return f"no majority, first use wins; {times}"
+        return times
+
+    # Rules ------------------------------------------------------------------------------
+
+    def variants(self) -> list[Finding]:
+        out: list[Finding] = []
+        groups = self.groups()
+        for g in groups.values():
+            if len({o.form for o in g.occs}) < 2:
+                self.resolve(g)
+                continue
+            self.resolve(g)
+            if not self.eligible(g):
+                continue
+            self.choose(g)
+            text, data = self.spellings([g])
+            why = self.reason_text(g, g.target)
+            for o in g.occs:
+                if o.resolved is None or o.resolved == g.target or compatible(o.form, g.target, o):
+                    continue
+                out.append(self._variant_finding(o, g.target, why, text, data))
+        if self.ctx.enabled("CN101"):
+            out.extend(self.near_variants(groups))
+        return out
+
+    def _variant_finding(self, o: Occ, target: str, why: str, text: str, data: list[dict[str, object]]) -> Finding:
+        a, b = self.doc.source_span(o.start, o.end)
+        repl = _match_case(o, target)
+        self.flagged.append((o.start, o.end))
+        return self.ctx.finding("CN101", a, b, f'"{o.form}" → "{repl}" ({why}); spellings: {text}',
+                                fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
+                                target=target, spellings=data)
+
+    def near_variants(self, groups: dict[str, Group]) -> list[Finding]:
+        """Spellings one or two edits apart (Tecent / Tencent) via a symmetric-delete index."""
+        words = dictionary()
+        stats: dict[str, Group] = {}
+        for key, g in groups.items():
+            if len(key) < 5 or not key.isalpha() or g.total == 0:
+                continue
+            if any(o.n > 1 for o in g.occs):
+                continue
+            if not g.target:
+                best = max(g.counts, key=lambda f: (g.trusted.get(f, 0) > 0, g.counts[f], -g.first[f].start))
+                g.target = best
+            stats[key] = g
+        rare = [k for k in stats if k not in words and not in_dictionary(k) and k not in self.lex.canonical_keys
+                and not any(_words_in_dictionary(f) for f in stats[k].counts)
+                and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in self.lex.dialect)
+                and k not in self.lex.dialect
+                and k not in self.demonym_keys and k not in self.lex.exceptions and k not in self.ignore]
+        if not rare:
+            return []
+        index: dict[str, list[str]] = defaultdict(list)
+        for k in rare:
+            for v in _deletes(k, 2 if len(k) >= 8 else 1):
+                index[v].append(k)
+        best: dict[str, tuple[int, str]] = {}
+        for k, g in stats.items():
+            for v in _deletes(k, 2 if len(k) >= 8 else 1):
+                for r in index.get(v, ()):
+                    if r == k or r[0] != k[0]:
+                        continue
+                    minority = stats[r]
+                    canonical = k in self.lex.canonical_keys
+                    if not canonical and (g.total < 2 * minority.total or g.total < self.min_count):
+                        continue
+                    # Two edits only between long lower-case words (goverment / government); names
+                    # that far apart are usually two names (Wandsworth / Wordsworth).
+                    named = g.target[:1].isupper() or minority.target[:1].isupper()
+                    d = 2 if min(len(r), len(k)) >= 8 and not named else 1
+                    if _end_only(r, k) or _osa(r, k, d) > d:
+                        continue
+                    score = (1 if canonical else 0) * 10**9 + g.total
+                    if r not in best or score > best[r][0]:
+                        best[r] = (score, k)
+        out: list[Finding] = []
+        flagged = set(self.flagged)
+        for r, (_, k) in sorted(best.items()):
+            g, target_group = stats[r], stats[k]
+            target = target_group.target
+            text, data = self.spellings([target_group, g])
+            why = self.reason_text(target_group, target) if target in target_group.counts else "house spelling"
+            for o in g.occs:
+                if o.resolved is None or (o.start, o.end) in flagged:
+                    continue
+                out.append(self._variant_finding(o, target, why, text, data))
+        return out
+
+    def house_terms(self) -> list[Finding]:
+        out: list[Finding] = []
+        spans = sorted(self.flagged)
+        starts = [s for s, _ in spans]
+        for o in self.units.all():
+            if o.quoted or not o.key:
+                continue
+            term = self.lex.terms.get(o.key)
+            if term is None:
+                continue
+            if o.caps:
+                continue
+            if o.key == norm_key(term.canonical):
+                if compatible(o.form, term.canonical, o):
+                    continue
+                low = o.form[:1].lower() + o.form[1:]
+                if term.lowercase_ok and low == low.lower() and (o.initial or o.form == low):
+                    continue
+            elif o.form not in term.wrong:
+                continue
+            i = bisect.bisect_right(starts, o.end) - 1
+            if i >= 0 and any(s < o.end and o.start < e for s, e in spans[max(0, i - 3):i + 1]):
+                continue
+            a, b = self.doc.source_span(o.start, o.end)
+            repl = term.canonical
+            out.append(self.ctx.finding("CN102", a, b, f'"{o.form}" → "{repl}" (house spelling, pack {term.pack})',
+                                        fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
+                                        target=repl, pack=term.pack))
+        return _drop_nested(out)
+
+    def demonyms(self) -> list[Finding]:
+        out: list[Finding] = []
+        dem = self.lex.demonyms
+        for o in self.units.words:
+            if o.quoted:
+                continue
+            if "-" in o.form:
+                offset = 0
+                parts = []
+                for part in o.form.split("-"):
+                    parts.append((offset, part))
+                    offset += len(part) + 1
+            else:
+                parts = [(0, o.form)]
+            for off, part in parts:
+                if part.islower() and part in dem:
+                    a, b = self.doc.source_span(o.start + off, o.start + off + len(part))
+                    repl = dem[part]
+                    out.append(self.ctx.finding("CN103", a, b, f'"{part}" → "{repl}" (nationalities, languages '
+                                                "and peoples are capitalised)",
+                                                fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
+                                                target=repl))
+        return out
+
+
+def _drop_nested(findings: list[Finding]) -> list[Finding]:
+    """Keep the longest of overlapping findings (a 3-word term over its 2-word part)."""
+    findings.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    out: list[Finding] = []
+    end = -1
+    for f in findings:
+        if f.start < end:
+            continue
+        out.append(f)
+        end = f.end
+    return out
+
+
+def _deletes(word: str, d: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(d):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1:])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def _end_only(a: str, b: str) -> bool:
+    """Do the spellings differ only in their last three letters (Victoria / Victorian,
+    Marxist / Marxism)? Those are inflections and derivations, not variants."""
+    p = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        p += 1
+    return p >= min(len(a), len(b)) - 3
+
+
+def _osa(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (edits incl. adjacent transposition), capped."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]

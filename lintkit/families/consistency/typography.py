@@ -1,0 +1,199 @@
+"""CN401 quotes, CN402 dashes, CN403 number scale, CN404 percent, CN405 US / U.S.
+
+Each counts the styles used in the prose projection (code, URLs and markup are not in
+it) and reports the minority style, with the majority style as the fix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from lintkit.context import CheckContext
+from lintkit.document.model import Document
+from lintkit.types import Finding, Fix
+
+Pos = Callable[[int], str]
+Hit = tuple[int, int, str, str | None]  # projection start, end, style, replacement for each style (computed later)
+
+_QUOTES = re.compile(r"[\"'‘’“”]")
+_OPENERS = " \t\n([{<—–-/"
+_DASH_SPACED = re.compile(r"(?<=[\w,.;:!?)\]\"”’]) (—|–|--|-) (?=[\w(\"“‘])")
+_DASH_CLOSED = re.compile(r"(?<=[^\W\d_])(—|--)(?=[^\W\d_])")
+_DASH_REPR = {"em dash closed": "—", "em dash spaced": " — ", "en dash spaced": " – ", "spaced hyphen": " - ",
+              "double hyphen": "--"}
+_SCALE_WORD = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trillion)\b")
+_SCALE_ABBR = re.compile(r"(?:(?<=[$€£¥])|(?<![\w.,]))(\d{1,3}(?:\.\d+)?)(M|bn|mn|tn)(?![\w])"
+                         r"|(?<=[$€£¥])(\d{1,3}(?:\.\d+)?)([mbBT])(?![\w])")
+_FULL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w,]|\.\d)")
+_PCT_SIGN = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)( ?)%")
+_PCT_WORD = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?) (percent|per cent)\b")
+_US = re.compile(r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|USA|US|UK)(?![\w])")
+_SCALES = {"million": Decimal(10) ** 6, "billion": Decimal(10) ** 9, "trillion": Decimal(10) ** 12}
+_ABBR = {"M": "million", "m": "million", "mn": "million", "B": "billion", "b": "billion", "bn": "billion",
+         "T": "trillion", "tn": "trillion"}
+
+
+def _report(doc: Document, ctx: CheckContext, code: str, hits: list[tuple[int, int, str, str | None]],
+            what: str, pos: Pos) -> list[Finding]:
+    """``hits``: (start, end, style, replacement in the majority style or None)."""
+    out: list[Finding] = []
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for s, _, style, _ in hits:
+        counts[style] = counts.get(style, 0) + 1
+        first.setdefault(style, s)
+    if len(counts) < 2:
+        return out
+    target = max(counts, key=lambda st: (counts[st], -first[st]))
+    summary = ", ".join(f"{st} {n}×" for st, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    tpos = pos(doc.source_span(first[target], first[target] + 1)[0])
+    for s, e, style, _ in hits:
+        if style == target:
+            continue
+        a, b = doc.source_span(s, e)
+        repl = _REPLACE[code](doc.prose, s, e, style, target)
+        fixes = [Fix(a, b, repl, True, f'use "{repl}"')] if repl is not None else []
+        out.append(ctx.finding(code, a, b, f"{what}: {style} here, but the document mostly uses {target} "
+                               f"(first at {tpos}; {summary})", fixes=fixes, style=style, target=target))
+    return out
+
+
+def _quote_repl(prose: str, s: int, e: int, style: str, target: str) -> str | None:
+    ch = prose[s]
+    if target == "straight":
+        return '"' if ch in "“”" else "'"
+    prev = prose[s - 1] if s > 0 else " "
+    opening = prev in _OPENERS
+    if ch == '"':
+        return "“" if opening else "”"
+    nxt = prose[e] if e < len(prose) else " "
+    return "‘" if opening and not nxt.isdigit() else "’"
+
+
+def _dash_repl(prose: str, s: int, e: int, style: str, target: str) -> str | None:
+    return _DASH_REPR[target]
+
+
+def _fmt(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s
+
+
+def _number_value(text: str, style: str) -> Decimal | None:
+    try:
+        if style == "full digits":
+            return Decimal(text.replace(",", ""))
+        m = _SCALE_WORD.fullmatch(text)
+        if m:
+            return Decimal(m.group(1)) * _SCALES[m.group(2)]
+        m = re.fullmatch(r"(\d{1,3}(?:\.\d+)?)(M|bn|mn|tn|m|b|B|T)", text)
+        if m:
+            return Decimal(m.group(1)) * _SCALES[_ABBR[m.group(2)]]
+    except InvalidOperation:
+        return None
+    return None
+
+
+def _number_repl(prose: str, s: int, e: int, style: str, target: str) -> str | None:
+    value = _number_value(prose[s:e], style)
+    if value is None:
+        return None
+    if target == "full digits":
+        if value != value.to_integral_value():
+            return None
+        return f"{int(value):,}"
+    for name in ("trillion", "billion", "million"):
+        scaled = value / _SCALES[name]
+        if scaled >= 1:
+            if len(_fmt(scaled).replace(".", "")) > 4:
+                return None  # 20,300,001 has no short form
+            short = {"million": "M", "billion": "bn", "trillion": "tn"}[name]
+            return f"{_fmt(scaled)} {name}" if target == "word scale" else f"{_fmt(scaled)}{short}"
+    return None
+
+
+def _pct_repl(prose: str, s: int, e: int, style: str, target: str) -> str | None:
+    num = re.match(r"\d+(?:\.\d+)?", prose[s:e])
+    if num is None:
+        return None
+    return f"{num.group(0)}%" if target == "%" else f"{num.group(0)} {target}"
+
+
+def _us_repl(prose: str, s: int, e: int, style: str, target: str) -> str | None:
+    text = prose[s:e]
+    dotted = "." in text
+    letters = text.replace(".", "")
+    if dotted:  # U.S. -> US: the last full stop may also end the sentence
+        rest = prose[e:e + 3]
+        if e >= len(prose) or rest[:1] in "\n" or re.match(r"\s+[A-Z]", rest):
+            return None
+        return letters
+    if e < len(prose) and prose[e] == ".":
+        return ".".join(letters) + ""  # "US." -> "U.S" + the existing full stop
+    return ".".join(letters) + "."
+
+
+_REPLACE: dict[str, Callable[[str, int, int, str, str], str | None]] = {
+    "CN401": _quote_repl, "CN402": _dash_repl, "CN403": _number_repl, "CN404": _pct_repl, "CN405": _us_repl,
+}
+
+
+def _caps_context(prose: str, s: int, e: int) -> bool:
+    """Inside an all-capitals run (CONTACT US)?"""
+    before = prose[max(0, s - 12):s].split()
+    after = prose[e:e + 12].split()
+    near = [w for w in (before[-1:] + after[:1]) if any(c.isalpha() for c in w)]
+    return bool(near) and all(w.upper() == w for w in near)
+
+
+def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
+    prose = doc.prose
+    out: list[Finding] = []
+    if ctx.enabled("CN401"):
+        hits = []
+        for m in _QUOTES.finditer(prose):
+            ch = m.group(0)
+            if ch in "'\"" and m.start() > 0 and prose[m.start() - 1].isdigit():
+                continue  # 5'10", 12" : primes, not quotes
+            hits.append((m.start(), m.end(), "straight" if ch in "'\"" else "curly", None))
+        out += _report(doc, ctx, "CN401", hits, "quotation marks mixed", pos)
+    if ctx.enabled("CN402"):
+        hits = []
+        names = {"—": "em dash", "–": "en dash", "-": "spaced hyphen", "--": "double hyphen"}
+        for m in _DASH_SPACED.finditer(prose):
+            d = m.group(1)
+            style = {"—": "em dash spaced", "–": "en dash spaced"}.get(d, names[d])
+            hits.append((m.start(), m.end(), style, None))
+        for m in _DASH_CLOSED.finditer(prose):
+            style = "em dash closed" if m.group(1) == "—" else "double hyphen"
+            hits.append((m.start(), m.end(), style, None))
+        hits.sort()
+        out += _report(doc, ctx, "CN402", hits, "dash styles mixed", pos)
+    if ctx.enabled("CN403"):
+        hits = []
+        for m in _SCALE_WORD.finditer(prose):
+            hits.append((m.start(), m.end(), "word scale", None))
+        for m in _SCALE_ABBR.finditer(prose):
+            hits.append((m.start(), m.end(), "abbreviated scale", None))
+        for m in _FULL.finditer(prose):
+            hits.append((m.start(), m.end(), "full digits", None))
+        hits.sort()
+        out += _report(doc, ctx, "CN403", hits, "number styles mixed", pos)
+    if ctx.enabled("CN404"):
+        hits = [(m.start(), m.end(), "%", None) for m in _PCT_SIGN.finditer(prose)]
+        hits += [(m.start(), m.end(), m.group(2), None) for m in _PCT_WORD.finditer(prose)]
+        hits.sort()
+        out += _report(doc, ctx, "CN404", hits, "percent styles mixed", pos)
+    if ctx.enabled("CN405"):
+        hits = []
+        for m in _US.finditer(prose):
+            t = m.group(1)
+            if "." not in t and _caps_context(prose, m.start(), m.end()):
+                continue
+            country = t.replace(".", "")[:2]
+            hits.append((m.start(), m.end(), ("dotted " if "." in t else "undotted ") + country, None))
+        for country in ("US", "UK"):
+            ch = [h for h in hits if h[2].endswith(country)]
+            out += _report(doc, ctx, "CN405", ch, f"{country} abbreviation styles mixed", pos)
+    return out

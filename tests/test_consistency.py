@@ -1,0 +1,241 @@
+"""Consistency family (CN): exact findings on the seed essay and the fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lintkit.api import check_path, check_text
+from lintkit.errors import LintkitError
+from lintkit.families.consistency.lexicon import lexicon, norm_key
+from lintkit.families.consistency.names import _deletes, _end_only, _osa
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = ROOT / "fixtures" / "consistency"
+
+
+def run(path: Path | str, **kw) -> list[tuple[int, int, str, list[str]]]:
+    fs = check_path(str(path), select=["CN"], isolated=True, **kw)
+    return [(f.line, f.column, f.code, [x.replacement for x in f.fixes]) for f in fs]
+
+
+def text(src: str, name: str = "t.txt", **kw) -> list[tuple[int, int, str, list[str]]]:
+    fs = check_text(src, path=name, select=["CN"], isolated=True, **kw)
+    return [(f.line, f.column, f.code, [x.replacement for x in f.fixes]) for f in fs]
+
+
+SEED_EXPECTED = [
+    (1, 62, "CN101", ["White House"]),
+    (6, 30, "CN102", ["TikTok"]),
+    (6, 38, "CN102", ["ByteDance"]),
+    (6, 144, "CN102", ["ByteDance"]),
+    (6, 303, "CN102", ["ByteDance"]),
+    (6, 376, "CN102", ["TikTok"]),
+    (8, 63, "CN102", ["ByteDance"]),
+    (8, 111, "CN102", ["TikTok"]),
+    (8, 196, "CN303", []),
+    (8, 260, "CN102", ["ByteDance"]),
+    (10, 1, "CN102", ["ByteDance"]),
+    (10, 122, "CN101", ["White House"]),
+    (10, 154, "CN102", ["WeChat"]),
+    (10, 269, "CN102", ["WeChat"]),
+    (12, 33, "CN102", ["ByteDance"]),
+    (12, 53, "CN103", ["Chinese"]),
+    (12, 237, "CN103", ["Chinese"]),
+    (16, 33, "CN103", ["Chinese"]),
+    (16, 428, "CN102", ["WeChat"]),
+    (16, 462, "CN101", ["Tencent"]),
+    (20, 435, "CN103", ["Chinese"]),
+    (22, 64, "CN103", ["Chinese"]),
+]
+
+
+def test_seed_exact_findings(seed_path: Path) -> None:
+    assert run(seed_path) == SEED_EXPECTED
+
+
+def test_seed_messages(seed_path: Path) -> None:
+    fs = {(f.line, f.column): f for f in check_path(str(seed_path), select=["CN"], isolated=True)}
+    tecent = fs[(16, 462)]
+    assert tecent.message.startswith('"Tecent" → "Tencent" (used 3 times, first at 12:44); spellings: ')
+    assert '"Tencent" 3× (first 12:44)' in tecent.message and '"Tecent" 1× (first 16:462)' in tecent.message
+    assert tecent.data["spelling"] is True
+    src = seed_path.read_text(encoding="utf-8")
+    assert src[tecent.start:tecent.end] == "Tecent"  # the possessive ’s is not part of the span
+    wh = fs[(1, 62)]
+    assert wh.message.startswith('"white house" → "White House" (house spelling; used 2 times, first at 16:384)')
+    assert fs[(10, 122)].message.startswith('"White house" → "White House"')
+    assert fs[(10, 154)].message == '"Wechat" → "WeChat" (house spelling, pack house-terms)'
+    assert fs[(12, 53)].message.startswith('"chinese" → "Chinese"')
+    assert fs[(8, 196)].message.startswith('"MAU" ("Monthly Active User") is defined but never used again')
+    # Nothing on US, Chinese, Tencent or White House as written correctly.
+    for f in fs.values():
+        assert src[f.start:f.end] not in ("US", "Chinese", "Tencent", "White House")
+
+
+def test_seed_fixes_apply(seed_path: Path) -> None:
+    src = seed_path.read_text(encoding="utf-8")
+    fs = check_path(str(seed_path), select=["CN1"], isolated=True)
+    out = src
+    for f in sorted(fs, key=lambda f: -f.start):
+        (fix,) = f.fixes
+        assert fix.safe and (fix.start, fix.end) == (f.start, f.end)
+        out = out[:fix.start] + fix.replacement + out[fix.end:]
+    assert check_path(str(seed_path), select=["CN1"], isolated=True)  # file unchanged on disk
+    assert check_text(out, path="fixed.txt", select=["CN1"], isolated=True) == []
+    assert "Tencent’s other business" in out and "chinese" not in out
+
+
+def test_names_fixture_markdown() -> None:
+    assert run(FIX / "names.md") == [
+        (4, 15, "CN101", ["Tencent"]),
+        (4, 21, "CN401", ["’"]),
+        (4, 31, "CN101", ["ByteDance"]),
+        (4, 46, "CN102", ["TikTok"]),
+        (6, 75, "CN101", ["White House"]),
+        (8, 32, "CN101", ["Tencent"]),  # link text is prose; code, link target and URL are not
+    ]
+
+
+def test_variants_fixture() -> None:
+    assert run(FIX / "variants.txt") == [
+        (1, 9, "CN101", ["email"]),
+        (2, 6, "CN103", ["Chinese"]),
+        (2, 63, "CN103", ["American"]),
+        (3, 45, "CN201", ["colour"]),
+        (4, 27, "CN201", ["organise"]),
+    ]
+
+
+def test_acronyms_fixture() -> None:
+    fs = check_path(str(FIX / "acronyms.md"), select=["CN3"], isolated=True)
+    got = [(f.line, f.column, f.code) for f in fs]
+    assert got == [(3, 1, "CN301"), (5, 68, "CN302"), (7, 29, "CN303"), (7, 57, "CN302"), (9, 21, "CN303"),
+                   (9, 70, "CN303")]
+    msgs = [f.message for f in fs]
+    assert msgs[0] == '"MAU" is used before its definition at 3:38 ("Monthly Active Users"); define it at its first use'
+    assert msgs[1] == '"DAU" is defined again (first defined at 5:21); use the acronym alone'
+    assert msgs[3] == '"KPI" is defined here as "Kilo Pascal Index" but at 7:29 as "Key Performance Indicators"'
+
+
+def test_typography_fixture() -> None:
+    assert run(FIX / "typography.txt") == [
+        (1, 43, "CN401", ["“"]),
+        (1, 49, "CN401", ["”"]),
+        (2, 56, "CN402", [" — "]),
+        (3, 61, "CN403", ["3 million"]),
+        (3, 75, "CN403", ["2 billion"]),
+        (4, 39, "CN404", ["3%"]),
+        (5, 42, "CN405", ["US"]),
+    ]
+
+
+# Hard negatives ------------------------------------------------------------------------
+
+
+def test_dictionary_words_never_pair() -> None:
+    src = "We form a team from the people. The form was from them. Their house is there. Form follows.\n"
+    assert text(src) == []
+
+
+def test_apple_company_and_fruit_not_forced() -> None:
+    src = "Apple shipped a phone. Apple grew. Apple hired. I ate an apple. Apple sold more.\n"
+    assert text(src) == []
+
+
+def test_names_in_code_urls_and_quotes_not_flagged() -> None:
+    src = ("Tencent grew. Tencent hired. Tencent sold.\n\n"
+           "Run `Tecent --help` and see https://example.com/Tecent or [docs](https://x.org/Bytedance).\n\n"
+           "> Tecent was founded long ago.\n\n"
+           "He wrote “Tecent is big” once.\n")
+    assert text(src, "t.md") == []
+
+
+def test_sentence_initial_capital_is_not_a_variant() -> None:
+    src = "Email is fast. We send email daily. Our email is short. Email again.\n"
+    assert text(src) == []
+
+
+def test_plural_and_possessive_join_their_name() -> None:
+    src = "Tencent grew. Tencent hired. Tencent’s games sold. The Tencents of this world. Tecent's, too.\n"
+    got = check_text(src, path="t.txt", select=["CN101"], isolated=True)
+    assert [(f.column, f.message.split(" (")[0]) for f in got] == [(80, '"Tecent" → "Tencent"')]
+    assert "(used 4 times, first at 1:1)" in got[0].message
+    assert src[got[0].start:got[0].end] == "Tecent"
+
+
+def test_tie_prefers_first_use_and_says_so() -> None:
+    src = "The Xanadoo app and the XanaDoo app.\n"
+    got = check_text(src, path="t.txt", select=["CN101"], isolated=True, config={"consistency": {}})
+    assert got == []  # letter case only, no house term, no clear majority: not reported
+    src = "The frobnicate-tool is new. The frobnicatetool works.\n"
+    got = check_text(src, path="t.txt", select=["CN101"], isolated=True)
+    assert [(f.column, f.fixes[0].replacement) for f in got] == [(33, "frobnicate-tool")]
+    assert "no majority, first use wins" in got[0].message
+
+
+def test_open_compounds_option() -> None:
+    src = "We break even soon. The break-even point. The break-even date. The break-even plan.\n"
+    assert text(src) == []
+    got = text(src, config={"consistency": {"open-compounds": True}})
+    assert got == [(1, 4, "CN101", ["break-even"])]
+
+
+def test_uk_us_configured_dialect() -> None:
+    src = "The colour and the flavour, organised.\n"
+    assert text(src) == []
+    got = text(src, config={"consistency": {"dialect": "en-US"}})
+    assert got == [(1, 5, "CN201", ["color"]), (1, 20, "CN201", ["flavor"]), (1, 29, "CN201", ["organized"])]
+    got = text(src, config={"consistency": {"dialect": "en-US"}})
+
+
+def test_capitalised_dialect_word_is_a_name() -> None:
+    src = "The colour, the colour, the colour. We visited Pearl Harbor and the Labor Party.\n"
+    assert text(src) == []
+
+
+def test_house_term_lowercase_ok() -> None:
+    src = "They live in a white house near the pentagon.\n"
+    assert text(src) == []
+
+
+def test_user_rule_pack(tmp_path: Path) -> None:
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[pack]\nname = "mine"\nkind = "terms"\nversion = "1"\ndescription = "x"\n\n'
+                    '[[term]]\ncanonical = "FooCorp"\nwrong = ["Foo Corporation"]\n', encoding="utf-8")
+    src = "Foocorp grew. Foo Corporation hired.\n"
+    got = text(src, config={"rule-packs": [str(pack)]})
+    assert got == [(1, 1, "CN102", ["FooCorp"]), (1, 15, "CN102", ["FooCorp"])]
+
+
+def test_bad_user_pack_names_entry(tmp_path: Path) -> None:
+    pack = tmp_path / "bad.toml"
+    pack.write_text('[pack]\nname = "bad"\nkind = "terms"\nversion = "1"\ndescription = "x"\n\n'
+                    '[[term]]\ncanonical = "X"\nspelling = "y"\n', encoding="utf-8")
+    with pytest.raises(LintkitError, match="unknown key"):
+        text("hello\n", config={"rule-packs": [str(pack)]})
+
+
+def test_unknown_option_rejected() -> None:
+    with pytest.raises(LintkitError):
+        text("hello\n", config={"consistency": {"dialekt": "en-GB"}})
+
+
+# Units -------------------------------------------------------------------------------
+
+
+def test_symmetric_delete_and_distance() -> None:
+    assert "tecent" in _deletes("tencent", 1)
+    assert _osa("tecent", "tencent", 2) == 1
+    assert _osa("tencnet", "tencent", 2) == 1  # transposition
+    assert _osa("goverment", "government", 2) == 1
+    assert _osa("wandsworth", "wordsworth", 2) == 2
+    assert _end_only("victoria", "victorian") and not _end_only("tecent", "tencent")
+
+
+def test_packs_loaded() -> None:
+    lex = lexicon(())
+    assert lex.terms[norm_key("TikTok")].canonical == "TikTok"
+    assert len(lex.dialect) >= 600  # a few hundred pairs, both directions
+    assert "US" in lex.acronyms and lex.demonyms["chinese"] == "Chinese"
