@@ -1,1 +1,515 @@
-"""The grammar family (placeholder until implemented)."""
+"""The grammar-and-spelling family (``GR``), backed by a real LanguageTool server.
+
+Each paragraph of the document's prose projection is sent as its own ``/v2/check``
+request (concurrently, up to the server's check threads), unless an on-disk
+per-paragraph cache already holds its result. Matches come back in UTF-16 units of the
+paragraph text; they are converted to Python indices, then to source offsets through
+``document.source_span``. Every LanguageTool category maps to a stable lintkit code; the
+LanguageTool rule id is an alias ``GR:<RULE_ID>`` (selectable, ignorable, suppressible).
+
+Text goes to the managed local server (127.0.0.1) unless ``[grammar] server`` or
+``LINTKIT_LANGUAGETOOL_URL`` names another one. See docs/grammar.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lintkit.config import Option, OptionSection
+from lintkit.context import cache_dir
+from lintkit.errors import BackendError, ConfigError, PackError
+from lintkit.fsutil import atomic_write
+from lintkit.hookspecs import hookimpl
+from lintkit.languagetool import install as inst
+from lintkit.languagetool import server
+from lintkit.languagetool.client import Client, ConnectionFailed, Match, dumps
+from lintkit.plugin import Command
+from lintkit.types import Finding, Fix, Rule, Severity
+
+SECTION = "grammar"
+ENV_URL = "LINTKIT_LANGUAGETOOL_URL"
+
+# Rules that misfire on Markdown/technical prose (notes §5.3); users re-enable them
+# with enabled-rules or replace the list with disabled-rules.
+DEFAULT_DISABLED = [
+    "WHITESPACE_RULE", "EN_QUOTES", "DASH_RULE", "WORD_CONTAINS_UNDERSCORE", "COMMA_PARENTHESIS_WHITESPACE",
+    "UNLIKELY_OPENING_PUNCTUATION", "SENTENCE_WHITESPACE", "ARROWS", "EN_UNPAIRED_BRACKETS",
+    "PUNCTUATION_PARAGRAPH_END",
+]
+
+LANGUAGES = ("", "en-US", "en-GB", "en-AU", "en-CA", "en-NZ", "en-ZA")
+
+
+# Options ---------------------------------------------------------------------------------
+
+@hookimpl
+def lintkit_add_options() -> list[OptionSection]:
+    return [OptionSection(SECTION, (
+        Option("server", "", "URL of a LanguageTool server to use instead of the managed local one "
+                             f"(also {ENV_URL}); text is sent there", str),
+        Option("language", "", "language variant sent to LanguageTool (default: the top-level language)", str,
+               choices=LANGUAGES),
+        Option("picky", False, "also run LanguageTool's picky rules (level=picky)", bool),
+        Option("enabled-rules", [], "LanguageTool rule ids to enable (also re-enables default-disabled ones)",
+               list, item_type=str),
+        Option("disabled-rules", list(DEFAULT_DISABLED), "LanguageTool rule ids to disable", list, item_type=str),
+        Option("enabled-categories", [], "LanguageTool category ids to enable", list, item_type=str),
+        Option("disabled-categories", [], "LanguageTool category ids to disable (e.g. TYPOS)", list, item_type=str),
+        Option("words", [], "words spelling never flags (case-insensitive)", list, item_type=str),
+        Option("words-file", "", "file with one known word per line (# comments), relative to the config", str),
+        Option("idle-timeout", 30.0, "minutes without use before the managed server stops (0 = never)",
+               (int, float)),
+        Option("timeout", 60.0, "seconds to wait for one LanguageTool answer", (int, float)),
+        Option("concurrency", 0, "parallel requests (0 = the managed server's check threads, 2 for a remote one)",
+               int),
+        Option("auto-start", True, "start the managed server when a check needs it", bool),
+        Option("cache", True, "keep per-paragraph results on disk (re-linting unchanged text sends nothing)",
+               bool),
+    ), help="grammar and spelling with LanguageTool")]
+
+
+@dataclass
+class Settings:
+    language: str
+    params: dict[str, str]
+    url: str  # "" = the managed local server
+    timeout: float
+    concurrency: int
+    auto_start: bool
+    idle_timeout: float
+    cache: bool
+    words: frozenset[str] = field(default_factory=frozenset)
+    variants: dict[str, bool] = field(default_factory=dict)  # squeezed canonical term -> lowercase-ok
+
+    def key_prefix(self) -> str:
+        ident = f"remote:{self.url}" if self.url else f"local:{inst.installed_version() or inst.LT_VERSION}"
+        return json.dumps([ident, sorted(self.params.items())], separators=(",", ":"))
+
+
+def settings_from_options(opts: dict[str, Any], default_language: str) -> Settings:
+    language = opts.get("language") or default_language
+    disabled = [r for r in opts.get("disabled-rules", DEFAULT_DISABLED) if r not in opts.get("enabled-rules", [])]
+    params: dict[str, str] = {"language": language}
+    if opts.get("picky"):
+        params["level"] = "picky"
+    for key, value in (("enabledRules", opts.get("enabled-rules", [])), ("disabledRules", disabled),
+                       ("enabledCategories", opts.get("enabled-categories", [])),
+                       ("disabledCategories", opts.get("disabled-categories", []))):
+        if value:
+            params[key] = ",".join(sorted(set(value)))
+    url = os.environ.get(ENV_URL) or opts.get("server") or ""
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError(None, f"[grammar] server {url!r} is not an http(s) URL")
+    concurrency = int(opts.get("concurrency", 0) or 0)
+    if concurrency <= 0:
+        concurrency = 2 if url else server.check_threads()
+    return Settings(language, params, url.rstrip("/"), float(opts.get("timeout", 60.0)), concurrency,
+                    bool(opts.get("auto-start", True)), float(opts.get("idle-timeout", 30.0)),
+                    bool(opts.get("cache", True)))
+
+
+def warmup_for(settings: Settings) -> Callable[[Client], None]:
+    def warm(client: Client) -> None:
+        client.check("This is an warm-up sentence for LanguageTool, with a speling mistake.", settings.params)
+    return warm
+
+
+# Rules -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    name: str
+    severity: Severity
+    categories: tuple[str, ...]
+    summary: str
+    bad: str
+    good: str
+
+
+KINDS = (
+    Kind("GR101", "spelling", Severity.WARNING, ("TYPOS",), "A word LanguageTool's speller does not know.",
+         "The goverment announced the plan.", "The government announced the plan."),
+    Kind("GR102", "typo", Severity.WARNING, ("TYPOS", "MULTITOKEN_SPELLING", "PROPER_NOUNS"),
+         "A known typo pattern or a misspelled name or multi-word expression.",
+         "I bought a new Iphone.", "I bought a new iPhone."),
+    Kind("GR201", "grammar", Severity.WARNING, ("GRAMMAR",), "A grammar error (agreement, articles, verb forms).",
+         "Give up an social app.", "Give up a social app."),
+    Kind("GR301", "punctuation", Severity.WARNING, ("PUNCTUATION",), "Missing, extra or wrong punctuation.",
+         "However we left.", "However, we left."),
+    Kind("GR401", "style", Severity.INFO,
+         ("STYLE", "PLAIN_ENGLISH", "WIKIPEDIA", "CREATIVE_WRITING", "TON_ACADEMIC", "TEXT_ANALYSIS",
+          "AMERICAN_ENGLISH_STYLE", "BRITISH_ENGLISH"),
+         "A style hint: wordy, informal or unclear phrasing.",
+         "We did this in order to save time.", "We did this to save time."),
+    Kind("GR402", "redundancy", Severity.INFO, ("REDUNDANCY", "REPETITIONS", "REPETITIONS_STYLE"),
+         "A redundant phrase or a repeated word.", "It was a free gift.", "It was a gift."),
+    Kind("GR501", "typography", Severity.INFO, ("TYPOGRAPHY",), "Typography: spacing, symbols, dashes.",
+         "It costs 5 $ .", "It costs $5."),
+    Kind("GR601", "casing", Severity.WARNING, ("CASING",), "Wrong upper or lower case.",
+         "we met on monday.", "We met on Monday."),
+    Kind("GR701", "word-choice", Severity.WARNING,
+         ("CONFUSED_WORDS", "SEMANTICS", "NONSTANDARD_PHRASES", "COLLOCATIONS"),
+         "A commonly confused word, a nonstandard phrase or a semantic slip.",
+         "Their going home.", "They're going home."),
+    Kind("GR702", "compounding", Severity.WARNING, ("COMPOUNDING",), "A compound written open, closed or "
+         "hyphenated the wrong way.", "It was a well known fact.", "It was a well-known fact."),
+    Kind("GR901", "other", Severity.INFO, (), "A LanguageTool match in a category lintkit does not map.",
+         "(any LanguageTool rule in category MISC)", "(the text after following its suggestion)"),
+)
+_BY_CATEGORY = {c: k.code for k in KINDS for c in k.categories if k.code != "GR101"}
+# LanguageTool files some core rules under MISC; give them the code of what they check.
+RULE_CODES = {
+    "EN_A_VS_AN": "GR201", "ENGLISH_WORD_REPEAT_RULE": "GR402", "EN_COMPOUNDS": "GR702",
+    "EN_WORD_COHERENCY": "GR102", "EN_SIMPLE_REPLACE": "GR701", "REP_PASSIVE_VOICE": "GR401",
+    "REP_THANK_YOU_FOR": "GR401", "EN_CONSISTENT_APOS": "GR501",
+}
+SPELLING_CODES = ("GR101", "GR102")
+
+_DOC = """Reported by LanguageTool {version} (rule id in the finding as `GR:<RULE_ID>`, e.g. `GR:EN_A_VS_AN`;
+ignore a single LanguageTool rule with `ignore = ["GR:<RULE_ID>"]` or turn it off on the server side with
+`[tool.lintkit.grammar] disabled-rules`). LanguageTool categories: {cats}. Suggestions become fixes (unsafe:
+applied only with `--unsafe-fixes`). Needs the managed LanguageTool server (`lintkit languagetool install`) or
+`[tool.lintkit.grammar] server`. See docs/grammar.md."""
+
+
+@hookimpl
+def lintkit_register_rules() -> list[Rule]:
+    out = []
+    for k in KINDS:
+        cats = ", ".join(k.categories) or "any other"
+        doc = _DOC.format(version=inst.LT_VERSION, cats=cats)
+        extra = sorted(r for r, c in RULE_CODES.items() if c == k.code)
+        if extra:
+            doc += f" Also these LanguageTool rules: {', '.join(extra)}."
+        if k.code == "GR102":
+            doc += ("\n\nFindings carry `spelling=true`: a consistency (CN) finding on the same span wins.")
+        if k.code == "GR101":
+            doc += ("\n\nSpelling matches (MORFOLOGIK_* rules) are dropped for words in `[grammar] words`, "
+                    "`words-file` and the canonical terms of `terms` rule packs. They carry `spelling=true`, "
+                    "so a consistency (CN) finding on the same span wins.")
+        out.append(Rule(k.code, k.name, SECTION, k.severity, k.summary, doc, k.bad, k.good, fixable=True))
+    return out
+
+
+def code_for(m: Match) -> str:
+    if is_spelling(m):
+        return "GR101"
+    return RULE_CODES.get(m.rule_id) or _BY_CATEGORY.get(m.category, "GR901")
+
+
+def is_spelling(m: Match) -> bool:
+    rid = m.rule_id
+    return (rid.startswith(("MORFOLOGIK_", "HUNSPELL_")) or rid.endswith(("_SPELLER_RULE", "_SPELLING_RULE"))
+            or (m.category == "TYPOS" and m.type_name == "UnknownWord"))
+
+
+# Known words -----------------------------------------------------------------------------
+
+def known_words(opts: dict[str, Any], root: Path, rule_packs: Iterable[str]) -> frozenset[str]:
+    words = {w.casefold() for w in opts.get("words", [])}
+    wf = opts.get("words-file")
+    if wf:
+        path = (root / wf) if not os.path.isabs(wf) else Path(wf)
+        try:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    words.add(line.casefold())
+        except OSError as exc:
+            raise ConfigError(str(path), f"cannot read [grammar] words-file: {exc.strerror or exc}") from None
+    words |= pack_terms(tuple(rule_packs))
+    return frozenset(words)
+
+
+_TERMS_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
+_CANON_CACHE: dict[tuple[str, ...], dict[str, bool]] = {}
+
+
+def squeeze(text: str) -> str:
+    """Case, hyphens, spaces and apostrophes removed: how the consistency family
+    compares a spelling with a canonical term."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def canonical_terms(rule_packs: tuple[str, ...]) -> dict[str, bool]:
+    """Canonical spellings from every ``terms`` rule pack (tolerant of the entry shape:
+    any ``canonical``/``term``/``preferred`` string, at any depth) -> lowercase-ok."""
+    if rule_packs in _CANON_CACHE:
+        return _CANON_CACHE[rule_packs]
+    from lintkit.packs import packs
+
+    found: dict[str, bool] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            lower_ok = bool(node.get("lowercase-ok", False))
+            for k, v in node.items():
+                if k in ("canonical", "term", "preferred") and isinstance(v, str):
+                    found[v] = found.get(v, False) or lower_ok
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    try:
+        terms = packs("terms", list(rule_packs))
+    except PackError:
+        terms = _terms_packs_one_by_one(rule_packs)
+    for pack in terms:
+        walk(pack.data)
+    _CANON_CACHE[rule_packs] = found
+    return found
+
+
+def term_variants(rule_packs: tuple[str, ...]) -> dict[str, bool]:
+    return {squeeze(t): ok for t, ok in canonical_terms(rule_packs).items() if squeeze(t)}
+
+
+def cn_owns(word: str, variants: dict[str, bool]) -> bool:
+    """True when ``word`` is a case/space/hyphen variant of a house term, which the
+    consistency family flags (unless the term's all-lower-case form is an ordinary word)."""
+    key = squeeze(word)
+    if key not in variants:
+        return False
+    return not (variants[key] and word == word.lower())
+
+
+def pack_terms(rule_packs: tuple[str, ...]) -> frozenset[str]:
+    """Known words from the canonical terms of ``terms`` packs (whole terms and their words)."""
+    if rule_packs in _TERMS_CACHE:
+        return _TERMS_CACHE[rule_packs]
+    found = canonical_terms(rule_packs)
+    out = set()
+    for term in found:
+        out.add(term.casefold())
+        out.update(w.casefold() for w in term.replace("-", " ").split() if w)
+    _TERMS_CACHE[rule_packs] = frozenset(out)
+    return _TERMS_CACHE[rule_packs]
+
+
+def _terms_packs_one_by_one(rule_packs: tuple[str, ...]) -> list[Any]:
+    """Another family's broken pack must not stop grammar checking (that family reports
+    it): load pack files one by one and keep the readable ``terms`` packs."""
+    from lintkit.packs import builtin_rules_dir, load_pack
+
+    files: list[Path] = []
+    for p in (str(builtin_rules_dir()), *rule_packs):
+        path = Path(p)
+        files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path] if path.is_file() else [])
+    out = []
+    for f in files:
+        try:
+            pack = load_pack(f)
+        except PackError:
+            continue
+        if pack.kind == "terms":
+            out.append(pack)
+    return out
+
+
+def is_known(text: str, words: frozenset[str]) -> bool:
+    t = text.strip().casefold()
+    if not t:
+        return False
+    if t in words:
+        return True
+    parts = t.replace("-", " ").split()
+    return bool(parts) and all(p in words for p in parts)
+
+
+# Per-paragraph cache ---------------------------------------------------------------------
+
+def _cache_root() -> Path:
+    return cache_dir() / "grammar"
+
+
+def cache_key(prefix: str, text: str) -> str:
+    return hashlib.sha256(f"{prefix}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cache_get(key: str) -> list[Match] | None:
+    path = _cache_root() / key[:2] / f"{key}.json"
+    try:
+        data = json.loads(path.read_bytes())
+        return [Match.from_json(d) for d in data]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # missing or corrupt: check again
+
+
+def cache_put(key: str, matches: list[Match]) -> None:
+    folder = _cache_root() / key[:2]
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        atomic_write(folder / f"{key}.json", dumps(matches), mode=0o600)
+    except OSError:
+        pass  # a read-only cache only costs speed
+
+
+# Checking --------------------------------------------------------------------------------
+
+_CLIENTS: dict[tuple[str, float, int], Client] = {}
+
+
+def _client(url: str, timeout: float, pool: int) -> Client:
+    key = (url, timeout, pool)
+    if key not in _CLIENTS:
+        _CLIENTS[key] = Client(url, timeout=timeout, pool=pool)
+    return _CLIENTS[key]
+
+
+def connect(settings: Settings) -> tuple[Client, bool]:
+    """A client for the configured server; (client, managed)."""
+    if settings.url:
+        return _client(settings.url, settings.timeout, settings.concurrency), False
+    st = server.running()
+    if st is None:
+        if not settings.auto_start:
+            if inst.classpath() is None:
+                raise inst.not_installed_error()
+            raise BackendError("languagetool", "no LanguageTool server is running and [grammar] auto-start is off",
+                               "run `lintkit languagetool start`")
+        st = server.ensure_running(warmup=warmup_for(settings), idle_timeout=settings.idle_timeout)
+    server.touch()
+    return _client(f"http://127.0.0.1:{st['port']}", settings.timeout, settings.concurrency), True
+
+
+def paragraph_text(prose: str, start: int, end: int) -> str:
+    # newlines inside a paragraph are soft breaks: a space for LanguageTool, same length
+    return prose[start:end].replace("\r", " ").replace("\n", " ")
+
+
+def check_texts(texts: list[str], settings: Settings) -> list[list[Match]]:
+    """Results for each text, from the cache or the server (concurrently)."""
+    prefix = settings.key_prefix()
+    keys = [cache_key(prefix, t) for t in texts]
+    results: list[list[Match] | None] = [None] * len(texts)
+    todo: list[int] = []
+    for i, k in enumerate(keys):
+        hit = cache_get(k) if settings.cache else None
+        if hit is not None:
+            results[i] = hit
+        else:
+            todo.append(i)
+    if todo:
+        client, managed = connect(settings)
+        try:
+            _run(client, texts, todo, results, keys, settings)
+        except ConnectionFailed:
+            if not managed or not settings.auto_start:
+                raise
+            # the managed server died (crash, OOM kill, idle stop): restart once, retry the rest
+            client, _ = connect(settings)
+            _run(client, texts, [i for i in todo if results[i] is None], results, keys, settings)
+    return [r if r is not None else [] for r in results]
+
+
+def _run(client: Client, texts: list[str], todo: list[int], results: list[list[Match] | None],
+         keys: list[str], settings: Settings) -> None:
+    def one(i: int) -> None:
+        matches = client.check(texts[i], settings.params)
+        results[i] = matches
+        if settings.cache:
+            cache_put(keys[i], matches)
+
+    if len(todo) == 1 or settings.concurrency <= 1:
+        for i in todo:
+            one(i)
+        return
+    with ThreadPoolExecutor(max_workers=min(settings.concurrency, len(todo))) as pool:
+        futures = [pool.submit(one, i) for i in todo]
+        error: BaseException | None = None
+        for f in futures:
+            try:
+                f.result()
+            except BaseException as exc:  # the first error wins; the rest are cancelled
+                if error is None:
+                    error = exc
+                    for g in futures:
+                        g.cancel()
+        if error is not None:
+            raise error
+
+
+_SETTINGS_CACHE: dict[tuple[str, str, str], Settings] = {}
+
+
+def settings_for(ctx: Any) -> Settings:
+    key = (ctx.config.fingerprint(), str(ctx.config.root), os.environ.get(ENV_URL, ""))
+    s = _SETTINGS_CACHE.get(key)
+    if s is None:
+        opts = ctx.options(SECTION)
+        s = settings_from_options(opts, ctx.language)
+        s.words = known_words(opts, ctx.config.root, ctx.config.get("rule-packs"))
+        s.variants = term_variants(tuple(ctx.config.get("rule-packs")))
+        _SETTINGS_CACHE[key] = s
+    return s
+
+
+@hookimpl
+def lintkit_check(document: Any, ctx: Any) -> list[Finding]:
+    if not ctx.enabled("GR"):
+        return []
+    settings = settings_for(ctx)
+    paras = [(p.start, p.end) for p in document.paragraphs if p.end > p.start
+             and document.prose[p.start:p.end].strip()]
+    if not paras:
+        return []
+    texts = [paragraph_text(document.prose, a, b) for a, b in paras]
+    results = check_texts(texts, settings)
+    out: list[Finding] = []
+    for (pstart, _pend), text, matches in zip(paras, texts, results):
+        for m in matches:
+            f = to_finding(document, ctx, pstart, text, m, settings)
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def to_finding(document: Any, ctx: Any, pstart: int, text: str, m: Match, settings: Settings) -> Finding | None:
+    code = code_for(m)
+    if not ctx.enabled(code):
+        return None
+    a, b = pstart + m.start, pstart + max(m.end, m.start + 1)
+    if b > a and not _touches_prose(document, a, b):
+        return None  # entirely inside a placeholder (inline code, URL)
+    word = text[m.start:m.end]
+    spelling = code in SPELLING_CODES
+    if code == "GR101" and is_known(word, settings.words):
+        return None
+    if spelling and ctx.enabled("CN") and cn_owns(word, settings.variants):
+        return None  # a variant spelling of a house term: the consistency family reports it (CN102)
+    sa, sb = document.source_span(a, pstart + m.end)
+    # alternatives, best first (the fix engine applies the first); never safe: ranked guesses
+    fixes = [Fix(sa, sb, r, safe=False, description=f"replace with {r!r}") for r in m.replacements[:3]]
+    message = m.message.strip()
+    if code == "GR101":
+        message = f"possible spelling mistake: {word!r}"
+    if m.replacements:
+        shown = ", ".join(repr(r) for r in m.replacements[:3])
+        message += f" (suggestion{'s' if len(m.replacements) > 1 else ''}: {shown})"
+    return ctx.finding(code, sa, sb, message, fixes=fixes, aliases=(f"GR:{m.rule_id}",),
+                       rule_id=m.rule_id, category=m.category, replacements=m.replacements[:5],
+                       spelling=spelling)
+
+
+def _touches_prose(document: Any, a: int, b: int) -> bool:
+    return any(document.offsets.is_copy(i, i + 1) for i in range(a, b))
+
+
+# Commands --------------------------------------------------------------------------------
+
+@hookimpl
+def lintkit_commands() -> dict[str, Command]:
+    from lintkit.languagetool import cli
+
+    return {"languagetool": Command("install, start, stop or show the managed LanguageTool server",
+                                    cli.add_arguments, cli.run)}
