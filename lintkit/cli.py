@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--timings", action="store_true", help="print time spent per plugin on stderr")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     c.add_argument("--language", help="language variant, e.g. en-GB")
+    c.add_argument("--verbose", "-v", action="store_true",
+                   help="debug log on stderr: files, sizes, timings, cache (never document text)")
+    c.add_argument("--fix", action="store_true", help="apply safe fixes to the files (atomic writes)")
+    c.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too (implies --fix unless --diff)")
+    c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    c.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
+    c.add_argument("--write-baseline", metavar="FILE", help="record the current findings in this baseline file")
 
     sub.add_parser("rules", help="list every rule").add_argument("--format", choices=("text", "json"), default="text")
     r = sub.add_parser("rule", help="print the doc of one rule, with a bad and a good example")
@@ -111,6 +118,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     from lintkit.engine import Engine, Overrides
     from lintkit.formats import FormatOptions
 
+    if args.verbose:
+        import logging
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("lintkit: debug: %(name)s: %(message)s"))
+        logging.getLogger("lintkit").addHandler(handler)
+        logging.getLogger("lintkit").setLevel(logging.DEBUG)
     raw: dict[str, object] = {}
     if args.fail_on:
         raw["fail-on"] = args.fail_on
@@ -133,14 +147,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     if "-" in args.paths:
         stdin_text = sys.stdin.read()
     jobs = args.jobs or (os.cpu_count() or 1)
-    report = engine.check_paths(args.paths, stdin_text, args.stdin_filename, jobs=jobs)
+    if args.fix or args.unsafe_fixes or args.diff:
+        from lintkit.fixes import fix_paths, unified_diff
+
+        run = fix_paths(engine, args.paths, unsafe=args.unsafe_fixes, write=not args.diff)
+        report = run.report
+        for o in run.unconverged:
+            sys.stderr.write(f"lintkit: warning: {o.path}: fixes did not settle after {o.passes} passes\n")
+        if args.diff:
+            for o in run.outcomes:
+                sys.stdout.write(unified_diff(o))
+            for err in report.errors:
+                sys.stderr.write(f"lintkit: error: {err.path}: {err.message}\n")
+            n, m = run.applied, len(run.changed_files)
+            sys.stderr.write(f"{n} fix{'es' if n != 1 else ''} would change {m} file{'s' if m != 1 else ''}.\n")
+            return EXIT_ERROR if report.errors else (EXIT_FINDINGS if m else EXIT_OK)
+        n, m = run.applied, len([o for o in run.outcomes if o.written])
+        sys.stderr.write(f"Fixed {n} finding{'s' if n != 1 else ''} in {m} file{'s' if m != 1 else ''}.\n")
+    else:
+        report = engine.check_paths(args.paths, stdin_text, args.stdin_filename, jobs=jobs)
+    extra: dict[str, object] = {}
+    if args.baseline or args.write_baseline:
+        from lintkit.baseline import apply_to_report
+
+        preset = {args.stdin_filename or "-": stdin_text} if stdin_text is not None else None
+        for note in apply_to_report(report, args.baseline, args.write_baseline, preset):
+            sys.stderr.write(f"lintkit: {note}\n")
+        extra["baseline"] = bool(args.baseline)
     fail_on = engine.config_for(None).fail_on if not args.fail_on else None
     from lintkit.types import Severity
 
     threshold = Severity.parse(args.fail_on) if args.fail_on else fail_on
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                        and not os.environ.get("NO_COLOR") and not args.output)
-    opts = FormatOptions(color=color, statistics=args.statistics, quiet=args.quiet)
+    opts = FormatOptions(color=color, statistics=args.statistics, quiet=args.quiet, extra=extra)
     fmt = formats[args.format]
     if args.output:
         import io
