@@ -239,3 +239,9 @@ def test_packs_loaded() -> None:
     assert lex.terms[norm_key("TikTok")].canonical == "TikTok"
     assert len(lex.dialect) >= 600  # a few hundred pairs, both directions
     assert "US" in lex.acronyms and lex.demonyms["chinese"] == "Chinese"
+
+
+def test_ordinary_words_are_not_a_split_house_term() -> None:
+    src = "We chat every day on WeChat. Then we chat again on WeChat and WeChat. We Chat is wrong.\n"
+    # "we chat" is two ordinary words; "We Chat" is listed as a wrong form in the pack.
+    assert text(src) == [(1, 71, "CN101", ["WeChat"])]

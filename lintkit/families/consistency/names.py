@@ -155,6 +155,16 @@ class NameChecker:
         if len(g.counts) < 2:
             return False
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
+        if term is not None and " " not in term.canonical:
+            # "we chat" / "We chat" are ordinary words, not a split "WeChat" (unless the pack lists them).
+            split = [f for f in g.counts if " " in f and f not in term.wrong and _words_in_dictionary(f.lower())]
+            for o in g.occs:
+                if o.resolved in split:
+                    o.resolved = None
+            if split:
+                g.tally()
+                if len(g.counts) < 2:
+                    return False
         forms = list(g.counts)
         lower = [f for f in forms if f == f.lower()]
         if lower and any(f != f.lower() for f in forms):
@@ -360,6 +370,8 @@ class NameChecker:
             if o.key == norm_key(term.canonical):
                 if compatible(o.form, term.canonical, o):
                     continue
+                if " " in o.form and " " not in term.canonical and o.form not in term.wrong:
+                    continue  # "we chat" is two ordinary words, not a misspelt "WeChat"
                 low = o.form[:1].lower() + o.form[1:]
                 if term.lowercase_ok and low == low.lower() and (o.initial or o.form == low):
                     continue
