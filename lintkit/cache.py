@@ -98,16 +98,35 @@ class ResultCache:
                 data = json.load(fh)
             if data.get("schema") != SCHEMA:
                 return None
-            return [finding_from_dict(d) for d in data["findings"]], data.get("metrics") or {}
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+            metrics = data.get("metrics") or {}
+            if not isinstance(metrics, dict):
+                return None
+            return [finding_from_dict(d) for d in data["findings"]], metrics
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return None  # corrupt, truncated or foreign: ignored, rebuilt by the next put()
 
     def put(self, key: str, findings: list[Finding], metrics: dict[str, Any]) -> None:
         path = self._file(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private_dirs(path.parent)
             blob = json.dumps({"schema": SCHEMA, "findings": [finding_to_dict(f) for f in findings],
                                "metrics": metrics}, default=str).encode()
-            atomic_write(path, blob, mode=0o600)
+            atomic_write(path, blob, mode=0o600, durable=False)
         except OSError:
             pass  # a cache that cannot be written is not an error
+
+
+def _private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents owner-only (0700); mkdir(parents=True)
+    would give the parents the umask's mode (usually 0755)."""
+    missing = []
+    for p in (folder, *folder.parents):
+        if p.is_dir():
+            break
+        missing.append(p)
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        os.chmod(p, 0o700)

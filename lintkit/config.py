@@ -177,7 +177,7 @@ def find_config_file(start: Path) -> Path | None:
                     try:
                         with open(cand, "rb") as fh:
                             data = tomllib.load(fh)
-                    except (OSError, tomllib.TOMLDecodeError) as exc:
+                    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                         raise ConfigError(str(cand), f"cannot read: {exc}") from None
                     if "lintkit" not in data.get("tool", {}):
                         continue
@@ -191,6 +191,9 @@ def load_raw(path: Path) -> dict[str, Any]:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), f"invalid TOML: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} "
+                                     f"at offset {exc.start})") from None
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from None
     if path.name == "pyproject.toml":

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import logging
 import os
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,9 @@ MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx"}
 # When two families report the same span as a misspelling, the earlier family wins:
 # consistency knows the document's own preferred spelling and offers a safe fix.
 DEDUPE_ORDER = ("CN", "GR")
+# Debug log (``lintkit check --verbose``): paths, sizes, counts and timings only, never
+# document text: a log may be pasted into a public bug report.
+log = logging.getLogger("lintkit.engine")
 
 
 @dataclass
@@ -119,6 +124,7 @@ class Engine:
         self.registry = Registry(self.pm)
         self.sections = option_sections(self.pm)
         self.timings: dict[str, float] = {}
+        self.computed = 0  # documents checked (not served from the result cache)
         self.cache = ResultCache()
 
     # Configuration -------------------------------------------------------------------
@@ -218,14 +224,18 @@ class Engine:
             raise InputError(path, _os_reason(exc)) from None
         if os.path.isdir(path):
             raise InputError(path, "is a directory")
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block open() forever, a device never ends
+            raise InputError(path, f"not a regular file ({_file_kind(st.st_mode)})")
         if max_size is not None and st.st_size > max_size:
             raise InputError(path, f"file is {st.st_size:,} bytes, over the max-file-size limit of "
                                    f"{max_size:,} (raise it in config)")
         try:
             with open(path, "rb") as fh:
-                data = fh.read()
+                data = fh.read() if max_size is None else fh.read(max_size + 1)
         except OSError as exc:
             raise InputError(path, _os_reason(exc)) from None
+        if max_size is not None and len(data) > max_size:  # grew since stat
+            raise InputError(path, f"file is over the max-file-size limit of {max_size:,} bytes (raise it in config)")
         return decode(path, data)
 
     def document(self, source: Source) -> Document:
@@ -244,6 +254,7 @@ class Engine:
         key = self.cache.key(source.text, source.path, cfg, self.pm) if use_cache else None
         if key is not None:
             hit = self.cache.get(key)
+            log.debug("%s: cache %s", source.path, "hit" if hit is not None else "miss")
             if hit is not None:
                 findings, metrics = hit
                 for f in findings:
@@ -252,27 +263,35 @@ class Engine:
                 if metrics:
                     report.metrics[source.path] = metrics
                 return report
+        self.computed += 1
         t0 = time.perf_counter()
         doc = self.document(source)
         self._time("(document model)", t0)
+        log.debug("%s: %s, %s, %d characters, %d paragraphs, %d sentences", source.path, source.format,
+                  source.encoding, len(source.text), len(doc.paragraphs), len(doc.sentences))
         ctx = CheckContext(cfg, self.registry, source.path)
         raw: list[Finding] = []
         failed = False
         for impl in reversed(self.pm.hook.lintkit_check.get_hookimpls()):
             t0 = time.perf_counter()
+            out = None
             try:
                 out = impl.function(document=doc, ctx=ctx)
                 if out:
                     raw.extend(out)
             except LintkitError as exc:
                 failed = True
-                report.errors.append(FileError(source.path, exc.one_line()))
+                err = FileError(source.path, exc.one_line())
+                if err not in report.errors:  # a broken rule pack read by several families: say it once
+                    report.errors.append(err)
             except Exception as exc:  # a plugin bug: report it, keep the others
                 failed = True
                 report.errors.append(FileError(
                     source.path, f"internal error in plugin {impl.plugin_name!r}: "
                                  f"{type(exc).__name__}: {exc} (lintkit {__version__}; please report)"))
             self._time(impl.plugin_name, t0)
+            log.debug("%s: plugin %s: %d findings in %.1f ms", source.path, impl.plugin_name,
+                      len(out or ()), (time.perf_counter() - t0) * 1000)
         metrics: dict[str, Any] = {}
         for impl in self.pm.hook.lintkit_document_metrics.get_hookimpls():
             try:
@@ -330,7 +349,8 @@ class Engine:
                 self.check_file(path, report, stdin_text, stdin_filename)
         report.findings.sort(key=Finding.sort_key)
         report.errors.sort(key=lambda e: e.path)
-        report.timings = dict(self.timings)
+        for k, v in self.timings.items():  # this process's, added to the workers' (--jobs)
+            report.timings[k] = report.timings.get(k, 0.0) + v
         return report
 
     def check_file(self, path: str, report: Report, stdin_text: str | None = None,
@@ -372,6 +392,14 @@ def _rank(code: str) -> int:
 
 def _excluded(full: str, name: str, exclude: list[str]) -> bool:
     return any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(full, g) for g in exclude)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file or folder"
 
 
 def _os_reason(exc: OSError) -> str:

@@ -9,6 +9,7 @@ from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
 from lintkit.document.segment import build_paragraphs
 from lintkit.document.suppress import DIRECTIVE, parse_suppressions
+from lintkit.errors import InputError
 from lintkit.hookspecs import hookimpl
 
 URL = re.compile(
@@ -107,11 +108,30 @@ def _parser():  # type: ignore[no-untyped-def]
     global _md
     if _md is None:
         from markdown_it import MarkdownIt
+        from markdown_it.rules_core import block as core_block
 
         md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
         md.disable("text_join")
+
+        def deep_block(state):  # type: ignore[no-untyped-def]
+            # The CommonMark preset caps nesting at 20 tokens for blocks and inlines alike:
+            # text inside a list 10 levels deep would vanish unchecked. Blocks get a higher
+            # cap (cheap, no recursion trouble); inlines keep 20 (deep bracket runs cost
+            # time proportional to the cap). Deeper blocks are an input error (see below).
+            opts = state.md.options
+            saved = opts["maxNesting"]
+            opts["maxNesting"] = BLOCK_NESTING
+            try:
+                core_block(state)
+            finally:
+                opts["maxNesting"] = saved
+
+        md.core.ruler.at("block", deep_block)
         _md = md
     return _md
+
+
+BLOCK_NESTING = 100  # markdown-it block tokens (a list level is two: the list and its item)
 
 
 class _Norm:
@@ -144,6 +164,12 @@ def read_markdown(source: Source) -> Document:
     kinds: list[str] = []
     ptr = 0
     tokens = _parser().parse(parse_text)
+    for tok in tokens:
+        if tok.type in ("blockquote_open", "list_item_open") and tok.level >= BLOCK_NESTING - 1:
+            # markdown-it skips everything inside; say so rather than check half a file.
+            line = tok.map[0] + 1 if tok.map else 1
+            raise InputError(source.path, f"Markdown nested more than {BLOCK_NESTING} levels deep (lists or block "
+                                          f"quotes, line {line}); the text inside cannot be checked")
     for tok in tokens:
         t = tok.type
         if t.endswith("_open") and t not in ("paragraph_open",):
@@ -188,16 +214,33 @@ def _align(ntext: str, content: str, start: int, end: int) -> list[int] | None:
     pos: list[int] = []
     p = start
     find = ntext.find
-    for c in content:
+    n = len(content)
+    i = 0
+    while i < n:
+        # Fast path, same result as matching one character at a time: take the longest
+        # run of content that the source repeats verbatim from p (chunks, then halves).
+        step = 4096
+        while step >= 16:
+            if p + step <= end and i + step <= n and ntext.startswith(content[i : i + step], p):
+                pos.extend(range(p, p + step))
+                p += step
+                i += step
+            else:
+                step //= 2
+        if i >= n:
+            break
+        c = content[i]
         if p < end and ntext[p] == c:
             pos.append(p)
             p += 1
+            i += 1
             continue
         q = find(c, p, end)
         if q < 0:
             return pos or None if len(pos) == len(content) else (pos if pos else None)
         pos.append(q)
         p = q + 1
+        i += 1
     return pos
 
 
@@ -207,13 +250,32 @@ def _copy_content(b: ProjectionBuilder, pos: list[int], a: int, z: int, norm: _N
         return
     z = min(z, len(pos))
     run = a
-    for k in range(a + 1, z + 1):
-        if k == z or pos[k] != pos[k - 1] + 1:
-            s, e = norm.src(pos[run]), norm.src(pos[k - 1]) + 1
-            if b.source[s:e].endswith("\r\n") or b.source[e - 1 : e + 1] == "\r\n":
-                e = e + 1 if b.source[e - 1 : e + 1] == "\r\n" else e
-            _copy_prose(b, s, e, ph)
-            run = k
+    while run < z:
+        k = _run_end(pos, run, z)
+        s, e = norm.src(pos[run]), norm.src(pos[k - 1]) + 1
+        if b.source[s:e].endswith("\r\n") or b.source[e - 1 : e + 1] == "\r\n":
+            e = e + 1 if b.source[e - 1 : e + 1] == "\r\n" else e
+        _copy_prose(b, s, e, ph)
+        run = k
+
+
+def _run_end(pos: list[int], run: int, z: int) -> int:
+    """First k in (run, z] where pos[run:k] stops being contiguous. ``pos`` is strictly
+    increasing, so pos[run:k] is contiguous exactly when pos[k-1] - pos[run] == k-1-run:
+    gallop, then bisect (a character-by-character scan was slow on megabyte lines)."""
+    base = pos[run]
+    lo, step = run + 1, 1  # pos[run:lo] is contiguous
+    while lo + step <= z and pos[lo + step - 1] - base == lo + step - 1 - run:
+        lo += step
+        step *= 2
+    hi = min(lo + step, z + 1)  # pos[run:hi] is not contiguous, or hi == z + 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if pos[mid - 1] - base == mid - 1 - run:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _inline(b: ProjectionBuilder, children, content: str, pos: list[int], norm: _Norm, ph: _Placeholders) -> None:  # type: ignore[no-untyped-def]

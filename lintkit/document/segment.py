@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 from lintkit.document.model import Paragraph, Sentence, Word
 
 # Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
@@ -21,7 +23,9 @@ _NEVER_FINAL = frozenset(
 _MAYBE_FINAL = frozenset("etc u.s u.k u.n e.u a.m p.m ph.d b.a m.a d.c".split())
 
 _BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’»)\]]*(?=\s|$)")
-_WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*", re.UNICODE)
+# Letters and digits, with combining marks kept inside the word ("Cafe\u0301" in NFD is
+# one word, not "Cafe"); the regex module knows \p{M}, the re module does not.
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.,\-][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*")
 _TOKEN_BEFORE = re.compile(r"([^\s(\[\"“‘']+)$")
 
 
@@ -46,8 +50,7 @@ def _is_break(text: str, m: re.Match[str]) -> bool:
     if punct.startswith("...") or punct[0] == "…":
         return nxt.isupper() or not nxt.isalnum()
     # A period: look at the token before it.
-    before = _TOKEN_BEFORE.search(text, 0, m.start())
-    token = before.group(1) if before else ""
+    token = _token_before(text, m.start())
     low = token.lower().rstrip(".")
     if low in _NEVER_FINAL:
         return False
@@ -61,13 +64,28 @@ def _is_break(text: str, m: re.Match[str]) -> bool:
     return True
 
 
+def _token_before(text: str, end: int) -> str:
+    """The run of characters before ``end`` up to whitespace or an opening bracket/quote
+    (what ``_TOKEN_BEFORE`` matches), found by scanning back: searching from offset 0
+    on every boundary made long paragraphs quadratic."""
+    if end > 0 and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final newline
+    i = end
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in _TOKEN_STOP:
+        i -= 1
+    return text[i:end]
+
+
+_TOKEN_STOP = frozenset("(\"“‘'[")
+_NAME_AFTER = re.compile(r"\s*([A-Z][a-z]+)")
+
+
 def _looks_like_name_after(text: str, m: re.Match[str]) -> bool:
     # "U.S. Senate", "U.S. Army": a capitalised word that is not a sentence opener.
-    rest = text[m.end() :].lstrip()
-    word = re.match(r"[A-Z][a-z]+", rest)
+    word = _NAME_AFTER.match(text, m.end())
     if not word:
         return False
-    return word.group(0) not in _SENTENCE_OPENERS
+    return word.group(1) not in _SENTENCE_OPENERS
 
 
 _SENTENCE_OPENERS = frozenset(

@@ -1,0 +1,145 @@
+"""The result cache on bad days: a truncated or corrupt entry is ignored and rebuilt,
+an unwritable cache is not an error, and everything it creates is owner-only."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintkit.cache import ResultCache
+from lintkit.types import Finding, Fix, Severity
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ("# Notes\n\nThe the committee met on Tuesday. Studies show that that 90% of users agree.\n\n"
+       "It is very very clear that everyone always agrees.\n")
+
+
+def _finding() -> Finding:
+    return Finding("CL101", "unsupported-claim", Severity.WARNING, "needs a source", 4, 9,
+                   (Fix(4, 9, "x", True, "replace"),), "", 1, 5, 1, 10, ("CL:x",), {"score": 2.5})
+
+
+def _entry(cache: ResultCache, key: str) -> Path:
+    return cache.root / key[:2] / f"{key}.json"
+
+
+def test_round_trip_and_modes(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "deep" / "cache")
+    key = "ab" + "0" * 62
+    cache.put(key, [_finding()], {"words": 12})
+    got = cache.get(key)
+    assert got is not None
+    findings, metrics = got
+    assert metrics == {"words": 12}
+    f = findings[0]
+    assert (f.code, f.rule, f.severity, f.message, f.start, f.end, f.fixes, f.line, f.column, f.end_line,
+            f.end_column, f.aliases, f.data) == (
+        "CL101", "unsupported-claim", Severity.WARNING, "needs a source", 4, 9, (Fix(4, 9, "x", True, "replace"),),
+        1, 5, 1, 10, ("CL:x",), {"score": 2.5})
+    # every folder the cache created, up from the entry to the cache root's parents, is 0700
+    for folder in (tmp_path / "deep", tmp_path / "deep" / "cache", cache.root, cache.root / "ab"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(_entry(cache, key).stat().st_mode) == 0o600
+
+
+def test_modes_do_not_depend_on_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        cache = ResultCache(tmp_path / "c")
+        cache.put("cd" + "1" * 62, [], {})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "c").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "c" / "results" / "cd").stat().st_mode) == 0o700
+    assert stat.S_IMODE(_entry(cache, "cd" + "1" * 62).stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("content", [
+    b"",
+    b'{"schema": 1, "findings": [{"code": "CL101", "rule": "x"',  # truncated mid-entry
+    b"\xff\xfe\x00garbage",
+    b"[]",
+    b"null",
+    b'{"schema": 99, "findings": []}',
+    b'{"schema": 1, "findings": "abc"}',
+    b'{"schema": 1, "findings": [1, 2]}',
+    b'{"schema": 1, "findings": [{"code": "X"}]}',
+    b'{"schema": 1, "findings": [], "metrics": 5}',
+], ids=["empty", "truncated", "binary", "list", "null", "schema", "str", "ints", "keys", "metrics"])
+def test_corrupt_entry_is_a_miss_and_is_rebuilt(tmp_path: Path, content: bytes) -> None:
+    cache = ResultCache(tmp_path)
+    key = "ef" + "2" * 62
+    cache.put(key, [_finding()], {})
+    _entry(cache, key).write_bytes(content)
+    assert cache.get(key) is None
+    cache.put(key, [_finding()], {"n": 1})
+    got = cache.get(key)
+    assert got is not None and got[1] == {"n": 1} and got[0][0].code == "CL101"
+
+
+def test_unwritable_cache_is_not_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    cache = ResultCache(blocker)
+    cache.put("aa" + "3" * 62, [_finding()], {})  # cannot create folders under a file: ignored
+    assert cache.get("aa" + "3" * 62) is None
+
+
+# End to end ---------------------------------------------------------------------------
+
+def _check(cwd: Path, cache_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, LINTKIT_CACHE_DIR=str(cache_dir), PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "lintkit", "check", "--ignore", "GR", "--format", "json",
+                           "--jobs", "1", "doc.md"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _entries(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / "results").rglob("*.json"))
+
+
+def test_truncated_cache_file_is_ignored_and_rebuilt_end_to_end(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "doc.md").write_text(DOC)
+    cache_dir = tmp_path / "cache"
+    first = _check(work, cache_dir)
+    assert first.returncode in (0, 1), first.stderr
+    report = json.loads(first.stdout)
+    assert report["errors"] == []
+    [entry] = _entries(cache_dir)
+    good = entry.read_bytes()
+    assert json.loads(good)["findings"] == json.loads(good)["findings"]  # valid JSON
+
+    entry.write_bytes(good[: len(good) // 2])  # a crash mid-write (without atomic replace)
+    second = _check(work, cache_dir)
+    assert second.returncode == first.returncode
+    assert "Traceback" not in second.stderr
+    assert json.loads(second.stdout)["findings"] == report["findings"]
+    assert _entries(cache_dir) == [entry]
+    assert entry.read_bytes() == good  # rebuilt, byte for byte
+
+    third = _check(work, cache_dir)  # a hit now
+    assert json.loads(third.stdout)["findings"] == report["findings"]
+
+
+def test_everything_in_the_cache_folder_is_owner_only(tmp_path: Path) -> None:
+    """After a full check (all families but grammar) nothing under LINTKIT_CACHE_DIR is
+    readable by group or others."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "doc.md").write_text(DOC)
+    cache_dir = tmp_path / "fresh" / "lintkit-cache"
+    run = _check(work, cache_dir)
+    assert run.returncode in (0, 1), run.stderr
+    seen = [cache_dir, *cache_dir.rglob("*")]
+    assert len(_entries(cache_dir)) == 1
+    loose = [f"{p} {stat.S_IMODE(p.lstat().st_mode):o}" for p in seen
+             if stat.S_IMODE(p.lstat().st_mode) & 0o077]
+    assert loose == []
+    assert stat.S_IMODE((tmp_path / "fresh").stat().st_mode) == 0o700
