@@ -349,7 +349,7 @@ def cache_put(key: str, matches: list[Match]) -> None:
     folder = _cache_root() / key[:2]
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write(folder / f"{key}.json", dumps(matches), mode=0o600)
+        atomic_write(folder / f"{key}.json", dumps(matches), mode=0o600, durable=False)
     except OSError:
         pass  # a read-only cache only costs speed
 
