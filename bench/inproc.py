@@ -1,0 +1,103 @@
+"""In-process measurements, run by bench/run.py as a subprocess of lintkit's venv:
+
+- ``scaling FILE...``: check each document with the engine (result cache off, grammar
+  off) several times and print the median seconds per document and per plugin, so
+  start-up does not blur the time per MB;
+- ``paragraphs OUT FILE...``: the exact paragraph texts and request parameters that the
+  grammar family sends to LanguageTool for these files (same code path: the document
+  model, ``paragraph_text`` and ``settings_from_options``);
+- ``rawlt IN``: post those paragraphs straight to the LanguageTool server with the same
+  concurrency (requests + ThreadPoolExecutor) and print the wall time.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def scaling(files: list[str], min_seconds: float = 1.5, max_reps: int = 25) -> dict:
+    from lintkit.engine import Engine, Overrides, Report
+
+    engine = Engine(Overrides(isolated=True, cache=False, ignore=["GR"]))
+    out: dict[str, dict] = {}
+    for path in files:
+        source = engine.read(path)
+        cfg = engine.config_for(path)
+        engine.check_source(source, cfg, Report())  # warm-up: imports, packs, compiled patterns
+        walls: list[float] = []
+        plugins: dict[str, list[float]] = {}
+        t_all = time.perf_counter()
+        while len(walls) < max_reps and (len(walls) < 3 or time.perf_counter() - t_all < min_seconds):
+            engine.timings.clear()
+            t0 = time.perf_counter()
+            engine.check_source(source, cfg, Report())
+            walls.append(time.perf_counter() - t0)
+            for k, v in engine.timings.items():
+                plugins.setdefault(k, []).append(v)
+        out[path] = {"bytes": len(source.text.encode()), "chars": len(source.text), "reps": len(walls),
+                     "seconds": statistics.median(walls),
+                     "plugins": {k: statistics.median(v) for k, v in plugins.items()}}
+    return out
+
+
+def paragraphs(files: list[str], config: str | None) -> dict:
+    from lintkit.engine import Engine, Overrides
+    from lintkit.families import grammar
+
+    engine = Engine(Overrides(isolated=config is None, config_file=config, cache=False))
+    cfg = engine.config_for(files[0])
+    settings = grammar.settings_from_options(cfg.options(grammar.SECTION), cfg.language)
+    texts: list[str] = []
+    for path in files:
+        doc = engine.document(engine.read(path))
+        for p in doc.paragraphs:
+            if p.end > p.start and doc.prose[p.start:p.end].strip():
+                texts.append(grammar.paragraph_text(doc.prose, p.start, p.end))
+    return {"params": settings.params, "concurrency": settings.concurrency, "texts": texts}
+
+
+def rawlt(spec: dict) -> dict:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    url = spec["url"].rstrip("/") + "/v2/check"
+    params, texts, workers = spec["params"], spec["texts"], int(spec["workers"])
+    session = requests.Session()
+    session.trust_env = False
+    adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(workers, 1))
+    session.mount("http://", adapter)
+
+    def one(text: str) -> int:
+        r = session.post(url, data={**params, "text": text}, timeout=300)
+        r.raise_for_status()
+        return len(r.json()["matches"])
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        matches = sum(pool.map(one, texts))
+    return {"seconds": time.perf_counter() - t0, "requests": len(texts), "matches": matches}
+
+
+def main(argv: list[str]) -> int:
+    cmd = argv[0]
+    if cmd == "scaling":
+        result = scaling(argv[1:])
+    elif cmd == "paragraphs":
+        out, config, files = argv[1], argv[2] or None, argv[3:]
+        Path(out).write_text(json.dumps(paragraphs(files, config)))
+        return 0
+    elif cmd == "rawlt":
+        result = rawlt(json.loads(Path(argv[1]).read_text()))
+    else:
+        raise SystemExit(f"unknown command {cmd!r}")
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
