@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lintkit.errors import ConfigError
+from lintkit.errors import ConfigError, LintkitError
 from lintkit.types import Severity
 
 CONFIG_NAMES = ("lintkit.toml", ".lintkit.toml", "pyproject.toml")
@@ -173,29 +173,28 @@ def find_config_file(start: Path) -> Path | None:
         for name in CONFIG_NAMES:
             cand = folder / name
             if cand.is_file():
-                if name == "pyproject.toml":
-                    try:
-                        with open(cand, "rb") as fh:
-                            data = tomllib.load(fh)
-                    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                        raise ConfigError(str(cand), f"cannot read: {exc}") from None
-                    if "lintkit" not in data.get("tool", {}):
-                        continue
+                if name == "pyproject.toml" and "lintkit" not in read_toml(cand).get("tool", {}):
+                    continue
                 return cand
     return None
 
 
-def load_raw(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, error: type[LintkitError] = ConfigError, what: str = "") -> dict[str, Any]:
+    """Parse a TOML file; any failure is ``error`` naming the file and the cause."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), f"invalid TOML: {exc}") from None
+        raise error(str(path), f"invalid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(str(path), f"invalid TOML: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} "
-                                     f"at offset {exc.start})") from None
+        raise error(str(path), f"invalid TOML: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} "
+                               f"at offset {exc.start})") from None
     except OSError as exc:
-        raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from None
+        raise error(str(path), f"cannot read{what}: {exc.strerror or exc}") from None
+
+
+def load_raw(path: Path) -> dict[str, Any]:
+    data = read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("lintkit", {})
     if not isinstance(data, dict):

@@ -20,12 +20,12 @@ docs/robustness.md.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from lintkit.config import read_toml
 from lintkit.errors import PackError
 
 PACK_KEYS = {"name", "kind", "version", "description"}
@@ -47,16 +47,7 @@ class Pack:
 
 
 def load_pack(path: Path) -> Pack:
-    try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(str(path), f"invalid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise PackError(str(path), f"invalid TOML: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} "
-                                   f"at offset {exc.start})") from None
-    except OSError as exc:
-        raise PackError(str(path), f"cannot read rule pack: {exc.strerror or exc}") from None
+    raw = read_toml(path, PackError, " rule pack")
     head = raw.pop("pack", None)
     if not isinstance(head, dict):
         raise PackError(str(path), "missing [pack] header (name, kind, version, description)")
