@@ -12,6 +12,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
@@ -319,13 +320,15 @@ class NameChecker:
                 and k not in self.demonym_keys and k not in self.lex.exceptions and k not in self.ignore]
         if not rare:
             return []
+        # Each key's deletes are computed once (rare keys are looked up as well as indexed).
+        deletes = {k: _deletes(k, 2 if len(k) >= 8 else 1) for k in stats}
         index: dict[str, list[str]] = defaultdict(list)
         for k in rare:
-            for v in _deletes(k, 2 if len(k) >= 8 else 1):
+            for v in deletes[k]:
                 index[v].append(k)
         best: dict[str, tuple[int, str]] = {}
         for k, g in stats.items():
-            for v in _deletes(k, 2 if len(k) >= 8 else 1):
+            for v in deletes[k]:
                 for r in index.get(v, ()):
                     if r == k or r[0] != k[0]:
                         continue
@@ -425,17 +428,16 @@ def _drop_nested(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _deletes(word: str, d: int) -> set[str]:
+@lru_cache(maxsize=2048)
+def _deletes(word: str, d: int) -> frozenset[str]:
+    """``word`` with up to ``d`` letters deleted. Memoised: the same words recur across the
+    files of a run."""
     out = {word}
     frontier = {word}
     for _ in range(d):
-        nxt = set()
-        for w in frontier:
-            for i in range(len(w)):
-                nxt.add(w[:i] + w[i + 1:])
-        out |= nxt
-        frontier = nxt
-    return out
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return frozenset(out)
 
 
 def _end_only(a: str, b: str) -> bool:
