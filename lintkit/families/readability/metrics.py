@@ -143,8 +143,13 @@ def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
     hit = _WORD_CACHE.get(key)
     if hit is not None:
         return hit
-    from lintkit.families.readability.offline import load
+    from lintkit.families.readability.offline import fast_word_facts, load
 
+    fast = fast_word_facts(text, lang)  # a plain word cmudict knows: no need to import textstat
+    if fast is not None:
+        if len(_WORD_CACHE) < 500_000:
+            _WORD_CACHE[key] = fast
+        return fast
     load()
     from textstat.backend.counts import count_letters, count_syllables
     from textstat.backend.selections import list_words

