@@ -255,3 +255,17 @@ def test_rule_examples(rule) -> None:  # type: ignore[no-untyped-def]
     bad = cl(rule.bad)
     assert len(bad) == 1 and rule.code in bad[0].data["codes"]
     assert cl(rule.good) == []
+
+
+def test_builtin_claims_packs_pass_the_untrusted_pattern_checks() -> None:
+    """The built-in packs skip the run-time safety analysis (start-up speed), so every one
+    of them must pass it here, exactly as a user's pack would."""
+    from lintkit.families.claims.lexicon import KIND, compile_pack
+    from lintkit.packs import builtin_rules_dir, load_pack
+
+    packs = [load_pack(p) for p in sorted((builtin_rules_dir() / "claims").glob("*.toml"))]
+    assert len([p for p in packs if p.kind == KIND]) >= 8
+    for pack in packs:
+        if pack.kind == KIND:
+            trusted, checked = compile_pack(pack, trusted=True), compile_pack(pack)
+            assert trusted.pattern.pattern == checked.pattern.pattern

@@ -106,19 +106,22 @@ class Lexicon:
         return bool(self.matches(category, text))
 
 
-def _alternation(pack: Pack, entry: str, phrases: Any, patterns: Any) -> str:
+def _alternation(pack: Pack, entry: str, phrases: Any, patterns: Any, trusted: bool = False) -> str:
     if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
         raise PackError(str(pack.path), f"entry {entry!r}: 'phrases' must be a list of non-empty strings")
     if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         raise PackError(str(pack.path), f"entry {entry!r}: 'patterns' must be a list of regular expressions")
     for i, p in enumerate(patterns):  # validate each user pattern on its own first
-        compile_pattern(p, pack, f"{entry} pattern {i + 1}")
+        if not trusted:
+            compile_pattern(p, pack, f"{entry} pattern {i + 1}")
     alts = sorted({_phrase_regex(p) for p in phrases}, key=len, reverse=True)
     alts += [f"(?:{p})" for p in patterns]
     return "|".join(alts)
 
 
-def compile_pack(pack: Pack) -> Compiled:
+def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
+    """Compile one pack. ``trusted`` (the built-in packs, fully validated by the test
+    suite) skips the per-pattern safety analysis at run time: it is most of start-up."""
     check_keys(pack.data, {"lexicon"}, pack, pack.name, required={"lexicon"})
     data = pack.data["lexicon"]
     if not isinstance(data, dict):
@@ -140,7 +143,7 @@ def compile_pack(pack: Pack) -> Compiled:
         weight = tier.get("weight", 1.0)
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
             raise PackError(str(pack.path), f"entry {entry!r}: 'weight' must be a number >= 0")
-        alt = _alternation(pack, entry, tier.get("phrases", []), tier.get("patterns", []))
+        alt = _alternation(pack, entry, tier.get("phrases", []), tier.get("patterns", []), trusted)
         if not alt:
             raise PackError(str(pack.path), f"entry {entry!r}: no phrases or patterns")
         name = f"t{i}"
@@ -148,10 +151,15 @@ def compile_pack(pack: Pack) -> Compiled:
         weights[name] = float(weight)
     import regex
 
-    combined = compile_pattern(f"{_LEFT}(?:{'|'.join(groups)}){_RIGHT}", pack, "combined", regex.IGNORECASE)
-    exc_alt = _alternation(pack, "exceptions", data.get("exceptions", []), data.get("exception-patterns", []))
-    exceptions = (compile_pattern(f"{_LEFT}(?:{exc_alt}){_RIGHT}", pack, "exceptions", regex.IGNORECASE)
-                  if exc_alt else None)
+    def build(pattern: str, entry: str) -> Any:
+        if trusted:
+            return regex.compile(pattern, regex.IGNORECASE | regex.V0)
+        return compile_pattern(pattern, pack, entry, regex.IGNORECASE)
+
+    combined = build(f"{_LEFT}(?:{'|'.join(groups)}){_RIGHT}", "combined")
+    exc_alt = _alternation(pack, "exceptions", data.get("exceptions", []), data.get("exception-patterns", []),
+                           trusted)
+    exceptions = build(f"{_LEFT}(?:{exc_alt}){_RIGHT}", "exceptions") if exc_alt else None
     return Compiled(pack.name, category, combined, weights, exceptions)
 
 
@@ -162,7 +170,10 @@ def _load(extra: tuple[str, ...]) -> Lexicon:
     # another family cannot disable this one; the user's packs come through lintkit.packs.
     builtin = [load_pack(p) for p in sorted((builtin_rules_dir() / "claims").glob("*.toml"))]
     user = [p for p in _packs_in(tuple(extra)) if p.kind == KIND] if extra else []
-    for pack in [p for p in builtin if p.kind == KIND] + user:
+    for pack in [p for p in builtin if p.kind == KIND]:
+        c = compile_pack(pack, trusted=True)
+        lex.by_category.setdefault(c.category, []).append(c)
+    for pack in user:
         c = compile_pack(pack)
         lex.by_category.setdefault(c.category, []).append(c)
     return lex
