@@ -269,3 +269,21 @@ def test_builtin_claims_packs_pass_the_untrusted_pattern_checks() -> None:
         if pack.kind == KIND:
             trusted, checked = compile_pack(pack, trusted=True), compile_pack(pack)
             assert trusted.pattern.pattern == checked.pattern.pattern
+
+
+def test_builtin_packs_find_the_same_hits_with_either_regex_engine() -> None:
+    import regex
+
+    from lintkit.families.claims.lexicon import load_lexicon
+
+    gold = Path(__file__).resolve().parent.parent / "fixtures" / "claims"
+    sentences = [ln for f in sorted(gold.glob("*.gold")) for ln in f.read_text(encoding="utf-8").splitlines()]
+    assert len(sentences) > 300
+    for packs_ in load_lexicon(()).by_category.values():
+        for c in packs_:
+            for pat in (c.pattern, c.exceptions):
+                if pat is None:
+                    continue
+                other = regex.compile(pat.pattern, regex.IGNORECASE | regex.V0)
+                for s in sentences:
+                    assert [m.span() for m in pat.finditer(s)] == [m.span() for m in other.finditer(s)], s
