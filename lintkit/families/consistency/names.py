@@ -93,6 +93,15 @@ class Group:
             if f not in self.first:
                 self.first[f] = o
 
+    def drop(self, forms: list[str] | set[str]) -> bool:
+        """Stop treating ``forms`` as spellings of this group; True while 2+ remain."""
+        if forms:
+            for o in self.occs:
+                if o.resolved in forms:
+                    o.resolved = None
+            self.tally()
+        return len(self.counts) >= 2
+
     @property
     def total(self) -> int:
         return sum(self.counts.values())
@@ -158,14 +167,9 @@ class NameChecker:
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
         if term is not None and " " not in term.canonical:
             # "we chat" / "We chat" are ordinary words, not a split "WeChat" (unless the pack lists them).
-            split = [f for f in g.counts if " " in f and f not in term.wrong and _words_in_dictionary(f.lower())]
-            for o in g.occs:
-                if o.resolved in split:
-                    o.resolved = None
-            if split:
-                g.tally()
-                if len(g.counts) < 2:
-                    return False
+            split = {f for f in g.counts if " " in f and f not in term.wrong and _words_in_dictionary(f.lower())}
+            if not g.drop(split):
+                return False
         forms = list(g.counts)
         lower = [f for f in forms if f == f.lower()]
         if lower and any(f != f.lower() for f in forms):
@@ -188,13 +192,7 @@ class NameChecker:
                     top = max(forms, key=lambda f: (g.counts[f], -g.first[f].start))
                     if top in lower:
                         return False
-            for f in lower:
-                if not keep_lower and _words_in_dictionary(f):
-                    for o in g.occs:
-                        if o.resolved == f:
-                            o.resolved = None
-            g.tally()
-            if len(g.counts) < 2:
+            if not g.drop({f for f in lower if not keep_lower and _words_in_dictionary(f)}):
                 return False
         # An open compound of dictionary words is not a variant of a closed dictionary word
         # (to day / today, of ten / often, a long / along).
@@ -203,14 +201,8 @@ class NameChecker:
             spaced = []  # break even / break-even, reported on request
         if spaced and g.key in dictionary() and not any("-" in f for f in g.counts):
             return False
-        if spaced and in_dictionary(g.key):
-            for f in spaced:
-                for o in g.occs:
-                    if o.resolved == f:
-                        o.resolved = None
-            g.tally()
-            if len(g.counts) < 2:
-                return False
+        if spaced and in_dictionary(g.key) and not g.drop(set(spaced)):
+            return False
         forms = list(g.counts)
         for f in forms:
             if f.casefold().startswith("re-") and g.key in dictionary():
