@@ -26,6 +26,7 @@ _SCALE_WORD = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trill
 _SCALE_ABBR = re.compile(r"(?:(?<=[$€£¥])|(?<![\w.,]))(\d{1,3}(?:\.\d+)?)(M|bn|mn|tn)(?![\w])"
                          r"|(?<=[$€£¥])(\d{1,3}(?:\.\d+)?)([mbBT])(?![\w])")
 _FULL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w,]|\.\d)")
+_FULL_HINT = re.compile(r",\d{3},\d{3}")  # in every _FULL match; starts with a literal, so scans fast
 _PCT_SIGN = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)( ?)%")
 _PCT_WORD = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?) (percent|per cent)\b")
 _US = re.compile(r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|USA|US|UK)(?![\w])")
@@ -148,9 +149,11 @@ def _caps_context(prose: str, s: int, e: int) -> bool:
 
 
 def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
+    """Each check needs two styles in the document to report anything, so a cheap substring
+    test first skips the checks (and the regular expression scans) that cannot find two."""
     prose = doc.prose
     out: list[Finding] = []
-    if ctx.enabled("CN401"):
+    if ctx.enabled("CN401") and ("'" in prose or '"' in prose) and any(c in prose for c in "‘’“”"):
         hits = []
         for m in _QUOTES.finditer(prose):
             ch = m.group(0)
@@ -158,7 +161,8 @@ def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
                 continue  # 5'10", 12" : primes, not quotes
             hits.append((m.start(), m.end(), "straight" if ch in "'\"" else "curly", None))
         out += _report(doc, ctx, "CN401", hits, "quotation marks mixed", pos)
-    if ctx.enabled("CN402"):
+    # Without an em dash, an en dash or a double hyphen only the spaced hyphen is left.
+    if ctx.enabled("CN402") and ("—" in prose or "–" in prose or "--" in prose):
         hits = []
         names = {"—": "em dash", "–": "en dash", "-": "spaced hyphen", "--": "double hyphen"}
         for m in _DASH_SPACED.finditer(prose):
@@ -172,20 +176,24 @@ def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
         out += _report(doc, ctx, "CN402", hits, "dash styles mixed", pos)
     if ctx.enabled("CN403"):
         hits = []
-        for m in _SCALE_WORD.finditer(prose):
-            hits.append((m.start(), m.end(), "word scale", None))
-        for m in _SCALE_ABBR.finditer(prose):
-            hits.append((m.start(), m.end(), "abbreviated scale", None))
-        for m in _FULL.finditer(prose):
-            hits.append((m.start(), m.end(), "full digits", None))
-        hits.sort()
-        out += _report(doc, ctx, "CN403", hits, "number styles mixed", pos)
-    if ctx.enabled("CN404"):
+        if "illion" in prose:
+            for m in _SCALE_WORD.finditer(prose):
+                hits.append((m.start(), m.end(), "word scale", None))
+        if _FULL_HINT.search(prose):
+            for m in _FULL.finditer(prose):
+                hits.append((m.start(), m.end(), "full digits", None))
+        if hits:  # else the abbreviated scale would be the only style
+            for m in _SCALE_ABBR.finditer(prose):
+                hits.append((m.start(), m.end(), "abbreviated scale", None))
+            hits.sort()
+            out += _report(doc, ctx, "CN403", hits, "number styles mixed", pos)
+    if ctx.enabled("CN404") and ("%" in prose) + ("percent" in prose) + ("per cent" in prose) >= 2:
         hits = [(m.start(), m.end(), "%", None) for m in _PCT_SIGN.finditer(prose)]
         hits += [(m.start(), m.end(), m.group(2), None) for m in _PCT_WORD.finditer(prose)]
         hits.sort()
         out += _report(doc, ctx, "CN404", hits, "percent styles mixed", pos)
-    if ctx.enabled("CN405"):
+    # Dotted and undotted forms of one country's abbreviation are needed.
+    if ctx.enabled("CN405") and (("U.S." in prose and "US" in prose) or ("U.K." in prose and "UK" in prose)):
         hits = []
         for m in _US.finditer(prose):
             t = m.group(1)
