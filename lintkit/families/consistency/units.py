@@ -80,67 +80,107 @@ def title_word(text: str) -> bool:
     return text[:1].isupper() and not is_caps(text)
 
 
+# What :class:`Units` needs to know about a word's text, memoised across documents (the
+# same spellings recur): (form without a possessive, letters cut, key, caps, Title word,
+# stop word). Cleared when it grows past _FACTS_MAX so memory stays bounded.
+_Facts = tuple[str, int, str, bool, bool, bool]
+_FACTS: dict[str, _Facts] = {}
+_FACTS_MAX = 100_000
+_GLUE = "/#_@\\"
+
+
+def _facts(text: str) -> _Facts:
+    form = text
+    cut = 0
+    if len(text) > 3 and text[-2] in "'’" and text[-1] in "sS":  # as stem_of
+        form, cut = text[:-2], 2
+    caps = is_caps(form)
+    facts = (form, cut, norm_key(form), caps, form[:1].isupper() and not caps, form.lower() in _STOP)
+    if len(_FACTS) >= _FACTS_MAX:
+        _FACTS.clear()
+    _FACTS[text] = facts
+    return facts
+
+
 class Units:
     """Unigrams of every prose word, and 2- and 3-word sequences that may be a variant of
-    a single word, a house term, or a multi-word name in Title Case. Built in three linear
-    passes."""
+    a single word, a house term, or a multi-word name in Title Case. Built in two linear
+    passes (words and runs, then word sequences)."""
 
     def __init__(self, doc: Document, term_keys: set[str], max_words: int) -> None:
         self.doc = doc
         self.quotes = quote_spans(doc)
-        qstarts = [s for s, _ in self.quotes]
+        quotes = self.quotes
+        qstarts = [s for s, _ in quotes]
         prose = doc.prose
-        self.words: list[Occ] = []
-        # Runs of adjacent prose words (single space between, same sentence), as Occ lists.
-        runs: list[list[Occ]] = []
+        size = len(prose)
+        facts_of = _FACTS.get
+        words: list[Occ] = []
+        self.words = words
+        # Runs of adjacent prose words (single space between, same sentence): parallel lists
+        # of occurrences and of their facts.
+        runs: list[tuple[list[Occ], list[_Facts]]] = []
+        # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
+        title_keys: set[str] = set()
+        paragraphs = doc.paragraphs
         for s in doc.sentences:
-            heading = doc.paragraphs[s.paragraph].kind == "heading" if doc.paragraphs else False
+            heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
             run: list[Occ] = []
+            rfacts: list[_Facts] = []
             first = True
+            prev: Occ | None = None  # last word of the current run
+            prev_title = False
             for w in s.words:
                 if w.placeholder:
                     if run:
-                        runs.append(run)
-                    run = []
+                        runs.append((run, rfacts))
+                    run, rfacts, prev = [], [], None
                     first = False
                     continue
-                form, end = stem_of(w)
+                text = w.text
+                f = facts_of(text) or _facts(text)
+                start, wend = w.start, w.end
                 # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
-                glued = (w.start > 0 and prose[w.start - 1] in "/#_@\\") or (w.end < len(prose)
-                                                                          and prose[w.end] in "/#_@\\")
-                o = Occ(w.start, end, form, norm_key(form), first, heading, is_caps(form),
-                        glued or (in_spans(self.quotes, qstarts, w.start) if self.quotes else False), 1)
-                first = False
-                self.words.append(o)
+                quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
+                if not quoted and quotes:
+                    i = bisect.bisect_right(qstarts, start) - 1  # as in_spans
+                    quoted = i >= 0 and quotes[i][0] <= start < quotes[i][1]
+                o = Occ(start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1)
+                words.append(o)
                 # A run continues over exactly one space; a possessive ends it.
-                if run and not (run[-1].end == w.start - 1 and prose[w.start - 1] == " "):
-                    runs.append(run)
-                    run = []
+                if prev is not None and not (prev.end == start - 1 and prose[start - 1] == " "):
+                    runs.append((run, rfacts))
+                    run, rfacts, prev = [], [], None
+                title = f[4]
+                if prev is not None and prev_title and title and not first and not heading:
+                    title_keys.add(prev.key + o.key)  # (o is trusted: neither initial nor heading)
+                first = False
                 run.append(o)
+                rfacts.append(f)
+                prev, prev_title = o, title
             if run:
-                runs.append(run)
-        unigram_keys = {o.key for o in self.words}
-        # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
-        title_keys: set[str] = set()
-        for run in runs:
-            for i in range(len(run) - 1):
-                a, b = run[i], run[i + 1]
-                if title_word(a.form) and title_word(b.form) and b.trusted and not a.heading:
-                    title_keys.add(a.key + b.key)
-        self.grams: list[Occ] = []
+                runs.append((run, rfacts))
+        unigram_keys = {o.key for o in words}
+        grams: list[Occ] = []
+        self.grams = grams
         n_max = max(2, max_words)
-        for run in runs:
-            for i in range(len(run) - 1):
-                for n in range(2, min(n_max, len(run) - i) + 1):
-                    parts = run[i:i + n]
-                    key = "".join(p.key for p in parts)
-                    if key in term_keys or (n == 2 and (key in unigram_keys or key in title_keys)
-                                            and parts[0].form.lower() not in _STOP
-                                            and parts[1].form.lower() not in _STOP):
-                        first, last = parts[0], parts[-1]
-                        form = prose[first.start:last.end]
-                        self.grams.append(Occ(first.start, last.end, form, key, first.initial, first.heading,
-                                              any(p.caps for p in parts), first.quoted, n))
+        for run, rfacts in runs:
+            last_i = len(run) - 1
+            for i in range(last_i):
+                a, b = run[i], run[i + 1]
+                key = a.key + b.key
+                if key in term_keys or ((key in unigram_keys or key in title_keys)
+                                        and not rfacts[i][5] and not rfacts[i + 1][5]):
+                    grams.append(Occ(a.start, b.end, prose[a.start:b.end], key, a.initial, a.heading,
+                                     a.caps or b.caps, a.quoted, 2))
+                caps = a.caps or b.caps
+                for n in range(3, min(n_max, last_i + 1 - i) + 1):
+                    z = run[i + n - 1]
+                    key += z.key
+                    caps = caps or z.caps
+                    if key in term_keys:
+                        grams.append(Occ(a.start, z.end, prose[a.start:z.end], key, a.initial, a.heading,
+                                         caps, a.quoted, n))
 
     def all(self) -> Iterator[Occ]:
         yield from self.words
