@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
@@ -21,6 +22,7 @@ from lintkit.families.consistency.units import Occ, Units
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
+_START = attrgetter("start")
 
 
 def _apos(s: str) -> str:
@@ -120,11 +122,17 @@ class NameChecker:
     # Grouping -------------------------------------------------------------------------
 
     def groups(self) -> dict[str, Group]:
-        by_key: dict[str, list[Occ]] = defaultdict(list)
-        for o in self.units.all():
-            if o.quoted or o.caps or not o.key or "." in o.form:
-                continue  # strings.Join, e.g: identifiers and abbreviations, not names
-            by_key[o.key].append(o)
+        by_key: dict[str, list[Occ]] = {}
+        get = by_key.get
+        for occs in (self.units.words, self.units.grams):
+            for o in occs:
+                if o.quoted or o.caps or not o.key or "." in o.form:
+                    continue  # strings.Join, e.g: identifiers and abbreviations, not names
+                same = get(o.key)
+                if same is None:
+                    by_key[o.key] = [o]
+                else:
+                    same.append(o)
         # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s".
         for key in [k for k in by_key if len(k) > 4 and k.endswith("s") and not k.endswith("ss")]:
             if key[:-1] in by_key:
@@ -135,7 +143,8 @@ class NameChecker:
                         by_key[key[:-1]].append(p)
         out: dict[str, Group] = {}
         for key, occs in by_key.items():
-            occs.sort(key=lambda o: o.start)
+            if len(occs) > 1:
+                occs.sort(key=_START)
             out[key] = Group(key, occs)
         return out
 
@@ -266,9 +275,18 @@ class NameChecker:
     def variants(self) -> list[Finding]:
         out: list[Finding] = []
         groups = self.groups()
+        canonical = self.lex.canonical_keys
         for g in groups.values():
-            if len({o.form for o in g.occs}) < 2:
-                self.resolve(g)
+            occs = g.occs
+            form = occs[0].form
+            if len(occs) == 1 or all(o.form == form for o in occs):
+                if g.key in canonical:
+                    self.resolve(g)  # a house term may claim a position-capitalised spelling
+                else:
+                    # One spelling: resolve() would leave every occurrence at its own form.
+                    trusted = sum(1 for o in occs if not (o.initial or o.heading))
+                    g.counts, g.first = {form: len(occs)}, {form: occs[0]}
+                    g.trusted = {form: trusted} if trusted else {}
                 continue
             self.resolve(g)
             if not self.eligible(g):
@@ -297,40 +315,42 @@ class NameChecker:
         words = dictionary()
         stats: dict[str, Group] = {}
         for key, g in groups.items():
-            if len(key) < 5 or not key.isalpha() or g.total == 0:
+            if len(key) < 5 or not key.isalpha() or not g.counts:
                 continue
             if any(o.n > 1 for o in g.occs):
                 continue
-            if not g.target:
-                best = max(g.counts, key=lambda f: (g.trusted.get(f, 0) > 0, g.counts[f], -g.first[f].start))
-                g.target = best
             stats[key] = g
-        rare = [k for k in stats if k not in words and not in_dictionary(k) and k not in self.lex.canonical_keys
+        lex = self.lex
+        rare = [k for k in stats if k not in words and not in_dictionary(k) and k not in lex.canonical_keys
                 and not any(_words_in_dictionary(f) for f in stats[k].counts)
-                and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in self.lex.dialect)
-                and k not in self.lex.dialect
-                and k not in self.demonym_keys and k not in self.lex.exceptions and k not in self.ignore]
+                and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in lex.dialect)
+                and k not in lex.dialect
+                and k not in self.demonym_keys and k not in lex.exceptions and k not in self.ignore]
         if not rare:
             return []
-        # Each key's deletes are computed once (rare keys are looked up as well as indexed).
-        deletes = {k: _deletes(k, 2 if len(k) >= 8 else 1) for k in stats}
         index: dict[str, list[str]] = defaultdict(list)
         for k in rare:
-            for v in deletes[k]:
+            for v in _deletes(k, 2 if len(k) >= 8 else 1):
                 index[v].append(k)
+        # Only a house term, or a spelling used at least min-count times and at least twice
+        # (twice as often as a minority used at least once), can be the preferred spelling:
+        # only those keys probe the index.
+        least = max(self.min_count, 2)
         best: dict[str, tuple[int, str]] = {}
         for k, g in stats.items():
-            for v in deletes[k]:
+            canonical = k in lex.canonical_keys
+            if not canonical and g.total < least:
+                continue
+            for v in _deletes(k, 2 if len(k) >= 8 else 1):
                 for r in index.get(v, ()):
                     if r == k or r[0] != k[0]:
                         continue
                     minority = stats[r]
-                    canonical = k in self.lex.canonical_keys
                     if not canonical and (g.total < 2 * minority.total or g.total < self.min_count):
                         continue
                     # Two edits only between long lower-case words (goverment / government); names
                     # that far apart are usually two names (Wandsworth / Wordsworth).
-                    named = g.target[:1].isupper() or minority.target[:1].isupper()
+                    named = _target(g)[:1].isupper() or _target(minority)[:1].isupper()
                     d = 2 if min(len(r), len(k)) >= 8 and not named else 1
                     if _end_only(r, k) or _osa(r, k, d) > d:
                         continue
@@ -341,7 +361,7 @@ class NameChecker:
         flagged = set(self.flagged)
         for r, (_, k) in sorted(best.items()):
             g, target_group = stats[r], stats[k]
-            target = target_group.target
+            target = _target(target_group)
             text, data = self.spellings([target_group, g])
             why = self.reason_text(target_group, target) if target in target_group.counts else "house spelling"
             for o in g.occs:
@@ -418,6 +438,13 @@ def _drop_nested(findings: list[Finding]) -> list[Finding]:
         out.append(f)
         end = f.end
     return out
+
+
+def _target(g: Group) -> str:
+    """The group's preferred spelling: the one chosen for CN101, else its best-attested one."""
+    if not g.target:
+        g.target = max(g.counts, key=lambda f: (g.trusted.get(f, 0) > 0, g.counts[f], -g.first[f].start))
+    return g.target
 
 
 @lru_cache(maxsize=2048)
