@@ -18,6 +18,7 @@ from lintkit.families.consistency.lexicon import norm_key
 
 _STOP = frozenset("a an the of and or to in on at by for with from as is are was be it this that".split())
 _QUOTE = re.compile(r"“[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}»")
+_QUOTE_MARK = re.compile(r"[“\"«]")
 
 
 class Occ:
@@ -49,11 +50,17 @@ def quote_spans(doc: Document) -> list[tuple[int, int]]:
     """Projection spans of quotations (“…”, "…", «…») and block quotes: other writers'
     words, which keep their own spelling."""
     spans: list[tuple[int, int]] = []
+    prose = doc.prose
+    # Every quotation starts with one of these marks: paragraphs without one are skipped.
+    marks = [m.start() for m in _QUOTE_MARK.finditer(prose)]
     for p in doc.paragraphs:
         if p.kind == "quote":
             spans.append((p.start, p.end))
             continue
-        for m in _QUOTE.finditer(doc.prose, p.start, p.end):
+        i = bisect.bisect_left(marks, p.start)
+        if i == len(marks) or marks[i] >= p.end:
+            continue
+        for m in _QUOTE.finditer(prose, p.start, p.end):
             spans.append((m.start(), m.end()))
     spans.sort()
     return spans
@@ -81,21 +88,18 @@ def title_word(text: str) -> bool:
 
 
 # What :class:`Units` needs to know about a word's text, memoised across documents (the
-# same spellings recur): (form without a possessive, letters cut, key, caps, Title word,
-# stop word). Cleared when it grows past _FACTS_MAX so memory stays bounded.
-_Facts = tuple[str, int, str, bool, bool, bool]
+# same spellings recur): (form without a possessive, letters cut, key, caps, Title word).
+# Cleared when it reaches _FACTS_MAX entries so memory stays bounded.
+_Facts = tuple[str, int, str, bool, bool]
 _FACTS: dict[str, _Facts] = {}
 _FACTS_MAX = 100_000
 _GLUE = "/#_@\\"
 
 
 def _facts(text: str) -> _Facts:
-    form = text
-    cut = 0
-    if len(text) > 3 and text[-2] in "'’" and text[-1] in "sS":  # as stem_of
-        form, cut = text[:-2], 2
+    form, end = stem_of(Word(0, len(text), text))
     caps = is_caps(form)
-    facts = (form, cut, norm_key(form), caps, form[:1].isupper() and not caps, form.lower() in _STOP)
+    facts = (form, len(text) - end, norm_key(form), caps, form[:1].isupper() and not caps)
     if len(_FACTS) >= _FACTS_MAX:
         _FACTS.clear()
     _FACTS[text] = facts
@@ -105,7 +109,7 @@ def _facts(text: str) -> _Facts:
 class Units:
     """Unigrams of every prose word, and 2- and 3-word sequences that may be a variant of
     a single word, a house term, or a multi-word name in Title Case. Built in two linear
-    passes (words and runs, then word sequences)."""
+    passes (words, then word sequences)."""
 
     def __init__(self, doc: Document, term_keys: set[str], max_words: int) -> None:
         self.doc = doc
@@ -117,24 +121,20 @@ class Units:
         facts_of = _FACTS.get
         words: list[Occ] = []
         self.words = words
-        # Runs of adjacent prose words (single space between, same sentence): parallel lists
-        # of occurrences and of their facts.
-        runs: list[tuple[list[Occ], list[_Facts]]] = []
+        # Adjacent prose words (one space between, same sentence, no possessive on the first),
+        # in order: a run of words w1 w2 w3 gives (w1, w2), (w2, w3).
+        pairs: list[tuple[Occ, Occ]] = []
         # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
         title_keys: set[str] = set()
         paragraphs = doc.paragraphs
         for s in doc.sentences:
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
-            run: list[Occ] = []
-            rfacts: list[_Facts] = []
             first = True
-            prev: Occ | None = None  # last word of the current run
+            prev: Occ | None = None  # the word before, unless a placeholder came between
             prev_title = False
             for w in s.words:
                 if w.placeholder:
-                    if run:
-                        runs.append((run, rfacts))
-                    run, rfacts, prev = [], [], None
+                    prev = None
                     first = False
                     continue
                 text = w.text
@@ -147,40 +147,35 @@ class Units:
                     quoted = i >= 0 and quotes[i][0] <= start < quotes[i][1]
                 o = Occ(start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1)
                 words.append(o)
-                # A run continues over exactly one space; a possessive ends it.
-                if prev is not None and not (prev.end == start - 1 and prose[start - 1] == " "):
-                    runs.append((run, rfacts))
-                    run, rfacts, prev = [], [], None
-                title = f[4]
-                if prev is not None and prev_title and title and not first and not heading:
-                    title_keys.add(prev.key + o.key)  # (o is trusted: neither initial nor heading)
                 first = False
-                run.append(o)
-                rfacts.append(f)
-                prev, prev_title = o, title
-            if run:
-                runs.append((run, rfacts))
+                # A run continues over exactly one space; a possessive (prev.end) ends it.
+                if prev is not None and prev.end == start - 1 and prose[start - 1] == " ":
+                    pairs.append((prev, o))
+                    if prev_title and f[4] and not heading:  # o is trusted: not initial, not heading
+                        title_keys.add(prev.key + o.key)
+                prev, prev_title = o, f[4]
         unigram_keys = {o.key for o in words}
         grams: list[Occ] = []
         self.grams = grams
         n_max = max(2, max_words)
-        for run, rfacts in runs:
-            last_i = len(run) - 1
-            for i in range(last_i):
-                a, b = run[i], run[i + 1]
-                key = a.key + b.key
-                if key in term_keys or ((key in unigram_keys or key in title_keys)
-                                        and not rfacts[i][5] and not rfacts[i + 1][5]):
-                    grams.append(Occ(a.start, b.end, prose[a.start:b.end], key, a.initial, a.heading,
-                                     a.caps or b.caps, a.quoted, 2))
-                caps = a.caps or b.caps
-                for n in range(3, min(n_max, last_i + 1 - i) + 1):
-                    z = run[i + n - 1]
-                    key += z.key
-                    caps = caps or z.caps
-                    if key in term_keys:
-                        grams.append(Occ(a.start, z.end, prose[a.start:z.end], key, a.initial, a.heading,
-                                         caps, a.quoted, n))
+        for j, (a, b) in enumerate(pairs):
+            key = a.key + b.key
+            if key in term_keys or ((key in unigram_keys or key in title_keys)
+                                    and a.form.lower() not in _STOP and b.form.lower() not in _STOP):
+                grams.append(Occ(a.start, b.end, prose[a.start:b.end], key, a.initial, a.heading,
+                                 a.caps or b.caps, a.quoted, 2))
+            # Longer sequences (house terms of three words) follow the run on: the next pair
+            # starts with this pair's last word.
+            caps, z = a.caps or b.caps, b
+            for n in range(3, n_max + 1):
+                if j + n - 2 >= len(pairs) or pairs[j + n - 2][0] is not z:
+                    break
+                z = pairs[j + n - 2][1]
+                key += z.key
+                caps = caps or z.caps
+                if key in term_keys:
+                    grams.append(Occ(a.start, z.end, prose[a.start:z.end], key, a.initial, a.heading,
+                                     caps, a.quoted, n))
 
     def all(self) -> Iterator[Occ]:
         yield from self.words
