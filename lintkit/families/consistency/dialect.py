@@ -25,13 +25,17 @@ def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: 
     if not ctx.enabled("CN201"):
         return []
     hits: list[tuple[int, int, str, str, str, str]] = []  # start, end, word, dialect, group, other
+    table = lex.dialect
+    # Per spelling: its parts in the pair list, usually none; memoised since spellings recur.
+    memo: dict[str, tuple[tuple[int, str, tuple[str, str, str]], ...]] = lex.memo("dialect")
     for o in units.words:
         if o.quoted or o.caps:
             continue
-        for off, part in _parts(o.form):
-            entry = lex.dialect.get(part.lower())
-            if entry is None:
-                continue
+        found = memo.get(o.form)
+        if found is None:
+            found = memo[o.form] = tuple((off, part, table[part.lower()]) for off, part in _parts(o.form)
+                                         if part.lower() in table)
+        for off, part, entry in found:
             if part[:1].isupper() and not (o.initial and off == 0) and not o.heading:
                 continue  # a capitalised word inside a sentence is a name: Pearl Harbor, Labour Party
             hits.append((o.start + off, o.start + off + len(part), part, *entry))

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from lintkit.errors import PackError
 from lintkit.packs import Pack, check_keys, packs
 from lintkit.wordlist import KEY_TABLE as _KEY_TABLE
+
+MEMO_MAX = 100_000
 
 
 def norm_key(text: str) -> str:
@@ -35,6 +38,17 @@ class Lexicon:
     dialect: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # word -> (dialect, group, other)
     acronyms: set[str] = field(default_factory=set)
     exceptions: set[str] = field(default_factory=set)
+    # Lookups memoised by the rules (spelling -> result), one table per use; see memo().
+    _memos: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, name: str) -> dict[str, Any]:
+        """A table for memoising a lookup in this lexicon across documents. Emptied when it
+        reaches MEMO_MAX entries, so memory stays bounded (whoever uses it stores and reads
+        only)."""
+        table = self._memos.get(name)
+        if table is None or len(table) >= MEMO_MAX:
+            table = self._memos[name] = {}
+        return table
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -121,7 +121,9 @@ class NameChecker:
 
     # Grouping -------------------------------------------------------------------------
 
-    def groups(self) -> dict[str, Group]:
+    def groups(self) -> dict[str, list[Occ]]:
+        """Occurrences by key, in order of first appearance of the key (words, then word
+        sequences, then plurals joined to their singular); each list in document order."""
         by_key: dict[str, list[Occ]] = {}
         get = by_key.get
         for occs in (self.units.words, self.units.grams):
@@ -141,12 +143,10 @@ class NameChecker:
                         p = Occ(o.start, o.end - 1, o.form[:-1], key[:-1], o.initial, o.heading, o.caps,
                                 o.quoted, o.n)
                         by_key[key[:-1]].append(p)
-        out: dict[str, Group] = {}
-        for key, occs in by_key.items():
+        for occs in by_key.values():
             if len(occs) > 1:
                 occs.sort(key=_START)
-            out[key] = Group(key, occs)
-        return out
+        return by_key
 
     def resolve(self, g: Group) -> None:
         """Give each occurrence the spelling it stands for; apostrophe styles are one spelling,
@@ -274,22 +274,23 @@ class NameChecker:
 
     def variants(self) -> list[Finding]:
         out: list[Finding] = []
-        groups = self.groups()
+        # What near_variants() may pair, in key order: a Group, or for a key with one spelling
+        # (most keys) just its occurrences, made a Group only if it is reported.
+        cands: dict[str, Group | list[Occ]] = {}
         canonical = self.lex.canonical_keys
-        for g in groups.values():
-            occs = g.occs
+        for key, occs in self.groups().items():
             form = occs[0].form
-            if len(occs) == 1 or all(o.form == form for o in occs):
-                if g.key in canonical:
-                    self.resolve(g)  # a house term may claim a position-capitalised spelling
-                else:
-                    # One spelling: resolve() would leave every occurrence at its own form.
-                    trusted = sum(1 for o in occs if not (o.initial or o.heading))
-                    g.counts, g.first = {form: len(occs)}, {form: occs[0]}
-                    g.trusted = {form: trusted} if trusted else {}
+            one = len(occs) == 1 or all(o.form == form for o in occs)
+            if one and key not in canonical:
+                # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
+                if len(key) >= 5 and key.isalpha() and all(o.n == 1 for o in occs):
+                    cands[key] = occs
                 continue
+            g = Group(key, occs)
+            if len(key) >= 5 and key.isalpha():
+                cands[key] = g
             self.resolve(g)
-            if not self.eligible(g):
+            if one or not self.eligible(g):
                 continue
             self.choose(g)
             text, data = self.spellings([g])
@@ -299,7 +300,7 @@ class NameChecker:
                     continue
                 out.append(self._variant_finding(o, g.target, why, text, data))
         if self.ctx.enabled("CN101"):
-            out.extend(self.near_variants(groups))
+            out.extend(self.near_variants(cands))
         return out
 
     def _variant_finding(self, o: Occ, target: str, why: str, text: str, data: list[dict[str, object]]) -> Finding:
@@ -310,19 +311,22 @@ class NameChecker:
                                 fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
                                 target=target, spellings=data)
 
-    def near_variants(self, groups: dict[str, Group]) -> list[Finding]:
-        """Spellings one or two edits apart (Tecent / Tencent) via a symmetric-delete index."""
+    def near_variants(self, cands: dict[str, Group | list[Occ]]) -> list[Finding]:
+        """Spellings one or two edits apart (Tecent / Tencent) via a symmetric-delete index.
+        ``cands``: the keys of 5+ letters, each with its Group or, for a key with one
+        spelling, its occurrences."""
         words = dictionary()
-        stats: dict[str, Group] = {}
-        for key, g in groups.items():
-            if len(key) < 5 or not key.isalpha() or not g.counts:
-                continue
-            if any(o.n > 1 for o in g.occs):
-                continue
-            stats[key] = g
+        # Per key: total uses and spellings; one-spelling keys need no Group for that.
+        stats: dict[str, tuple[int, Iterable[str]]] = {}
+        for key, c in cands.items():
+            if type(c) is list:
+                stats[key] = (len(c), (c[0].form,))
+            elif c.counts and not any(o.n > 1 for o in c.occs):
+                stats[key] = (c.total, c.counts)
         lex = self.lex
-        rare = [k for k in stats if k not in words and not in_dictionary(k) and k not in lex.canonical_keys
-                and not any(_words_in_dictionary(f) for f in stats[k].counts)
+        rare = [k for k, (_, forms) in stats.items()
+                if k not in words and not in_dictionary(k) and k not in lex.canonical_keys
+                and not any(_words_in_dictionary(f) for f in forms)
                 and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in lex.dialect)
                 and k not in lex.dialect
                 and k not in self.demonym_keys and k not in lex.exceptions and k not in self.ignore]
@@ -332,35 +336,46 @@ class NameChecker:
         for k in rare:
             for v in _deletes(k, 2 if len(k) >= 8 else 1):
                 index[v].append(k)
+
+        def group(key: str) -> Group:
+            c = cands[key]
+            if type(c) is list:
+                c = cands[key] = _one_spelling(key, c)
+            return c
+
         # Only a house term, or a spelling used at least min-count times and at least twice
         # (twice as often as a minority used at least once), can be the preferred spelling:
         # only those keys probe the index.
         least = max(self.min_count, 2)
         best: dict[str, tuple[int, str]] = {}
-        for k, g in stats.items():
+        indexed = index.keys()
+        for k, (total, _) in stats.items():
             canonical = k in lex.canonical_keys
-            if not canonical and g.total < least:
+            if not canonical and total < least:
                 continue
-            for v in _deletes(k, 2 if len(k) >= 8 else 1):
+            dk = _deletes(k, 2 if len(k) >= 8 else 1)
+            if indexed.isdisjoint(dk):
+                continue  # the usual case, decided in one set operation
+            for v in dk:
                 for r in index.get(v, ()):
                     if r == k or r[0] != k[0]:
                         continue
-                    minority = stats[r]
-                    if not canonical and (g.total < 2 * minority.total or g.total < self.min_count):
+                    minority = stats[r][0]
+                    if not canonical and (total < 2 * minority or total < self.min_count):
                         continue
                     # Two edits only between long lower-case words (goverment / government); names
                     # that far apart are usually two names (Wandsworth / Wordsworth).
-                    named = _target(g)[:1].isupper() or _target(minority)[:1].isupper()
+                    named = _target(group(k))[:1].isupper() or _target(group(r))[:1].isupper()
                     d = 2 if min(len(r), len(k)) >= 8 and not named else 1
                     if _end_only(r, k) or _osa(r, k, d) > d:
                         continue
-                    score = (1 if canonical else 0) * 10**9 + g.total
+                    score = (1 if canonical else 0) * 10**9 + total
                     if r not in best or score > best[r][0]:
                         best[r] = (score, k)
         out: list[Finding] = []
         flagged = set(self.flagged)
         for r, (_, k) in sorted(best.items()):
-            g, target_group = stats[r], stats[k]
+            g, target_group = group(r), group(k)
             target = _target(target_group)
             text, data = self.spellings([target_group, g])
             why = self.reason_text(target_group, target) if target in target_group.counts else "house spelling"
@@ -374,13 +389,10 @@ class NameChecker:
         out: list[Finding] = []
         spans = sorted(self.flagged)
         starts = [s for s, _ in spans]
+        get = self.lex.terms.get
         for o in self.units.all():
-            if o.quoted or not o.key:
-                continue
-            term = self.lex.terms.get(o.key)
-            if term is None:
-                continue
-            if o.caps:
+            term = get(o.key)
+            if term is None or o.quoted or not o.key or o.caps:
                 continue
             if o.key == norm_key(term.canonical):
                 if compatible(o.form, term.canonical, o):
@@ -405,26 +417,35 @@ class NameChecker:
     def demonyms(self) -> list[Finding]:
         out: list[Finding] = []
         dem = self.lex.demonyms
+        # Per spelling: its lower-case demonym parts (offset, part), usually none; memoised
+        # per lexicon since the same spellings recur.
+        memo: dict[str, tuple[tuple[int, str], ...]] = self.lex.memo("demonyms")
         for o in self.units.words:
             if o.quoted:
                 continue
-            if "-" in o.form:
-                offset = 0
-                parts = []
-                for part in o.form.split("-"):
-                    parts.append((offset, part))
-                    offset += len(part) + 1
-            else:
-                parts = [(0, o.form)]
-            for off, part in parts:
-                if part.islower() and part in dem:
-                    a, b = self.doc.source_span(o.start + off, o.start + off + len(part))
-                    repl = dem[part]
-                    out.append(self.ctx.finding("CN103", a, b, f'"{part}" → "{repl}" (nationalities, languages '
-                                                "and peoples are capitalised)",
-                                                fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
-                                                target=repl))
+            found = memo.get(o.form)
+            if found is None:
+                found = memo[o.form] = _demonym_parts(o.form, dem)
+            for off, part in found:
+                a, b = self.doc.source_span(o.start + off, o.start + off + len(part))
+                repl = dem[part]
+                out.append(self.ctx.finding("CN103", a, b, f'"{part}" → "{repl}" (nationalities, languages '
+                                            "and peoples are capitalised)",
+                                            fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
+                                            target=repl))
         return out
+
+
+def _demonym_parts(form: str, dem: dict[str, str]) -> tuple[tuple[int, str], ...]:
+    if "-" in form:
+        offset = 0
+        parts = []
+        for part in form.split("-"):
+            parts.append((offset, part))
+            offset += len(part) + 1
+    else:
+        parts = [(0, form)]
+    return tuple((off, part) for off, part in parts if part.islower() and part in dem)
 
 
 def _drop_nested(findings: list[Finding]) -> list[Finding]:
@@ -438,6 +459,13 @@ def _drop_nested(findings: list[Finding]) -> list[Finding]:
         out.append(f)
         end = f.end
     return out
+
+
+def _one_spelling(key: str, occs: list[Occ]) -> Group:
+    """The group of a key written one way: what resolve() and tally() would make of it."""
+    form = occs[0].form
+    trusted = sum(1 for o in occs if not (o.initial or o.heading))
+    return Group(key, occs, {form: len(occs)}, {form: trusted} if trusted else {}, {form: occs[0]})
 
 
 def _target(g: Group) -> str:
