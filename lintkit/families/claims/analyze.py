@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from lintkit.document.model import Document, Sentence
-from lintkit.families.claims.lexicon import SIGNALS, Lexicon, normalise
+from lintkit.families.claims.fast import Batch
+from lintkit.families.claims.lexicon import SIGNALS, Hit, Lexicon, normalise
 from lintkit.families.claims.support import (
     attached_support,
     citation_in,
@@ -94,38 +95,28 @@ def _overlaps_placeholder(sentence: Sentence, a: int, b: int) -> bool:
     return any(w.placeholder and w.start < b and a < w.end for w in sentence.words)
 
 
-def lexicon_hits(lex: Lexicon, category: str, text: str) -> list[tuple[int, int, str, float]]:
-    """The same hits as ``lex.matches(category, text)``, but a category's exception patterns
-    are only searched when one of its patterns hits (most sentences have no hit, and the
-    exception scan cost about a quarter of the claims family's time)."""
-    packs_ = lex.by_category.get(category)
-    if not packs_:
-        return []
-    out: list[tuple[int, int, str, float]] = []
-    for c in packs_:
-        for m in c.pattern.finditer(text):
-            a, b = m.span()
-            if a != b:
-                out.append((a, b, m.group(0), c.weights[m.lastgroup or "t0"]))
-    if not out:
-        return out
-    spans = [m.span() for c in packs_ if c.exceptions is not None for m in c.exceptions.finditer(text)]
-    if spans:
-        out = [h for h in out if not any(h[0] < y and x < h[1] for x, y in spans)]
-    out.sort()
-    return out
-
-
-def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str]) -> Verdict:
+def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str], batch: Batch | None = None, k: int = 0,
+                   signals: dict[str, dict[int, list[Hit]]] | None = None) -> Verdict:
     """Score one sentence (no support yet). The modifiers (hedge, opinion) are only looked
-    up when a signal fires: a verdict without categories is never reported."""
-    text = normalise(sentence.text)
+    up when a signal fires: a verdict without categories is never reported.
+
+    ``batch``/``k``: the sentence is text ``k`` of a batch (its normalised text), and
+    ``signals`` may hold the batch's hits of the signal categories (:meth:`Lexicon.scan`)."""
+    if batch is None:
+        batch, k = Batch([normalise(sentence.text)]), 0
+    text = batch.texts[k]
+
+    def found(category: str) -> list[Hit]:
+        if signals is not None and category in signals:
+            return signals[category].get(k, [])
+        return lex.matches_at(category, batch, k)
+
     question = bool(_QUESTION_END.search(text))
     hits: list[Trigger] = []
     for cat in SIGNALS:
         if cat not in enabled:
             continue
-        for a, b, hit, weight in lexicon_hits(lex, cat, text):
+        for a, b, hit, weight in found(cat):
             if _overlaps_placeholder(sentence, sentence.start + a, sentence.start + b):
                 continue
             if cat == "vague_attribution" and a > 0 and hit[:1].isupper() and _NAME_BEFORE.search(text, 0, a):
@@ -142,8 +133,8 @@ def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str]) -> Verdi
     for t in kept:
         if t.category not in best:
             best[t.category] = t
-    hedged = bool(best) and bool(lexicon_hits(lex, "hedge", text))
-    opinion = bool(best) and bool(lexicon_hits(lex, "opinion", text))
+    hedged = bool(best) and bool(found("hedge"))
+    opinion = bool(best) and bool(found("opinion"))
     scores: dict[str, float] = {}
     for cat, t in best.items():
         w = t.weight
@@ -192,11 +183,16 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
         return detached_cache[i]
 
     sentences = document.sentences
-    for i, s in enumerate(sentences):
-        para = document.paragraphs[s.paragraph]
-        if para.kind in SKIP_KINDS:
-            continue
-        v = score_sentence(s, lex, enabled)
+    # Each signal category is searched once over all the sentences (see lexicon.Lexicon.scan);
+    # a sentence without any signal hit cannot be a claim.
+    todo = [i for i, s in enumerate(sentences) if document.paragraphs[s.paragraph].kind not in SKIP_KINDS]
+    batch = Batch([normalise(sentences[i].text) for i in todo])
+    signals = {cat: lex.scan(cat, batch) for cat in SIGNALS if cat in enabled}
+    with_hits = sorted({k for found in signals.values() for k in found})
+    for k in with_hits:
+        i = todo[k]
+        s = sentences[i]
+        v = score_sentence(s, lex, enabled, batch, k, signals)
         if not v.categories or v.score < threshold:
             continue
         prev = sentences[i - 1] if i > 0 and sentences[i - 1].paragraph == s.paragraph else None

@@ -24,6 +24,10 @@ group (``t0``, ``t1``, ...) of an alternation of its phrases (longest first) and
 patterns; ``match.lastgroup`` gives the tier and so the weight. A user's pack of the same
 category adds its own combined pattern (and its exceptions apply to every pack of that
 category).
+
+The built-in packs also get a *fast* pattern with the same hits (:mod:`.fast`): case-folded
+text instead of IGNORECASE, phrases in a prefix trie, and one scan per category over all
+the sentences of a document (:meth:`Lexicon.scan` over a :class:`~.fast.Batch`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from lintkit.errors import PackError
+from lintkit.families.claims.fast import Batch, compile_fast
 from lintkit.packs import Pack, _packs_in, builtin_rules_dir, check_keys, compile_pattern, load_pack
 
 KIND = "claims"
@@ -65,15 +70,25 @@ def _phrase_regex(phrase: str) -> str:
     return r"\s+".join(re.escape(w) for w in words)
 
 
+Hit = tuple[int, int, str, float]  # start, end, matched text, weight
+
+
 @dataclass
 class Compiled:
     """One pack's combined pattern."""
 
     pack: str
     category: str
-    pattern: Any  # regex.Pattern
+    pattern: Any  # re.Pattern or regex.Pattern (IGNORECASE), over normalised text
     weights: dict[str, float]
     exceptions: Any | None = None  # combined exception pattern
+    # The same patterns for a Batch (case-folded, joined sentences), when proven equivalent.
+    fast: Any | None = None
+    fast_exceptions: Any | None = None
+
+    @property
+    def is_fast(self) -> bool:
+        return self.fast is not None and (self.exceptions is None or self.fast_exceptions is not None)
 
 
 @dataclass
@@ -82,28 +97,89 @@ class Lexicon:
 
     by_category: dict[str, list[Compiled]] = field(default_factory=dict)
 
-    def matches(self, category: str, text: str) -> list[tuple[int, int, str, float]]:
+    def matches(self, category: str, text: str) -> list[Hit]:
         """Hits ``(start, end, matched text, weight)`` of ``category`` in ``text`` (already
         normalised), with hits overlapping an exception of the category removed."""
-        packs_ = self.by_category.get(category, [])
-        if not packs_:
+        if category not in self.by_category:
             return []
-        spans: list[tuple[int, int]] = []
-        for c in packs_:
-            if c.exceptions is not None:
-                spans.extend(m.span() for m in c.exceptions.finditer(text))
-        out: list[tuple[int, int, str, float]] = []
-        for c in packs_:
-            for m in c.pattern.finditer(text):
-                a, b = m.span()
-                if a == b or any(a < y and x < b for x, y in spans):
-                    continue
-                out.append((a, b, m.group(0), c.weights[m.lastgroup or "t0"]))
-        out.sort()
-        return out
+        return self.matches_at(category, Batch([text]), 0)
 
     def has(self, category: str, text: str) -> bool:
         return bool(self.matches(category, text))
+
+    def scan(self, category: str, batch: Batch) -> dict[int, list[Hit]]:
+        """:meth:`matches` for every text of ``batch`` at once: ``{text index: hits}``, texts
+        without hits left out. A category's exception patterns are only searched in texts
+        with a hit (most have none)."""
+        packs_ = self.by_category.get(category)
+        if not packs_:
+            return {}
+        found: dict[int, list[Hit]] = {}
+        texts = batch.texts
+        for c in packs_:
+            weights = c.weights
+            if batch.ok and c.is_fast:
+                starts, k = batch.starts, 0
+                for m in c.fast.finditer(batch.folded):
+                    a, b = m.span()
+                    if a != b:
+                        k = batch.locate(a, k)
+                        s = starts[k]
+                        found.setdefault(k, []).append((a - s, b - s, texts[k][a - s:b - s],
+                                                        weights[m.lastgroup or "t0"]))
+            else:
+                for k, text in enumerate(texts):
+                    for m in c.pattern.finditer(text):
+                        a, b = m.span()
+                        if a != b:
+                            found.setdefault(k, []).append((a, b, m.group(0), weights[m.lastgroup or "t0"]))
+        out: dict[int, list[Hit]] = {}
+        for k, hits in found.items():
+            kept = self._finish(packs_, batch, k, hits)
+            if kept:
+                out[k] = kept
+        return out
+
+    def matches_at(self, category: str, batch: Batch, k: int) -> list[Hit]:
+        """:meth:`matches` for text ``k`` of ``batch`` (uses the batch's folded text)."""
+        packs_ = self.by_category.get(category)
+        if not packs_:
+            return []
+        text = batch.texts[k]
+        out: list[Hit] = []
+        for c in packs_:
+            weights = c.weights
+            if batch.ok and c.is_fast:
+                s = batch.starts[k]
+                for m in c.fast.finditer(batch.folded, s, s + len(text)):
+                    a, b = m.span()
+                    if a != b:
+                        out.append((a - s, b - s, text[a - s:b - s], weights[m.lastgroup or "t0"]))
+            else:
+                for m in c.pattern.finditer(text):
+                    a, b = m.span()
+                    if a != b:
+                        out.append((a, b, m.group(0), weights[m.lastgroup or "t0"]))
+        return self._finish(packs_, batch, k, out) if out else out
+
+    @staticmethod
+    def _finish(packs_: list[Compiled], batch: Batch, k: int, hits: list[Hit]) -> list[Hit]:
+        """``hits`` of text ``k`` without those overlapping an exception, sorted."""
+        text = batch.texts[k]
+        spans: list[tuple[int, int]] = []
+        for c in packs_:
+            if c.exceptions is None:
+                continue
+            if batch.ok and c.is_fast:
+                s = batch.starts[k]
+                spans.extend((x - s, y - s) for x, y in
+                             (m.span() for m in c.fast_exceptions.finditer(batch.folded, s, s + len(text))))
+            else:
+                spans.extend(m.span() for m in c.exceptions.finditer(text))
+        if spans:
+            hits = [h for h in hits if not any(h[0] < y and x < h[1] for x, y in spans)]
+        hits.sort()
+        return hits
 
 
 def _alternation(pack: Pack, entry: str, phrases: Any, patterns: Any, trusted: bool = False) -> str:
@@ -117,6 +193,12 @@ def _alternation(pack: Pack, entry: str, phrases: Any, patterns: Any, trusted: b
     alts = sorted({_phrase_regex(p) for p in phrases}, key=len, reverse=True)
     alts += [f"(?:{p})" for p in patterns]
     return "|".join(alts)
+
+
+def _phrase_words(phrases: list[str]) -> list[list[str]]:
+    """The phrases as word lists, in the order of their alternatives in :func:`_alternation`."""
+    by_regex = {_phrase_regex(p): normalise(p).strip().split() for p in phrases}
+    return [by_regex[r] for r in sorted(by_regex, key=len, reverse=True)]
 
 
 def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
@@ -134,6 +216,7 @@ def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
     if not isinstance(tiers, list) or not tiers:
         raise PackError(str(pack.path), "a claims pack needs at least one [[tier]] with phrases or patterns")
     groups: list[str] = []
+    fast_groups: list[tuple[str | None, list[list[str]], list[str]]] = []
     weights: dict[str, float] = {}
     for i, tier in enumerate(tiers):
         entry = f"tier {i + 1}"
@@ -148,6 +231,7 @@ def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
             raise PackError(str(pack.path), f"entry {entry!r}: no phrases or patterns")
         name = f"t{i}"
         groups.append(f"(?P<{name}>{alt})")
+        fast_groups.append((name, _phrase_words(tier.get("phrases", [])), tier.get("patterns", [])))
         weights[name] = float(weight)
     import regex
 
@@ -168,7 +252,13 @@ def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
     exc_alt = _alternation(pack, "exceptions", data.get("exceptions", []), data.get("exception-patterns", []),
                            trusted)
     exceptions = build(f"{_LEFT}(?:{exc_alt}){_RIGHT}", "exceptions") if exc_alt else None
-    return Compiled(pack.name, category, combined, weights, exceptions)
+    fast = fast_exceptions = None
+    if trusted:
+        fast = compile_fast(fast_groups, _LEFT, _RIGHT)
+        if exc_alt:
+            fast_exceptions = compile_fast(
+                [(None, _phrase_words(data.get("exceptions", [])), data.get("exception-patterns", []))], _LEFT, _RIGHT)
+    return Compiled(pack.name, category, combined, weights, exceptions, fast, fast_exceptions)
 
 
 @lru_cache(maxsize=16)

@@ -1,0 +1,298 @@
+"""Faster matching for the built-in claims packs: the same hits as their reference patterns.
+
+A pack's reference pattern (:func:`lexicon.compile_pack`) is one IGNORECASE alternation run
+over each sentence. Python's regex engine skips a branch of an alternation cheaply only
+when the branch starts with a plain (case-sensitive) literal, so at every word start it
+stepped through every phrase of every tier, and the claims family spent most of its time
+there. For a built-in pack a second, *fast* pattern finds exactly the same hits:
+
+1. **Case folding.** The text is folded once (:func:`fold`: ``str.lower`` where that keeps
+   each character in its IGNORECASE class, else only the letters IGNORECASE equates with
+   ASCII ones) and the pattern is matched case-sensitively, with its phrases and patterns
+   lower-cased. A pattern is lower-cased only when its parse tree proves that this is the
+   same (:func:`lowered`: literals and ranges lower-cased one to one, no flags, no
+   back-references); any other pattern keeps IGNORECASE in a scoped ``(?i:...)`` group.
+2. **A prefix trie of the phrases** of each tier (:func:`trie`): ``all(?:\\s+of|)`` instead of
+   ``all\\s+of|all``. Branches are reordered only where they cannot match at the same
+   place (different literal first tokens), so the leftmost-first choice is unchanged.
+3. **One scan per document.** The sentences of a document are joined with ``SEP`` (two NUL
+   characters) and each category is scanned once (:class:`Batch`). This is exact only if no
+   match and no look-around can read a separator differently from the end of a string;
+   :func:`joinable` proves that on the parse tree (nothing can match a NUL, except ``.``
+   between two literals, which cannot match two NULs in a row), and ``^`` becomes
+   ``(?<![^\\x00])`` (right after a separator). A document that contains a NUL falls back to
+   the reference patterns.
+
+Anything the checks cannot prove keeps the reference pattern, sentence by sentence. The
+test suite also compares both on the gold set.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+SEP = "\x00\x00"
+_NUL = "\x00"
+
+# Letters that IGNORECASE equates with an ASCII letter but str.lower() does not map to it
+# (U+0130 also lower-cases to two characters).
+_FOLD = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)},
+                       "\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def fold(text: str) -> str:
+    """``text`` case-folded for the fast patterns, character for character (same length).
+
+    ``str.lower`` maps every character it changes to one of the same IGNORECASE class and
+    keeps letters, digits and spaces what they are (checked over all of Unicode when this
+    was written); the exceptions are U+0130 (two characters) and the dotless i and long s,
+    which IGNORECASE matches to ``i`` and ``s``."""
+    low = text.lower()
+    if text.isascii() or (len(low) == len(text) and "\u0131" not in low and "\u017f" not in low):
+        return low
+    return text.translate(_FOLD)
+
+
+try:  # the standard library's regex parser (Python 3.11+); without it, no fast patterns
+    from re import _constants as _C  # type: ignore[attr-defined]
+    from re import _parser as _P  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    _C = _P = None
+
+
+def _uncased(ch: str) -> bool:
+    return ch.lower() == ch == ch.upper()
+
+
+def _same_lowered(a: Any, b: Any) -> bool:
+    """Is parse tree ``b`` (of the lower-cased source, matched case-sensitively on folded
+    text) equivalent to ``a`` (of the original source, matched with IGNORECASE)?"""
+    C = _C
+    if isinstance(a, _P.SubPattern):
+        return isinstance(b, _P.SubPattern) and _same_lowered(a.data, b.data)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(_same_lowered, a, b))
+    if isinstance(a, tuple) and len(a) == 2 and isinstance(a[0], type(C.LITERAL)):
+        op, av = a
+        if not (isinstance(b, tuple) and len(b) == 2 and b[0] is op):
+            return False
+        if op in (C.LITERAL, C.NOT_LITERAL):
+            ch = chr(av)
+            return b[1] == ord(ch.lower()) if ch.isascii() else (b[1] == av and _uncased(ch))
+        if op is C.RANGE:
+            lo, hi = av
+            if hi > 127:
+                return False
+            return {ord(chr(c).lower()) for c in range(lo, hi + 1)} == set(range(b[1][0], b[1][1] + 1))
+        if op is C.SUBPATTERN and av[2] & re.IGNORECASE:  # (?-i:...): case matters there
+            return False
+        if op in (C.GROUPREF, C.GROUPREF_EXISTS):  # back-references compare case-insensitively
+            return False
+        return _same_lowered(av, b[1])
+    if isinstance(a, tuple):
+        return isinstance(b, tuple) and len(a) == len(b) and all(map(_same_lowered, a, b))
+    return bool(a == b)
+
+
+def lowered(pattern: str) -> str | None:
+    """``pattern`` lower-cased if, matched case-sensitively on :func:`fold` ed text, it finds
+    what ``pattern`` finds with IGNORECASE on the original; else None."""
+    if _P is None:
+        return None
+    low = pattern.lower()
+    try:
+        a = _P.parse(pattern, re.IGNORECASE)
+        b = _P.parse(low, 0)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    if b.state.flags != re.UNICODE or a.state.flags != re.UNICODE | re.IGNORECASE:
+        return None  # inline global flags
+    if set(a.state.groupdict) != set(b.state.groupdict) or not _same_lowered(a, b):
+        return None
+    return low
+
+
+def trie(alternatives: list[list[str]]) -> str:
+    """One regex for alternatives given as token lists (each token one regex atom: an
+    escaped character or ``\\s+``), in their order of preference, factored by common prefix.
+
+    Equivalent to ``"|".join("".join(t) for t in alternatives)`` when (a) two different
+    tokens never match at the same place (distinct literal characters, and ``\\s+`` next to
+    non-space literals) and (b) an alternative comes after every longer alternative that it
+    is a prefix of (true of a longest-first order)."""
+    end = ""  # marks the end of an alternative (no token is empty)
+    root: dict[str, Any] = {}
+    for tokens in alternatives:
+        node = root
+        for t in tokens:
+            node = node.setdefault(t, {})
+        node[end] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [t + emit(child) for t, child in node.items() if t != end]
+        if end in node:
+            alts.append("")  # a prefix that is a whole alternative comes last (rule b)
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
+def anchor_sentence_start(pattern: str) -> str:
+    """``^`` (outside character classes) replaced by ``(?<![^\\x00])``: right after a
+    separator, where each sentence starts in a :class:`Batch` (and at position 0)."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+        elif ch == "[":
+            j = i + 1
+            if pattern[j:j + 1] == "^":
+                j += 1
+            if pattern[j:j + 1] == "]":
+                j += 1  # a "]" first in a class is literal
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i:j + 1])
+            i = j + 1
+        elif ch == "^":
+            out.append(r"(?<![^\x00])")
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _is_sentence_start(item: Any) -> bool:
+    C = _C
+    op, av = item
+    return bool(op is C.ASSERT_NOT and av[0] == -1 and list(av[1]) == [(C.NOT_LITERAL, 0)])
+
+
+def _may_match_nul(op: Any, av: Any) -> bool:
+    C = _C
+    if op is C.LITERAL:
+        return bool(av == 0)
+    if op is C.IN:
+        for iop, iav in av:
+            if iop is C.LITERAL and iav == 0:
+                return True
+            if iop is C.RANGE and iav[0] == 0:
+                return True
+            if iop is C.CATEGORY and iav not in (C.CATEGORY_DIGIT, C.CATEGORY_SPACE, C.CATEGORY_WORD):
+                return True
+            if iop not in (C.LITERAL, C.RANGE, C.CATEGORY):
+                return True  # NEGATE and anything unexpected
+        return False
+    return True  # NOT_LITERAL, ANY
+
+
+def joinable(seq: Any) -> bool:
+    """Does the parsed pattern ``seq`` match each sentence of a :class:`Batch` exactly as it
+    matches the sentence alone? True when no part of it can match a NUL, except ``.``
+    between two literals (it cannot cross the two NULs of ``SEP``), anchors are word
+    boundaries or the sentence-start assertion of :func:`anchor_sentence_start`, and no
+    flag makes ``.`` match a newline or ``^`` a line start."""
+    C = _C
+    items = list(seq)
+    for i, (op, av) in enumerate(items):
+        if op is C.ANY:
+            prev, nxt = items[i - 1] if i else None, items[i + 1] if i + 1 < len(items) else None
+            if not (prev and nxt and prev[0] is C.LITERAL and nxt[0] is C.LITERAL and prev[1] and nxt[1]):
+                return False
+        elif op in (C.LITERAL, C.NOT_LITERAL, C.IN):
+            if _may_match_nul(op, av):
+                return False
+        elif op is C.AT:
+            if av not in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
+                return False
+        elif op is C.SUBPATTERN:
+            if av[1] & (re.DOTALL | re.MULTILINE) or not joinable(av[3]):
+                return False
+        elif op is C.BRANCH:
+            if not all(joinable(alt) for alt in av[1]):
+                return False
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if not joinable(av[2]):
+                return False
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if not (_is_sentence_start((op, av)) or joinable(av[1])):
+                return False
+        elif op is C.ATOMIC_GROUP:
+            if not joinable(av):
+                return False
+        else:
+            return False
+    return True
+
+
+def phrase_tokens(words: list[str]) -> list[str]:
+    """Tokens of a phrase for :func:`trie`, lower-cased (as ``lexicon._phrase_regex``)."""
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if i:
+            out.append(r"\s+")
+        out.extend(re.escape(ch) for ch in w.lower())
+    return out
+
+
+def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], left: str, right: str) -> Any | None:
+    """The fast pattern of a pack, or None when it cannot be proven equivalent.
+
+    ``groups``: (tier group name or None, phrases as word lists in the reference order,
+    patterns); ``left``/``right``: the reference's boundary assertions."""
+    if _P is None:
+        return None
+    parts: list[str] = []
+    for name, phrases, patterns in groups:
+        alts: list[str] = []
+        token_lists = []
+        for words in phrases:
+            reference = r"\s+".join(re.escape(w) for w in words)
+            tokens = phrase_tokens(words)
+            if lowered(reference) != "".join(tokens):
+                return None
+            token_lists.append(tokens)
+        if token_lists:
+            alts.append(trie(token_lists))
+        for p in patterns:
+            low = lowered(p)
+            alts.append("(?:" + anchor_sentence_start(low if low is not None else f"(?i:{p})") + ")")
+        body = "|".join(alts)
+        parts.append(f"(?P<{name}>{body})" if name else body)
+    source = f"{left}(?:{'|'.join(parts)}){right}"
+    try:
+        compiled = re.compile(source)
+        ok = joinable(_P.parse(source, 0))
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    return compiled if ok else None
+
+
+class Batch:
+    """Normalised texts (the sentences of a document) joined by ``SEP`` and folded once,
+    so that each category is one scan of ``folded``; ``starts[k]`` is where text k begins.
+    ``ok`` is False when a text contains a NUL (then only the reference patterns are used)."""
+
+    __slots__ = ("texts", "starts", "folded", "ok")
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        joined = SEP + SEP.join(texts) + SEP
+        self.ok = joined.count(_NUL) == len(SEP) * (len(texts) + 1)
+        self.folded = fold(joined) if self.ok else ""
+        starts: list[int] = []
+        pos = len(SEP)
+        for t in texts:
+            starts.append(pos)
+            pos += len(t) + len(SEP)
+        self.starts = starts
+
+    def locate(self, a: int, lo: int = 0) -> int:
+        """Index of the text that holds offset ``a`` of ``folded``."""
+        return bisect_right(self.starts, a, lo) - 1

@@ -1,0 +1,167 @@
+"""The fast patterns of the built-in claims packs (lintkit/families/claims/fast.py) find
+exactly the hits of the reference IGNORECASE patterns, sentence by sentence and in one
+scan over joined sentences."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from lintkit.families.claims.fast import (
+    SEP,
+    Batch,
+    anchor_sentence_start,
+    fold,
+    joinable,
+    lowered,
+    trie,
+)
+from lintkit.families.claims.lexicon import CATEGORIES, Lexicon, compile_pack, load_lexicon, normalise
+from lintkit.packs import Pack
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "fixtures" / "claims"
+
+# Characters that IGNORECASE treats specially, separators, anchors and boundaries.
+ODD = [
+    "İstanbul ALL EVERYONE knows", "ſtudies ſhow that it ıs", "\u212aNOWN to ALL", "ΑΣ all ΟΔΟΣ always",
+    "at about 5 o", "clock is ticking", "First, everyone knows.", "first of all", "People always say so",
+    "all-time high", "-all of them", "Studies show", "ÉVERYONE always wins", "Experts say\nthat it will",
+    "more than 20 million users", "about 30 percent of people", "$5 billion", "It is clear that",
+    "the most popular in the world", "the first to arrive", "", " ", "x", "ALL", "all",
+]
+
+
+def reference(lex: Lexicon, category: str, text: str) -> list[tuple[int, int, str, float]]:
+    """Hits by the definition: every pack's reference pattern, then the exceptions."""
+    packs_ = lex.by_category.get(category, [])
+    spans = [m.span() for c in packs_ if c.exceptions is not None for m in c.exceptions.finditer(text)]
+    out = []
+    for c in packs_:
+        for m in c.pattern.finditer(text):
+            a, b = m.span()
+            if a != b and not any(a < y and x < b for x, y in spans):
+                out.append((a, b, m.group(0), c.weights[m.lastgroup or "t0"]))
+    return sorted(out)
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    lines = [ln for f in sorted(GOLD.glob("*.gold")) for ln in f.read_text(encoding="utf-8").splitlines()]
+    seed = (ROOT / "seeds" / "000_ea6b9445212ab19d.txt").read_text(encoding="utf-8")
+    return [normalise(s) for s in lines + seed.splitlines() + ODD]
+
+
+def test_every_builtin_pack_has_fast_patterns() -> None:
+    for packs_ in load_lexicon(()).by_category.values():
+        for c in packs_:
+            assert c.is_fast, c.pack
+
+
+def test_fast_hits_equal_reference_hits(sentences: list[str]) -> None:
+    lex = load_lexicon(())
+    batch = Batch(sentences)
+    assert batch.ok
+    for category in CATEGORIES:
+        scanned = lex.scan(category, batch)
+        for k, text in enumerate(sentences):
+            want = reference(lex, category, text)
+            assert scanned.get(k, []) == want, (category, text)
+            assert lex.matches(category, text) == want, (category, text)
+            assert lex.matches_at(category, batch, k) == want, (category, text)
+
+
+def test_a_text_with_nul_falls_back_to_the_reference_patterns() -> None:
+    lex = load_lexicon(())
+    texts = ["Everyone knows\x00that.", "Studies show it.", "All of them, always."]
+    batch = Batch(texts)
+    assert not batch.ok
+    for category in CATEGORIES:
+        scanned = lex.scan(category, batch)
+        for k, text in enumerate(texts):
+            assert scanned.get(k, []) == reference(lex, category, text)
+
+
+def test_user_packs_keep_the_reference_path(tmp_path: Path) -> None:
+    data = {"lexicon": {"category": "booster", "tier": [{"weight": 2.0, "phrases": ["Hands down"]}]}}
+    user = compile_pack(Pack("user", "claims", tmp_path / "user.toml", {}, data))
+    assert not user.is_fast
+    lex = Lexicon({"booster": [user]})
+    assert lex.scan("booster", Batch(["It is HANDS  down the best.", "No."])) == {0: [(6, 17, "HANDS  down", 2.0)]}
+
+
+def test_fold_keeps_length_and_ignorecase_classes() -> None:
+    for text in ["ABC déF", "İI ı ſ \u212a", "ΑΣ ΟΔΟΣ", "ǅ ß ẞ", "x" * 3]:
+        folded = fold(text)
+        assert len(folded) == len(text)
+        for ch, f in zip(text, folded):
+            assert re.fullmatch(re.escape(ch), f, re.IGNORECASE), (ch, f)
+    assert fold("İ ı ſ \u212a") == "i i s k"
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("[A-Z][a-z]+s", "[a-z][a-z]+s"),
+    ("USD|Eur", "usd|eur"),
+    ("fig\\.\\s+\\d", "fig\\.\\s+\\d"),
+    ("[$€£¥]\\s?\\d", "[$€£¥]\\s?\\d"),
+    ("\\x41", None),            # an escape for a capital letter would stay capital
+    ("(?-i:a)b", None),          # case-sensitive on purpose
+    ("(a)\\1", None),            # back-references compare case-insensitively
+    ("[A-z]", None),             # the range holds [ \\ ] ^ _ ` too
+    ("É", None),                 # a cased non-ASCII letter
+    ("(?s)a.b", None),           # inline global flags
+    ("\\W", None),               # \\w after lower-casing
+    ("a\\B", None),
+])
+def test_lowered(pattern: str, expected: str | None) -> None:
+    assert lowered(pattern) == expected
+
+
+def test_anchor_sentence_start() -> None:
+    assert anchor_sentence_start(r"^a[^^b]\^|[]^]x") == r"(?<![^\x00])a[^^b]\^|[]^]x"
+    assert anchor_sentence_start(r"(?:^first)") == r"(?:(?<![^\x00])first)"
+
+
+@pytest.mark.parametrize("pattern, ok", [
+    (r"o.clock", True),
+    (r"(?<![^\x00])first\b", True),
+    (r"\d+\s+(?:a|b)\w", True),
+    (r"a.", False),
+    (r".b", False),
+    (r"a.*b", False),
+    (r"[^a]", False),
+    (r"\W", False),
+    (r"\S", False),
+    (r"a$", False),
+    (r"^a", False),
+    (r"\x00", False),
+    (r"(?s:a.b)", False),
+    (r"(a)\1", False),
+])
+def test_joinable(pattern: str, ok: bool) -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    assert joinable(_parser.parse(pattern, 0)) is ok
+
+
+def test_trie_matches_like_the_plain_alternation() -> None:
+    rng = random.Random(7)
+    words = ["a", "ab", "all", "all of", "also", "b", "be", "a b", "al"]
+    for _ in range(200):
+        phrases = rng.sample(words, rng.randint(1, len(words)))
+        alts = sorted({r"\s+".join(re.escape(w) for w in p.split()) for p in phrases}, key=len, reverse=True)
+        token_lists = [[t for part in a.split(r"\s+") for t in (r"\s+", *part)][1:] for a in alts]
+        plain = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+        fast = re.compile(r"(?<!\w)" + "(?:" + trie(token_lists) + r")(?!\w)")
+        text = " ".join(rng.choice(words + ["c", "of", "alls"]) for _ in range(30))
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in fast.finditer(text)]
+
+
+def test_batch_offsets() -> None:
+    b = Batch(["ab", "", "c"])
+    assert b.folded == SEP + "ab" + SEP + SEP + "c" + SEP
+    assert [b.folded[s:s + len(t)] for s, t in zip(b.starts, b.texts)] == ["ab", "", "c"]
+    assert b.locate(b.starts[2]) == 2
