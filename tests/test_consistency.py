@@ -245,3 +245,27 @@ def test_ordinary_words_are_not_a_split_house_term() -> None:
     src = "We chat every day on WeChat. Then we chat again on WeChat and WeChat. We Chat is wrong.\n"
     # "we chat" is two ordinary words; "We Chat" is listed as a wrong form in the pack.
     assert text(src) == [(1, 71, "CN101", ["WeChat"])]
+
+
+def test_three_word_user_term(tmp_path: Path) -> None:
+    # Three-word sequences follow a run of adjacent words (Units pairs chained).
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[pack]\nname = "mine"\nkind = "terms"\nversion = "1"\ndescription = "x"\n\n'
+                    '[[term]]\ncanonical = "Bank of Zorbia"\nwrong = ["Bank-of-Zorbia"]\n', encoding="utf-8")
+    src = "The Bank of Zorbia lends. The bank of Zorbia's rates rose. Bank-of-Zorbia data and Bankof Zorbia.\n"
+    got = text(src, config={"rule-packs": [str(pack)]})
+    assert got == [(1, 31, "CN101", ["Bank of Zorbia"]), (1, 60, "CN101", ["Bank of Zorbia"]),
+                   (1, 84, "CN101", ["Bank of Zorbia"])]
+
+
+def test_typography_styles_without_shortcuts() -> None:
+    # Each CN4xx check skips its scans when the text cannot hold two styles; these hold two.
+    assert text("Sales rose 5 percent, costs 3 per cent and taxes 2 percent.\n") == [(1, 29, "CN404", ["3 percent"])]
+    assert text("The U.S. market, the US army and the US navy. The U.K. and the UK.\n") == [
+        (1, 5, "CN405", ["US"]), (1, 64, "CN405", ["U.K"])]
+    assert text("It rained — hard. Then it stopped - suddenly. And -- again. It rained — hard.\n") == [
+        (1, 34, "CN402", [" — "]), (1, 50, "CN402", [" — "])]
+    assert text("Revenue hit 20 million; costs were 15M and 30 million; debt 1,000,000,000.\n") == [
+        (1, 36, "CN403", ["15 million"]), (1, 61, "CN403", ["1 billion"])]
+    assert text("He said “yes” and \"no\" and “maybe”.\n") == [(1, 19, "CN401", ["“"]), (1, 22, "CN401", ["”"])]
+    assert text("Costs fell 3% and 4 % and 5%. Only -- dashes -- here. The US and USA.\n") == []

@@ -3,6 +3,7 @@ CN303 defined but never used again."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ _PAREN_ACR = re.compile(rf"\(\s*({_ACR})(s?)\s*\)")  # Expansion Words (ACR)
 _ACR_PAREN = re.compile(rf"\b({_ACR})(s?) ?\(([^()\n]{{3,120}})\)")  # ACR (Expansion Words)
 _STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "&", "de", "by", "with", "at", "or"}
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+_OPEN_PAREN = re.compile(r"\(")
 
 
 @dataclass
@@ -64,7 +66,12 @@ def _words_between(doc: Document, a: int, b: int) -> list[Word]:
 def definitions(doc: Document) -> list[Definition]:
     out: list[Definition] = []
     prose = doc.prose
+    # Both patterns need a "(" inside the paragraph: paragraphs without one are skipped.
+    parens = [m.start() for m in _OPEN_PAREN.finditer(prose)]
     for p in doc.paragraphs:
+        i = bisect.bisect_left(parens, p.start)
+        if i == len(parens) or parens[i] >= p.end:
+            continue
         for m in _PAREN_ACR.finditer(prose, p.start, p.end):
             acr = m.group(1)
             letters = _letters(acr)

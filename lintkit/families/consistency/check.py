@@ -21,7 +21,7 @@ def check(doc: Document, ctx: CheckContext) -> list[Finding]:
 
     out: list[Finding] = []
     if ctx.enabled("CN1") or ctx.enabled("CN2"):
-        units = Units(doc, lex.canonical_keys | set(lex.terms), lex.term_words)
+        units = Units(doc, lex.term_keys, lex.term_words)
         if ctx.enabled("CN1"):
             names = NameChecker(doc, units, lex, ctx, pos, int(opts.get("min-count", 3)),
                                 {norm_key(t) for t in opts.get("ignore-terms", [])},

@@ -5,7 +5,7 @@ and cached."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from lintkit.errors import PackError
@@ -40,6 +40,15 @@ class Lexicon:
     exceptions: set[str] = field(default_factory=set)
     # Lookups memoised by the rules (spelling -> result), one table per use; see memo().
     _memos: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def term_keys(self) -> frozenset[str]:
+        """The keys of every house term spelling, canonical and wrong."""
+        return frozenset(self.canonical_keys | set(self.terms))
+
+    @cached_property
+    def demonym_keys(self) -> frozenset[str]:
+        return frozenset(norm_key(d) for d in self.demonyms.values())
 
     def memo(self, name: str) -> dict[str, Any]:
         """A table for memoising a lookup in this lexicon across documents. Emptied when it

@@ -116,7 +116,7 @@ class NameChecker:
         self.min_count = min_count
         self.ignore = ignore
         self.open_compounds = open_compounds
-        self.demonym_keys = {norm_key(d) for d in lex.demonyms.values()}
+        self.demonym_keys = lex.demonym_keys
         self.flagged: list[tuple[int, int]] = []  # projection spans reported by CN101
 
     # Grouping -------------------------------------------------------------------------
@@ -124,25 +124,16 @@ class NameChecker:
     def groups(self) -> dict[str, list[Occ]]:
         """Occurrences by key, in order of first appearance of the key (words, then word
         sequences, then plurals joined to their singular); each list in document order."""
-        by_key: dict[str, list[Occ]] = {}
-        get = by_key.get
-        for occs in (self.units.words, self.units.grams):
-            for o in occs:
-                if o.quoted or o.caps or not o.key or "." in o.form:
-                    continue  # strings.Join, e.g: identifiers and abbreviations, not names
-                same = get(o.key)
-                if same is None:
-                    by_key[o.key] = [o]
-                else:
-                    same.append(o)
+        by_key = dict(self.units.keyed)
         # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s".
         for key in [k for k in by_key if len(k) > 4 and k.endswith("s") and not k.endswith("ss")]:
             if key[:-1] in by_key:
+                joined = by_key[key[:-1]] = by_key[key[:-1]][:]  # a copy: units.keyed stays as built
                 for o in by_key.pop(key):
                     if o.form.endswith("s"):
                         p = Occ(o.start, o.end - 1, o.form[:-1], key[:-1], o.initial, o.heading, o.caps,
                                 o.quoted, o.n)
-                        by_key[key[:-1]].append(p)
+                        joined.append(p)
         for occs in by_key.values():
             if len(occs) > 1:
                 occs.sort(key=_START)

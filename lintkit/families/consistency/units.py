@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 
 from lintkit.document.model import Document, Word
 from lintkit.families.consistency.lexicon import norm_key
@@ -88,9 +89,10 @@ def title_word(text: str) -> bool:
 
 
 # What :class:`Units` needs to know about a word's text, memoised across documents (the
-# same spellings recur): (form without a possessive, letters cut, key, caps, Title word).
-# Cleared when it reaches _FACTS_MAX entries so memory stays bounded.
-_Facts = tuple[str, int, str, bool, bool]
+# same spellings recur): (form without a possessive, letters cut, key, caps, Title word,
+# may name something: see Units.keyed). Cleared when it reaches _FACTS_MAX entries so
+# memory stays bounded.
+_Facts = tuple[str, int, str, bool, bool, bool]
 _FACTS: dict[str, _Facts] = {}
 _FACTS_MAX = 100_000
 _GLUE = "/#_@\\"
@@ -99,19 +101,30 @@ _GLUE = "/#_@\\"
 def _facts(text: str) -> _Facts:
     form, end = stem_of(Word(0, len(text), text))
     caps = is_caps(form)
-    facts = (form, len(text) - end, norm_key(form), caps, form[:1].isupper() and not caps)
+    key = norm_key(form)
+    facts = (form, len(text) - end, key, caps, form[:1].isupper() and not caps, _names(form, key, caps))
     if len(_FACTS) >= _FACTS_MAX:
         _FACTS.clear()
     _FACTS[text] = facts
     return facts
 
 
+def _names(form: str, key: str, caps: bool) -> bool:
+    """May an unquoted occurrence of ``form`` name something (CN101)? Not when it is in
+    capitals, has no letters, or holds a full stop (identifiers, abbreviations)."""
+    return not caps and bool(key) and "." not in form
+
+
 class Units:
     """Unigrams of every prose word, and 2- and 3-word sequences that may be a variant of
     a single word, a house term, or a multi-word name in Title Case. Built in two linear
-    passes (words, then word sequences)."""
+    passes (words, then word sequences).
 
-    def __init__(self, doc: Document, term_keys: set[str], max_words: int) -> None:
+    ``keyed`` holds the occurrences (words, then sequences) that may name something, by
+    key: not quoted, not in capitals, with letters and no full stop. Its lists are in
+    document order once sorted by start (``NameChecker.groups`` sorts them in place)."""
+
+    def __init__(self, doc: Document, term_keys: AbstractSet[str], max_words: int) -> None:
         self.doc = doc
         self.quotes = quote_spans(doc)
         quotes = self.quotes
@@ -121,6 +134,9 @@ class Units:
         facts_of = _FACTS.get
         words: list[Occ] = []
         self.words = words
+        keyed: dict[str, list[Occ]] = {}
+        self.keyed = keyed
+        keyed_get = keyed.get
         # Adjacent prose words (one space between, same sentence, no possessive on the first),
         # in order: a run of words w1 w2 w3 gives (w1, w2), (w2, w3).
         pairs: list[tuple[Occ, Occ]] = []
@@ -147,6 +163,12 @@ class Units:
                     quoted = i >= 0 and quotes[i][0] <= start < quotes[i][1]
                 o = Occ(start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1)
                 words.append(o)
+                if f[5] and not quoted:
+                    same = keyed_get(f[2])
+                    if same is None:
+                        keyed[f[2]] = [o]
+                    else:
+                        same.append(o)
                 first = False
                 # A run continues over exactly one space; a possessive (prev.end) ends it.
                 if prev is not None and prev.end == start - 1 and prose[start - 1] == " ":
@@ -155,13 +177,15 @@ class Units:
                         title_keys.add(prev.key + o.key)
                 prev, prev_title = o, f[4]
         unigram_keys = {o.key for o in words}
+        known = unigram_keys | title_keys | term_keys  # one look-up rules out most pairs
         grams: list[Occ] = []
         self.grams = grams
         n_max = max(2, max_words)
         for j, (a, b) in enumerate(pairs):
             key = a.key + b.key
-            if key in term_keys or ((key in unigram_keys or key in title_keys)
-                                    and a.form.lower() not in _STOP and b.form.lower() not in _STOP):
+            if key in known and (key in term_keys or ((key in unigram_keys or key in title_keys)
+                                                      and a.form.lower() not in _STOP
+                                                      and b.form.lower() not in _STOP)):
                 grams.append(Occ(a.start, b.end, prose[a.start:b.end], key, a.initial, a.heading,
                                  a.caps or b.caps, a.quoted, 2))
             # Longer sequences (house terms of three words) follow the run on: the next pair
@@ -176,6 +200,13 @@ class Units:
                 if key in term_keys:
                     grams.append(Occ(a.start, z.end, prose[a.start:z.end], key, a.initial, a.heading,
                                      caps, a.quoted, n))
+        for o in grams:
+            if not o.quoted and _names(o.form, o.key, o.caps):
+                same = keyed_get(o.key)
+                if same is None:
+                    keyed[o.key] = [o]
+                else:
+                    same.append(o)
 
     def all(self) -> Iterator[Occ]:
         yield from self.words
