@@ -165,3 +165,22 @@ def test_batch_offsets() -> None:
     assert b.folded == SEP + "ab" + SEP + SEP + "c" + SEP
     assert [b.folded[s:s + len(t)] for s, t in zip(b.starts, b.texts)] == ["ab", "", "c"]
     assert b.locate(b.starts[2]) == 2
+
+
+def test_ascii_boundary_is_the_complement_of_word_and_hyphen() -> None:
+    from lintkit.families.claims.fast import ASCII_BOUNDARY, BOUNDARY
+
+    for c in map(chr, range(128)):
+        assert bool(re.fullmatch(ASCII_BOUNDARY, c)) == bool(re.fullmatch(BOUNDARY, c)) == (
+            not re.fullmatch(r"[\w\-]", c)), repr(c)
+
+
+def test_ascii_batch_scan_equals_reference(sentences: list[str]) -> None:
+    lex = load_lexicon(())
+    texts = [s for s in sentences if s.isascii()]
+    batch = Batch(texts)
+    assert batch.ascii and len(texts) > 300
+    for category in CATEGORIES:
+        scanned = lex.scan(category, batch)
+        for k, text in enumerate(texts):
+            assert scanned.get(k, []) == reference(lex, category, text), (category, text)

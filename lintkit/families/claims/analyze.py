@@ -24,9 +24,9 @@ from lintkit.document.model import Document, Sentence
 from lintkit.families.claims.fast import Batch
 from lintkit.families.claims.lexicon import SIGNALS, Hit, Lexicon, normalise
 from lintkit.families.claims.support import (
+    Names,
     attached_support,
     citation_in,
-    names_in,
     source_sentence,
 )
 
@@ -157,7 +157,7 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
             enabled: set[str]) -> list[Verdict]:
     """Verdicts for every claim sentence (score ≥ threshold), supported ones included
     (with ``support`` set) so callers can explain why nothing was reported."""
-    names = names_in(document)
+    names = Names(document)
     out: list[Verdict] = []
     spans: dict[int, tuple[int, int]] = {}
 

@@ -22,6 +22,12 @@ there. For a built-in pack a second, *fast* pattern finds exactly the same hits:
    between two literals, which cannot match two NULs in a row), and ``^`` becomes
    ``(?<![^\\x00])`` (right after a separator). A document that contains a NUL falls back to
    the reference patterns.
+4. **A consumed word boundary.** The reference patterns start with the look-behind
+   ``(?<![\\w\\-])``, so the engine tries a match at every character. The scan instead
+   matches the boundary character itself (``[^\\w\\-]``, a bitmap of ASCII characters when
+   the text is ASCII), which the engine finds with a fast character-set scan; the loop in
+   :meth:`FastPattern.scan` restarts one character before the end of each hit, so hits are
+   the reference's (see there).
 
 Anything the checks cannot prove keeps the reference pattern, sentence by sentence. The
 test suite also compares both on the gold set.
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from typing import Any
 
 SEP = "\x00\x00"
@@ -241,11 +248,54 @@ def phrase_tokens(words: list[str]) -> list[str]:
     return out
 
 
-def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], left: str, right: str) -> Any | None:
+# The complement of [\w\-] (what the reference's look-behind forbids before a hit), and the
+# same restricted to ASCII for ASCII text: a set of characters below 256, which the engine
+# tests as a bitmap.
+BOUNDARY = r"[^\w\-]"
+ASCII_BOUNDARY = r"[\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
+
+
+class FastPattern:
+    """A pack's fast pattern: ``pattern`` (``left`` + body + ``right``, for a range of a
+    batch) and, when every hit is at least one character long, the same with the
+    boundary character consumed (:meth:`scan`)."""
+
+    __slots__ = ("pattern", "_ascii", "_any")
+
+    def __init__(self, pattern: Any, body: str | None, right: str) -> None:
+        self.pattern = pattern
+        self._ascii = re.compile(f"{ASCII_BOUNDARY}(?:{body}){right}") if body is not None else None
+        self._any = re.compile(f"{BOUNDARY}(?:{body}){right}") if body is not None else None
+
+    def scan(self, batch: Batch) -> Iterator[tuple[int, int, str | None]]:
+        """``(start, end, lastgroup)`` of the non-empty hits of ``pattern`` in
+        ``batch.folded``, in order.
+
+        A consumed boundary at ``q`` is the look-behind succeeding at ``q + 1``, and the
+        body sees the same text either way (its own look-behinds see the whole string).
+        ``search(text, pos)`` finds the first hit starting after ``pos``; the reference
+        ``finditer`` resumes at the end ``e`` of a hit, that is at ``search(text, e - 1)``
+        (``e - 1`` may be the boundary of the next hit). No hit starts at 0, a NUL."""
+        if self._any is None:
+            for m in self.pattern.finditer(batch.folded):
+                a, b = m.span()
+                if a != b:
+                    yield a, b, m.lastgroup
+            return
+        search = (self._ascii if batch.ascii else self._any).search
+        text, pos = batch.folded, 0
+        while (m := search(text, pos)) is not None:
+            pos = m.end() - 1
+            yield m.start() + 1, m.end(), m.lastgroup
+
+
+def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], left: str,
+                 right: str) -> FastPattern | None:
     """The fast pattern of a pack, or None when it cannot be proven equivalent.
 
     ``groups``: (tier group name or None, phrases as word lists in the reference order,
-    patterns); ``left``/``right``: the reference's boundary assertions."""
+    patterns); ``left``/``right``: the reference's boundary assertions (the consumed
+    boundary of :meth:`FastPattern.scan` stands for ``left == "(?<![\\w\\-])"`` only)."""
     if _P is None:
         return None
     parts: list[str] = []
@@ -265,13 +315,17 @@ def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], le
             alts.append("(?:" + anchor_sentence_start(low if low is not None else f"(?i:{p})") + ")")
         body = "|".join(alts)
         parts.append(f"(?P<{name}>{body})" if name else body)
-    source = f"{left}(?:{'|'.join(parts)}){right}"
+    body = "|".join(parts)
+    source = f"{left}(?:{body}){right}"
     try:
         compiled = re.compile(source)
-        ok = joinable(_P.parse(source, 0))
+        tree = _P.parse(source, 0)
+        if not joinable(tree):
+            return None
+        consume = left == r"(?<![\w\-])" and tree.getwidth()[0] >= 1
+        return FastPattern(compiled, body if consume else None, right)
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
-    return compiled if ok else None
 
 
 class Batch:
@@ -279,13 +333,14 @@ class Batch:
     so that each category is one scan of ``folded``; ``starts[k]`` is where text k begins.
     ``ok`` is False when a text contains a NUL (then only the reference patterns are used)."""
 
-    __slots__ = ("texts", "starts", "folded", "ok")
+    __slots__ = ("texts", "starts", "folded", "ok", "ascii")
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         joined = SEP + SEP.join(texts) + SEP
         self.ok = joined.count(_NUL) == len(SEP) * (len(texts) + 1)
         self.folded = fold(joined) if self.ok else ""
+        self.ascii = self.folded.isascii()
         starts: list[int] = []
         pos = len(SEP)
         for t in texts:

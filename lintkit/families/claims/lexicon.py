@@ -38,7 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from lintkit.errors import PackError
-from lintkit.families.claims.fast import Batch, compile_fast
+from lintkit.families.claims.fast import Batch, FastPattern, compile_fast
 from lintkit.packs import Pack, _packs_in, builtin_rules_dir, check_keys, compile_pattern, load_pack
 
 KIND = "claims"
@@ -59,7 +59,7 @@ _RIGHT = r"(?![\w\-])"
 
 def normalise(text: str) -> str:
     """Text for matching: curly apostrophes and quotes straightened (same length)."""
-    return text.translate(_STRAIGHTEN)
+    return text if text.isascii() else text.translate(_STRAIGHTEN)
 
 
 _STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
@@ -83,8 +83,8 @@ class Compiled:
     weights: dict[str, float]
     exceptions: Any | None = None  # combined exception pattern
     # The same patterns for a Batch (case-folded, joined sentences), when proven equivalent.
-    fast: Any | None = None
-    fast_exceptions: Any | None = None
+    fast: FastPattern | None = None
+    fast_exceptions: FastPattern | None = None
 
     @property
     def is_fast(self) -> bool:
@@ -118,15 +118,12 @@ class Lexicon:
         texts = batch.texts
         for c in packs_:
             weights = c.weights
-            if batch.ok and c.is_fast:
+            if batch.ok and c.fast is not None and c.is_fast:
                 starts, k = batch.starts, 0
-                for m in c.fast.finditer(batch.folded):
-                    a, b = m.span()
-                    if a != b:
-                        k = batch.locate(a, k)
-                        s = starts[k]
-                        found.setdefault(k, []).append((a - s, b - s, texts[k][a - s:b - s],
-                                                        weights[m.lastgroup or "t0"]))
+                for a, b, group in c.fast.scan(batch):
+                    k = batch.locate(a, k)
+                    s = starts[k]
+                    found.setdefault(k, []).append((a - s, b - s, texts[k][a - s:b - s], weights[group or "t0"]))
             else:
                 for k, text in enumerate(texts):
                     for m in c.pattern.finditer(text):
@@ -149,9 +146,9 @@ class Lexicon:
         out: list[Hit] = []
         for c in packs_:
             weights = c.weights
-            if batch.ok and c.is_fast:
+            if batch.ok and c.fast is not None and c.is_fast:
                 s = batch.starts[k]
-                for m in c.fast.finditer(batch.folded, s, s + len(text)):
+                for m in c.fast.pattern.finditer(batch.folded, s, s + len(text)):
                     a, b = m.span()
                     if a != b:
                         out.append((a - s, b - s, text[a - s:b - s], weights[m.lastgroup or "t0"]))
@@ -170,10 +167,10 @@ class Lexicon:
         for c in packs_:
             if c.exceptions is None:
                 continue
-            if batch.ok and c.is_fast:
+            if batch.ok and c.fast_exceptions is not None and c.is_fast:
                 s = batch.starts[k]
                 spans.extend((x - s, y - s) for x, y in
-                             (m.span() for m in c.fast_exceptions.finditer(batch.folded, s, s + len(text))))
+                             (m.span() for m in c.fast_exceptions.pattern.finditer(batch.folded, s, s + len(text))))
             else:
                 spans.extend(m.span() for m in c.exceptions.finditer(text))
         if spans:

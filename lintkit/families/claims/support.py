@@ -17,6 +17,7 @@ its paragraph (``paragraph``).
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from lintkit.document.model import Document, Sentence
@@ -84,7 +85,7 @@ class SupportInfo:
     citation: str | None = None  # a citation/URL in the sentence itself (also clears CL102)
 
 
-def _is_name(word: str, first: bool, lex: Lexicon, names: set[str]) -> bool:
+def _is_name(word: str, first: bool, lex: Lexicon, names: Container[str]) -> bool:
     if not word or not word[0].isupper():
         return False
     low = word.lower().strip("'’")
@@ -92,22 +93,32 @@ def _is_name(word: str, first: bool, lex: Lexicon, names: set[str]) -> bool:
         return False
     if first:
         # A capitalised first word is a name unless it is a plain word: accept it when
-        # it is written capitalised elsewhere too, is an acronym, or is not a function word.
-        return word in names or (word.isupper() and len(word) > 1) or low not in _NOT_NAMES
+        # it is not a function word, is written capitalised elsewhere too, or is an acronym.
+        # (Not being a function word is tested first: it is cheap and, after the test
+        # above, always true, so the document's names are not needed here.)
+        return low not in _NOT_NAMES or word in names or (word.isupper() and len(word) > 1)
     return True
 
 
 def names_in(document: Document) -> set[str]:
     """Capitalised words that occur somewhere other than at a sentence start."""
-    out: set[str] = set()
-    for s in document.sentences:
-        for w in s.words[1:]:
-            if w.text[:1].isupper() and not w.placeholder:
-                out.add(w.text)
-    return out
+    return {w.text for s in document.sentences for w in s.words[1:] if w.text[:1].isupper() and not w.placeholder}
 
 
-def has_name(sentence: Sentence, lex: Lexicon, names: set[str]) -> bool:
+class Names(Container[str]):
+    """:func:`names_in` of a document, computed on first use."""
+
+    def __init__(self, document: Document) -> None:
+        self._document = document
+        self._names: Container[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._names is None:
+            self._names = names_in(self._document)
+        return word in self._names
+
+
+def has_name(sentence: Sentence, lex: Lexicon, names: Container[str]) -> bool:
     words = [w for w in sentence.words if not w.placeholder]
     return any(_is_name(w.text, i == 0, lex, names) for i, w in enumerate(words))
 
@@ -124,7 +135,7 @@ def _window(text: str, end: int) -> int:
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 
 
-def attached_support(sentence: Sentence, prev: Sentence | None, lex: Lexicon, names: set[str]) -> str | None:
+def attached_support(sentence: Sentence, prev: Sentence | None, lex: Lexicon, names: Container[str]) -> str | None:
     """A named attribution inside the sentence, or None."""
     text = normalise(sentence.text)
     for a, b, verb, _w in lex.matches("report_verb", text):
