@@ -33,6 +33,9 @@ class _Placeholders:
 
 def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -> None:
     """Copy source[start:end] into the projection, with URLs as placeholder words."""
+    if not _may_hold_url(b.source, start, end):
+        b.copy(start, end)
+        return
     pos = start
     for m in URL.finditer(b.source, start, end):
         b.copy(pos, m.start())
@@ -41,16 +44,47 @@ def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -
     b.copy(pos, end)
 
 
+def _may_hold_url(text: str, start: int, end: int) -> bool:
+    """False when ``URL`` cannot match in ``text[start:end]``: every match holds one of
+    these literals (a few substring searches cost less than running the pattern)."""
+    find = text.find
+    return find("://", start, end) >= 0 or find("@", start, end) >= 0 or find("www.", start, end) >= 0 \
+        or find("doi:", start, end) >= 0
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``URL.finditer(text)``. No match holds two whitespace characters in a row
+    or starts or ends with one, so the pattern runs on each blank-line separated chunk by
+    itself, and only on chunks that may hold a URL (the same matches, found faster)."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    a = 0
+    while a < n:
+        z = text.find("\n\n", a)
+        if z < 0:
+            z = n
+        if _may_hold_url(text, a, z):
+            out.extend((m.start(), m.end()) for m in URL.finditer(text, a, z))
+        a = z + 2
+    return out
+
+
 def _finish(source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]]) -> Document:
     prose = b.text()
     paragraphs = build_paragraphs(prose, b.blocks)
     if b.placeholders:
+        # Placeholder spans are sorted and disjoint: only the words of a sentence that
+        # overlaps one need a look.
         starts = [a for a, _ in b.placeholders]
+        ends = [z for _, z in b.placeholders]
         for p in paragraphs:
             for s in p.sentences:
+                i = bisect_right(ends, s.start)  # first placeholder ending after s.start
+                if i == len(ends) or starts[i] >= s.end:
+                    continue
                 for w in s.words:
                     i = bisect_right(starts, w.start) - 1
-                    if i >= 0 and w.start < b.placeholders[i][1]:
+                    if i >= 0 and w.start < ends[i]:
                         w.placeholder = True
     lines = LineIndex(source.text)
     doc = Document(
@@ -59,7 +93,7 @@ def _finish(source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]]) -
         b.offsets,
         paragraphs,
         parse_suppressions(source.text, lines, skip),
-        [(m.start(), m.end()) for m in URL.finditer(source.text)]
+        _url_spans(source.text)
         + [(m.start(1), m.end(1)) for m in re.finditer(r"\]\(\s*<?([^)\s>]+)", source.text)],
     )
     doc._lines = lines
@@ -211,14 +245,25 @@ def _kind(stack: list[str]) -> str:
 
 def _align(ntext: str, content: str, start: int, end: int) -> list[int] | None:
     """Normalised source offset of every content character (greedy subsequence)."""
+    n = len(content)
+    if start + n <= end and ntext.startswith(content, start):
+        return list(range(start, start + n))  # the usual case: the source holds it verbatim
     pos: list[int] = []
     p = start
     find = ntext.find
-    n = len(content)
     i = 0
     while i < n:
-        # Fast path, same result as matching one character at a time: take the longest
-        # run of content that the source repeats verbatim from p (chunks, then halves).
+        # Fast paths, same result as matching one character at a time: content the source
+        # repeats verbatim from p is matched as a whole. First the rest of the line (lines
+        # of list items and quotes differ only in their indentation and markers), capped,
+        # then the longest run in chunks and halves.
+        j = content.find("\n", i, i + 4096)
+        j = j + 1 if j >= 0 else min(n, i + 4096)
+        if p + j - i <= end and ntext.startswith(content[i:j], p):
+            pos.extend(range(p, p + j - i))
+            p += j - i
+            i = j
+            continue
         step = 4096
         while step >= 16:
             if p + step <= end and i + step <= n and ntext.startswith(content[i : i + step], p):
@@ -253,8 +298,8 @@ def _copy_content(b: ProjectionBuilder, pos: list[int], a: int, z: int, norm: _N
     while run < z:
         k = _run_end(pos, run, z)
         s, e = norm.src(pos[run]), norm.src(pos[k - 1]) + 1
-        if b.source[s:e].endswith("\r\n") or b.source[e - 1 : e + 1] == "\r\n":
-            e = e + 1 if b.source[e - 1 : e + 1] == "\r\n" else e
+        if b.source.startswith("\r\n", e - 1):
+            e += 1  # a copied "\n" that was a CRLF in the source
         _copy_prose(b, s, e, ph)
         run = k
 
@@ -264,6 +309,8 @@ def _run_end(pos: list[int], run: int, z: int) -> int:
     increasing, so pos[run:k] is contiguous exactly when pos[k-1] - pos[run] == k-1-run:
     gallop, then bisect (a character-by-character scan was slow on megabyte lines)."""
     base = pos[run]
+    if pos[z - 1] - base == z - 1 - run:
+        return z  # all of it (the usual case)
     lo, step = run + 1, 1  # pos[run:lo] is contiguous
     while lo + step <= z and pos[lo + step - 1] - base == lo + step - 1 - run:
         lo += step

@@ -26,6 +26,9 @@ _BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’»)\]]*(?=\s|$)")
 # Letters and digits, with combining marks kept inside the word ("Cafe\u0301" in NFD is
 # one word, not "Cafe"); the regex module knows \p{M}, the re module does not.
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.,\-][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*")
+# The same pattern for ASCII-only text (no marks, no ’ there), with the faster re module:
+# most sentences are ASCII, and word matching is a large part of building a document.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.,\-][A-Za-z0-9]+)*")
 _TOKEN_BEFORE = re.compile(r"([^\s(\[\"“‘']+)$")
 
 
@@ -116,8 +119,13 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def words_in(text: str, start: int, end: int) -> list[Word]:
-    return [Word(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, start, end)]
+def words_in(text: str, start: int, end: int, ascii_only: bool | None = None) -> list[Word]:
+    """Words of ``text[start:end]``; ``ascii_only`` says whether that span is ASCII (it is
+    checked when not given)."""
+    if ascii_only is None:
+        ascii_only = text[start:end].isascii()
+    word = _ASCII_WORD if ascii_only else _WORD
+    return [Word(m.start(), m.end(), m.group()) for m in word.finditer(text, start, end)]
 
 
 def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Paragraph]:
@@ -127,7 +135,8 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
         para = Paragraph(start, end, kind)
         idx = len(paragraphs)
         for a, b in split_sentences(prose, start, end):
-            para.sentences.append(Sentence(a, b, prose[a:b], words_in(prose, a, b), idx))
+            text = prose[a:b]
+            para.sentences.append(Sentence(a, b, text, words_in(prose, a, b, text.isascii()), idx))
         if para.sentences:
             paragraphs.append(para)
     return paragraphs
