@@ -184,3 +184,27 @@ def test_ascii_batch_scan_equals_reference(sentences: list[str]) -> None:
         scanned = lex.scan(category, batch)
         for k, text in enumerate(texts):
             assert scanned.get(k, []) == reference(lex, category, text), (category, text)
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"(?:ab|c)d", "[ac]"),
+    (r"(?<![\d,.])\d{1,2}\s+x", r"[\d]"),
+    (r"a?(?:b|)c", "[abc]"),
+    (r"(?:x\s+)?[$€]\s?\d", r"[\$x€]"),
+    (r"[a-z]+est\b", "[a-z]"),
+    (r"a*", None),               # may match the empty string
+    (r"(?:a|)", None),
+    (r"(?i:a)b", None),          # either case
+    (r"[^a]b", None),
+    (r".b", None),
+    (r"\Wb", None),
+])
+def test_first_chars(pattern: str, expected: str | None) -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    from lintkit.families.claims.fast import first_chars
+
+    assert first_chars(_parser.parse(pattern, 0)) == expected
+    if expected:
+        for m in re.finditer(pattern, "xx ab cd a b c x  $5 €3 test 12 forest"):
+            assert re.match(expected, m.group(0))

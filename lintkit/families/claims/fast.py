@@ -69,6 +69,10 @@ except ImportError:  # pragma: no cover
     _C = _P = None
 
 
+_CATEGORY_SOURCE = {} if _C is None else {
+    _C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_WORD: r"\w", _C.CATEGORY_SPACE: r"\s"}
+
+
 def _uncased(ch: str) -> bool:
     return ch.lower() == ch == ch.upper()
 
@@ -238,6 +242,62 @@ def joinable(seq: Any) -> bool:
     return True
 
 
+def _first(seq: Any) -> tuple[set[str], bool] | None:
+    """Class items (regex source) that the first character of a match of ``seq`` is one
+    of, and whether ``seq`` can match the empty string; None if any character may start it."""
+    C = _C
+    items: set[str] = set()
+    for op, av in seq:
+        if op is C.LITERAL:
+            items.add(re.escape(chr(av)))
+            return items, False
+        if op is C.IN:
+            for iop, iav in av:
+                if iop is C.LITERAL:
+                    items.add(re.escape(chr(iav)))
+                elif iop is C.RANGE:
+                    items.add(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+                elif iop is C.CATEGORY and iav in _CATEGORY_SOURCE:
+                    items.add(_CATEGORY_SOURCE[iav])
+                else:
+                    return None  # NEGATE, \W and the like
+            return items, False
+        if op in (C.ASSERT, C.ASSERT_NOT, C.AT):
+            continue  # zero-width: the first character comes later
+        if op is C.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return None
+            parts = [_first(av[3])]
+        elif op is C.BRANCH:
+            parts = [_first(alt) for alt in av[1]]
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            inner = _first(av[2])
+            parts = [None if inner is None else (inner[0], inner[1] or av[0] == 0)]
+        else:
+            return None
+        nullable = False
+        for part in parts:
+            if part is None:
+                return None
+            items |= part[0]
+            nullable = nullable or part[1]
+        if not nullable:
+            return items, False
+    return items, True
+
+
+def first_chars(tree: Any) -> str | None:
+    """A character class that holds the first character of every match of the parsed
+    pattern ``tree``, or None (it may start with anything, or match the empty string)."""
+    try:
+        found = _first(tree)
+    except (AttributeError, TypeError, ValueError):  # an unexpected parse tree
+        return None
+    if found is None or found[1] or not found[0]:
+        return None
+    return "[" + "".join(sorted(found[0])) + "]"
+
+
 def phrase_tokens(words: list[str]) -> list[str]:
     """Tokens of a phrase for :func:`trie`, lower-cased (as ``lexicon._phrase_regex``)."""
     out: list[str] = []
@@ -262,10 +322,13 @@ class FastPattern:
 
     __slots__ = ("pattern", "_ascii", "_any")
 
-    def __init__(self, pattern: Any, body: str | None, right: str) -> None:
+    def __init__(self, pattern: Any, body: str | None, right: str, first: str | None = None) -> None:
         self.pattern = pattern
-        self._ascii = re.compile(f"{ASCII_BOUNDARY}(?:{body}){right}") if body is not None else None
-        self._any = re.compile(f"{BOUNDARY}(?:{body}){right}") if body is not None else None
+        # ``first``: a class of the characters a hit can start with; checked right after the
+        # boundary, it turns most word starts away before the alternation is entered.
+        guard = f"(?={first})" if first else ""
+        self._ascii = re.compile(f"{ASCII_BOUNDARY}{guard}(?:{body}){right}") if body is not None else None
+        self._any = re.compile(f"{BOUNDARY}{guard}(?:{body}){right}") if body is not None else None
 
     def scan(self, batch: Batch) -> Iterator[tuple[int, int, str | None]]:
         """``(start, end, lastgroup)`` of the non-empty hits of ``pattern`` in
@@ -323,7 +386,7 @@ def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], le
         if not joinable(tree):
             return None
         consume = left == r"(?<![\w\-])" and tree.getwidth()[0] >= 1
-        return FastPattern(compiled, body if consume else None, right)
+        return FastPattern(compiled, body if consume else None, right, first_chars(_P.parse(body, 0)))
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
 
