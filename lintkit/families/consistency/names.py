@@ -84,16 +84,21 @@ class Group:
     reason: str = ""
 
     def tally(self) -> None:
-        self.counts, self.trusted, self.first = {}, {}, {}
+        counts: dict[str, int] = {}
+        trusted: dict[str, int] = {}
+        first: dict[str, Occ] = {}
         for o in self.occs:
             f = o.resolved
             if f is None:
                 continue
-            self.counts[f] = self.counts.get(f, 0) + 1
-            if o.trusted:
-                self.trusted[f] = self.trusted.get(f, 0) + 1
-            if f not in self.first:
-                self.first[f] = o
+            if f in counts:
+                counts[f] += 1
+            else:
+                counts[f] = 1
+                first[f] = o
+            if not (o.initial or o.heading):  # o.trusted, inlined
+                trusted[f] = trusted.get(f, 0) + 1
+        self.counts, self.trusted, self.first = counts, trusted, first
 
     def drop(self, forms: list[str] | set[str]) -> bool:
         """Stop treating ``forms`` as spellings of this group; True while 2+ remain."""
@@ -142,19 +147,29 @@ class NameChecker:
     def resolve(self, g: Group) -> None:
         """Give each occurrence the spelling it stands for; apostrophe styles are one spelling,
         and a sentence-initial or heading capital takes the spelling it is compatible with."""
+        occs = g.occs
         rep: dict[str, str] = {}
-        for o in g.occs:
-            o.resolved = rep.setdefault(_apos(o.form).replace("'", ""), o.form)
+        seen: dict[str, str] = {}  # spelling -> rep[its apostrophe-free form], memoised
+        for o in occs:
+            r = seen.get(o.form)
+            if r is None:
+                r = seen[o.form] = rep.setdefault(_apos(o.form).replace("'", ""), o.form)
+            o.resolved = r
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
-        trusted = list(dict.fromkeys(o.resolved for o in g.occs if o.trusted and o.resolved))
+        trusted = list(dict.fromkeys(o.resolved for o in occs if not (o.initial or o.heading) and o.resolved))
         if term is not None and term.canonical not in trusted:
             trusted.insert(0, term.canonical)
-        for o in g.occs:
-            if not o.trusted and o.resolved is not None:
-                for f in trusted:
-                    if compatible(o.form, f, o):
-                        o.resolved = f
-                        break
+        # compatible() reads only the spelling and the position flags: memoised on those.
+        claims: dict[tuple[str, bool, bool], str | None] = {}
+        for o in occs:
+            if (o.initial or o.heading) and o.resolved is not None:
+                how = (o.form, o.initial, o.heading)
+                if how in claims:
+                    f = claims[how]
+                else:
+                    f = claims[how] = next((t for t in trusted if compatible(o.form, t, o)), None)
+                if f is not None:
+                    o.resolved = f
         g.tally()
 
     def eligible(self, g: Group) -> bool:

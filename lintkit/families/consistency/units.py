@@ -138,8 +138,10 @@ class Units:
         self.keyed = keyed
         keyed_get = keyed.get
         # Adjacent prose words (one space between, same sentence, no possessive on the first),
-        # in order: a run of words w1 w2 w3 gives (w1, w2), (w2, w3).
-        pairs: list[tuple[Occ, Occ]] = []
+        # in order: a run of words w1 w2 w3 gives the pairs (w1, w2), (w2, w3), kept as two
+        # parallel lists (lefts w1 w2, rights w2 w3) to allocate nothing per pair.
+        lefts: list[Occ] = []
+        rights: list[Occ] = []
         # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
         title_keys: set[str] = set()
         paragraphs = doc.paragraphs
@@ -172,7 +174,8 @@ class Units:
                 first = False
                 # A run continues over exactly one space; a possessive (prev.end) ends it.
                 if prev is not None and prev.end == start - 1 and prose[start - 1] == " ":
-                    pairs.append((prev, o))
+                    lefts.append(prev)
+                    rights.append(o)
                     if prev_title and f[4] and not heading:  # o is trusted: not initial, not heading
                         title_keys.add(prev.key + o.key)
                 prev, prev_title = o, f[4]
@@ -181,20 +184,23 @@ class Units:
         grams: list[Occ] = []
         self.grams = grams
         n_max = max(2, max_words)
-        for j, (a, b) in enumerate(pairs):
+        n_pairs = len(lefts)
+        for j, (a, b) in enumerate(zip(lefts, rights)):
             key = a.key + b.key
             if key in known and (key in term_keys or ((key in unigram_keys or key in title_keys)
                                                       and a.form.lower() not in _STOP
                                                       and b.form.lower() not in _STOP)):
                 grams.append(Occ(a.start, b.end, prose[a.start:b.end], key, a.initial, a.heading,
                                  a.caps or b.caps, a.quoted, 2))
+            if n_max == 2:
+                continue
             # Longer sequences (house terms of three words) follow the run on: the next pair
             # starts with this pair's last word.
             caps, z = a.caps or b.caps, b
             for n in range(3, n_max + 1):
-                if j + n - 2 >= len(pairs) or pairs[j + n - 2][0] is not z:
+                if j + n - 2 >= n_pairs or lefts[j + n - 2] is not z:
                     break
-                z = pairs[j + n - 2][1]
+                z = rights[j + n - 2]
                 key += z.key
                 caps = caps or z.caps
                 if key in term_keys:
