@@ -110,6 +110,12 @@ def _same_lowered(a: Any, b: Any) -> bool:
 def lowered(pattern: str) -> str | None:
     """``pattern`` lower-cased if, matched case-sensitively on :func:`fold` ed text, it finds
     what ``pattern`` finds with IGNORECASE on the original; else None."""
+    found = _lowered(pattern)
+    return None if found is None else found[0]
+
+
+def _lowered(pattern: str) -> tuple[str, Any] | None:
+    """:func:`lowered` and its parse tree."""
     if _P is None:
         return None
     low = pattern.lower()
@@ -122,7 +128,7 @@ def lowered(pattern: str) -> str | None:
         return None  # inline global flags
     if set(a.state.groupdict) != set(b.state.groupdict) or not _same_lowered(a, b):
         return None
-    return low
+    return low, b
 
 
 def trie(alternatives: list[list[str]]) -> str:
@@ -316,38 +322,55 @@ ASCII_BOUNDARY = r"[\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
 
 
 class FastPattern:
-    """A pack's fast pattern: ``pattern`` (``left`` + body + ``right``, for a range of a
-    batch) and, when every hit is at least one character long, the same with the
-    boundary character consumed (:meth:`scan`)."""
+    """A pack's fast pattern, for the folded text of a :class:`Batch`.
 
-    __slots__ = ("pattern", "_ascii", "_any")
+    When every hit is at least one character long, the word boundary before a hit is
+    consumed instead of looked behind (see :meth:`hits`); else the pattern is ``left`` +
+    body + ``right`` as in the reference. One variant is compiled at once (so that an error
+    shows at load time), the other (ASCII or not) when first needed."""
 
-    def __init__(self, pattern: Any, body: str | None, right: str, first: str | None = None) -> None:
-        self.pattern = pattern
-        # ``first``: a class of the characters a hit can start with; checked right after the
-        # boundary, it turns most word starts away before the alternation is entered.
-        guard = f"(?={first})" if first else ""
-        self._ascii = re.compile(f"{ASCII_BOUNDARY}{guard}(?:{body}){right}") if body is not None else None
-        self._any = re.compile(f"{BOUNDARY}{guard}(?:{body}){right}") if body is not None else None
+    __slots__ = ("consumes", "_sources", "_compiled")
 
-    def scan(self, batch: Batch) -> Iterator[tuple[int, int, str | None]]:
-        """``(start, end, lastgroup)`` of the non-empty hits of ``pattern`` in
-        ``batch.folded``, in order.
+    def __init__(self, left: str, body: str, right: str, first: str | None, consumes: bool) -> None:
+        self.consumes = consumes
+        if consumes:
+            # ``first``: a class of the characters a hit can start with; checked right after
+            # the boundary, it turns most word starts away before the alternation is entered.
+            guard = f"(?={first})" if first else ""
+            self._sources = {True: f"{ASCII_BOUNDARY}{guard}(?:{body}){right}",
+                             False: f"{BOUNDARY}{guard}(?:{body}){right}"}
+        else:
+            self._sources = dict.fromkeys((True, False), f"{left}(?:{body}){right}")
+        self._compiled: dict[bool, Any] = {}
+        self._pattern(True)
+
+    def _pattern(self, ascii_text: bool) -> Any:
+        found = self._compiled.get(ascii_text)
+        if found is None:
+            found = self._compiled[ascii_text] = re.compile(self._sources[ascii_text])
+        return found
+
+    def hits(self, batch: Batch, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str | None]]:
+        """``(start, end, lastgroup)`` of the matches in ``batch.folded[start:end]`` (where
+        ``start`` is 0 or a text's start), in order, as the reference's ``finditer`` over
+        the same range.
 
         A consumed boundary at ``q`` is the look-behind succeeding at ``q + 1``, and the
         body sees the same text either way (its own look-behinds see the whole string).
-        ``search(text, pos)`` finds the first hit starting after ``pos``; the reference
-        ``finditer`` resumes at the end ``e`` of a hit, that is at ``search(text, e - 1)``
-        (``e - 1`` may be the boundary of the next hit). No hit starts at 0, a NUL."""
-        if self._any is None:
-            for m in self.pattern.finditer(batch.folded):
-                a, b = m.span()
-                if a != b:
-                    yield a, b, m.lastgroup
+        ``search(text, pos)`` finds the first hit starting after ``pos``; ``finditer``
+        resumes at the end ``e`` of a hit, that is at ``search(text, e - 1)`` (``e - 1`` may
+        be the boundary of the next hit). No hit starts at 0, a NUL, and a text's start
+        follows a NUL: a search from ``start - 1`` finds hits from ``start`` on."""
+        text = batch.folded
+        stop = len(text) if end is None else end
+        pattern = self._pattern(batch.ascii)
+        if not self.consumes:
+            for m in pattern.finditer(text, start, stop):
+                yield m.start(), m.end(), m.lastgroup
             return
-        search = (self._ascii if batch.ascii else self._any).search
-        text, pos = batch.folded, 0
-        while (m := search(text, pos)) is not None:
+        search = pattern.search
+        pos = max(start - 1, 0)
+        while (m := search(text, pos, stop)) is not None:
             pos = m.end() - 1
             yield m.start() + 1, m.end(), m.lastgroup
 
@@ -358,36 +381,51 @@ def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], le
 
     ``groups``: (tier group name or None, phrases as word lists in the reference order,
     patterns); ``left``/``right``: the reference's boundary assertions (the consumed
-    boundary of :meth:`FastPattern.scan` stands for ``left == "(?<![\\w\\-])"`` only)."""
+    boundary of :meth:`FastPattern.scan` stands for ``left == "(?<![\\w\\-])"`` only).
+
+    The checks look at each part on its own (parsing the whole alternation would double
+    the start-up time): :func:`joinable` of each part implies it of the whole, since
+    parts are only put side by side in groups and alternations."""
     if _P is None:
         return None
-    parts: list[str] = []
-    for name, phrases, patterns in groups:
-        alts: list[str] = []
-        token_lists = []
-        for words in phrases:
-            reference = r"\s+".join(re.escape(w) for w in words)
-            tokens = phrase_tokens(words)
-            if lowered(reference) != "".join(tokens):
-                return None
-            token_lists.append(tokens)
-        if token_lists:
-            alts.append(trie(token_lists))
-        for p in patterns:
-            low = lowered(p)
-            alts.append("(?:" + anchor_sentence_start(low if low is not None else f"(?i:{p})") + ")")
-        body = "|".join(alts)
-        parts.append(f"(?P<{name}>{body})" if name else body)
-    body = "|".join(parts)
-    source = f"{left}(?:{body}){right}"
     try:
-        compiled = re.compile(source)
-        tree = _P.parse(source, 0)
-        if not joinable(tree):
+        if not joinable(_P.parse(left + right, 0)):
             return None
-        consume = left == r"(?<![\w\-])" and tree.getwidth()[0] >= 1
-        return FastPattern(compiled, body if consume else None, right, first_chars(_P.parse(body, 0)))
-    except (re.error, RecursionError, OverflowError, ValueError):
+        parts: list[str] = []
+        firsts: set[str] | None = set()
+        consume = left == r"(?<![\w\-])"
+        for name, phrases, patterns in groups:
+            alts: list[str] = []
+            token_lists = []
+            for words in phrases:
+                # Literal characters and \s+: lower-casing is exact when every character
+                # is ASCII or uncased (what lowered() would find), and none is a NUL.
+                if not all((ch.isascii() and ch != _NUL) or _uncased(ch) for w in words for ch in w):
+                    return None
+                tokens = phrase_tokens(words)
+                token_lists.append(tokens)
+                if firsts is not None:
+                    firsts.add(tokens[0])
+            if token_lists:
+                alts.append(trie(token_lists))
+            for p in patterns:
+                low = _lowered(p)
+                src = anchor_sentence_start(low[0] if low is not None else f"(?i:{p})")
+                tree = low[1] if low is not None and src == low[0] else _P.parse(src, 0)
+                if not joinable(tree):
+                    return None
+                consume = consume and tree.getwidth()[0] >= 1
+                first = _first(tree)
+                if first is None or first[1] or firsts is None:
+                    firsts = None
+                else:
+                    firsts |= first[0]
+                alts.append(f"(?:{src})")
+            body = "|".join(alts)
+            parts.append(f"(?P<{name}>{body})" if name else body)
+        first_class = "[" + "".join(sorted(firsts)) + "]" if firsts else None
+        return FastPattern(left, "|".join(parts), right, first_class, consume)
+    except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
         return None
 
 

@@ -120,7 +120,9 @@ class Lexicon:
             weights = c.weights
             if batch.ok and c.fast is not None and c.is_fast:
                 starts, k = batch.starts, 0
-                for a, b, group in c.fast.scan(batch):
+                for a, b, group in c.fast.hits(batch):
+                    if a == b:
+                        continue
                     k = batch.locate(a, k)
                     s = starts[k]
                     found.setdefault(k, []).append((a - s, b - s, texts[k][a - s:b - s], weights[group or "t0"]))
@@ -148,10 +150,9 @@ class Lexicon:
             weights = c.weights
             if batch.ok and c.fast is not None and c.is_fast:
                 s = batch.starts[k]
-                for m in c.fast.pattern.finditer(batch.folded, s, s + len(text)):
-                    a, b = m.span()
+                for a, b, group in c.fast.hits(batch, s, s + len(text)):
                     if a != b:
-                        out.append((a - s, b - s, text[a - s:b - s], weights[m.lastgroup or "t0"]))
+                        out.append((a - s, b - s, text[a - s:b - s], weights[group or "t0"]))
             else:
                 for m in c.pattern.finditer(text):
                     a, b = m.span()
@@ -169,8 +170,7 @@ class Lexicon:
                 continue
             if batch.ok and c.fast_exceptions is not None and c.is_fast:
                 s = batch.starts[k]
-                spans.extend((x - s, y - s) for x, y in
-                             (m.span() for m in c.fast_exceptions.pattern.finditer(batch.folded, s, s + len(text))))
+                spans.extend((x - s, y - s) for x, y, _g in c.fast_exceptions.hits(batch, s, s + len(text)))
             else:
                 spans.extend(m.span() for m in c.exceptions.finditer(text))
         if spans:
@@ -196,6 +196,34 @@ def _phrase_words(phrases: list[str]) -> list[list[str]]:
     """The phrases as word lists, in the order of their alternatives in :func:`_alternation`."""
     by_regex = {_phrase_regex(p): normalise(p).strip().split() for p in phrases}
     return [by_regex[r] for r in sorted(by_regex, key=len, reverse=True)]
+
+
+def _compile_trusted(pattern: str) -> Any:
+    # The standard library compiles these large alternations about 8x faster than the
+    # regex module (start-up); the built-in packs use no regex-only syntax, and a test
+    # checks both engines find the same hits on the gold set.
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error:
+        import regex
+
+        return regex.compile(pattern, regex.IGNORECASE | regex.V0)
+
+
+class _Deferred:
+    """A built-in pack's reference pattern, compiled on first use (it is only searched
+    where its fast pattern cannot be used). Behaves as the compiled pattern."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = _compile_trusted(self._source)
+        return getattr(self._compiled, name)
 
 
 def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
@@ -230,19 +258,13 @@ def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
         groups.append(f"(?P<{name}>{alt})")
         fast_groups.append((name, _phrase_words(tier.get("phrases", [])), tier.get("patterns", [])))
         weights[name] = float(weight)
-    import regex
 
     def build(pattern: str, entry: str) -> Any:
         if trusted:
-            # The standard library compiles these large alternations about 8x faster than
-            # the regex module (start-up); the built-in packs use no regex-only syntax, and
-            # a test checks both engines find the same hits on the gold set.
-            import re
+            # Only compiled when used: the fast patterns below serve the built-in packs.
+            return _Deferred(pattern)
+        import regex
 
-            try:
-                return re.compile(pattern, re.IGNORECASE)
-            except re.error:
-                return regex.compile(pattern, regex.IGNORECASE | regex.V0)
         return compile_pattern(pattern, pack, entry, regex.IGNORECASE)
 
     combined = build(f"{_LEFT}(?:{'|'.join(groups)}){_RIGHT}", "combined")
