@@ -208,3 +208,10 @@ def test_first_chars(pattern: str, expected: str | None) -> None:
     if expected:
         for m in re.finditer(pattern, "xx ab cd a b c x  $5 €3 test 12 forest"):
             assert re.match(expected, m.group(0))
+
+
+def test_empty_batch() -> None:
+    lex = load_lexicon(())
+    batch = Batch([])
+    assert batch.ok and batch.starts == []
+    assert all(lex.scan(category, batch) == {} for category in CATEGORIES)

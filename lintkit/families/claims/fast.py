@@ -26,8 +26,9 @@ there. For a built-in pack a second, *fast* pattern finds exactly the same hits:
    ``(?<![\\w\\-])``, so the engine tries a match at every character. The scan instead
    matches the boundary character itself (``[^\\w\\-]``, a bitmap of ASCII characters when
    the text is ASCII), which the engine finds with a fast character-set scan; the loop in
-   :meth:`FastPattern.scan` restarts one character before the end of each hit, so hits are
-   the reference's (see there).
+   :meth:`FastPattern.hits` restarts one character before the end of each hit, so hits are
+   the reference's (see there). A class of the characters a hit can start with, checked
+   right after the boundary, turns most word starts away before the alternation.
 
 Anything the checks cannot prove keeps the reference pattern, sentence by sentence. The
 test suite also compares both on the gold set.
@@ -381,7 +382,7 @@ def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], le
 
     ``groups``: (tier group name or None, phrases as word lists in the reference order,
     patterns); ``left``/``right``: the reference's boundary assertions (the consumed
-    boundary of :meth:`FastPattern.scan` stands for ``left == "(?<![\\w\\-])"`` only).
+    boundary of :meth:`FastPattern.hits` stands for ``left == "(?<![\\w\\-])"`` only).
 
     The checks look at each part on its own (parsing the whole alternation would double
     the start-up time): :func:`joinable` of each part implies it of the whole, since
@@ -439,7 +440,8 @@ class Batch:
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         joined = SEP + SEP.join(texts) + SEP
-        self.ok = joined.count(_NUL) == len(SEP) * (len(texts) + 1)
+        separators = len(texts) + 1 if texts else 2
+        self.ok = joined.count(_NUL) == len(SEP) * separators
         self.folded = fold(joined) if self.ok else ""
         self.ascii = self.folded.isascii()
         starts: list[int] = []

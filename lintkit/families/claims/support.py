@@ -110,7 +110,7 @@ class Names(Container[str]):
 
     def __init__(self, document: Document) -> None:
         self._document = document
-        self._names: Container[str] | None = None
+        self._names: set[str] | None = None
 
     def __contains__(self, word: object) -> bool:
         if self._names is None:
