@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
 
 COPY = 0  # projection text equals source text, character for character
 REPLACED = 1  # projection text stands for a source span (placeholder, synthetic break)
@@ -123,7 +125,14 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
+        else:
+            # Only "\n" breaks: line i + 1 starts after the lengths of lines 0..i and i + 1
+            # newlines (the same starts as the pattern, without a match object per line).
+            lengths = [len(line) for line in text.split("\n")]
+            lengths.pop()
+            self.starts = [0, *map(add, accumulate(lengths), range(1, len(lengths) + 1))]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1  # 0-based

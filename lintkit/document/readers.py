@@ -69,7 +69,10 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _finish(source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]]) -> Document:
+def _finish(
+    source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]], lines: LineIndex | None = None
+) -> Document:
+    """The document; ``lines`` may be given when it indexes ``source.text`` already."""
     prose = b.text()
     paragraphs = build_paragraphs(prose, b.blocks)
     if b.placeholders:
@@ -86,7 +89,8 @@ def _finish(source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]]) -
                     i = bisect_right(starts, w.start) - 1
                     if i >= 0 and w.start < ends[i]:
                         w.placeholder = True
-    lines = LineIndex(source.text)
+    if lines is None or lines.text is not source.text:
+        lines = LineIndex(source.text)
     doc = Document(
         source,
         prose,
@@ -227,7 +231,7 @@ def read_markdown(source: Source) -> Document:
         b.begin_block(kind, norm.src(pos[0]))
         _inline(b, tok.children or [], content, pos, norm, ph)
         b.end_block()
-    return _finish(source, b, skip)
+    return _finish(source, b, skip, lines)  # lines index ntext, often the source itself
 
 
 def _kind(stack: list[str]) -> str:
