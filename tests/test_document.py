@@ -144,3 +144,24 @@ def test_seed_sentences_start_where_expected(seed_path) -> None:  # type: ignore
     for pos in [(8, 1), (8, 148), (10, 1), (12, 1), (12, 216), (12, 290), (16, 159), (16, 219), (16, 274),
                 (18, 346), (18, 403), (18, 446), (20, 70), (20, 421), (6, 126)]:
         assert pos in starts
+
+
+# Fast paths must equal the general code they stand in for.
+_PIECES = ["doi:", "10.", "1234", "/", "x", "@", "a.b", "http://", "www.", " ", "\n", "\n\n", "\r\n", "\r", ".",
+           ")", "\t", "é", "e\u0301", "_", "-", "’", "'", ",", "ftp://", "doi: ", "doi:\n", "Ab9", "\u2028"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join))
+def test_fast_paths_equal_the_general_code(text: str) -> None:
+    import re
+
+    from lintkit.document import segment
+    from lintkit.document.readers import URL, _url_spans
+
+    assert _url_spans(text) == [(m.start(), m.end()) for m in URL.finditer(text)]
+    assert LineIndex(text).starts == [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    if text.isascii():
+        spans = [m.span() for m in segment._WORD.finditer(text)]
+        assert [m.span() for m in segment._ASCII_WORD.finditer(text)] == spans
+        assert [(w.start, w.end) for w in segment.words_in(text, 0, len(text))] == spans
