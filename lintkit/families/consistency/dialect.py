@@ -8,7 +8,7 @@ from typing import Any
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
 from lintkit.families.consistency.lexicon import Lexicon
-from lintkit.families.consistency.units import Units
+from lintkit.families.consistency.units import CAPS, FORM, HEADING, INITIAL, QUOTED, START, Units
 from lintkit.types import Finding, Fix
 
 
@@ -29,16 +29,16 @@ def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: 
     # Per spelling: its parts in the pair list, usually none; memoised since spellings recur.
     memo: dict[str, tuple[tuple[int, str, tuple[str, str, str]], ...]] = lex.memo("dialect")
     for o in units.words:
-        if o.quoted or o.caps:
+        if o[QUOTED] or o[CAPS]:
             continue
-        found = memo.get(o.form)
+        found = memo.get(o[FORM])
         if found is None:
-            found = memo[o.form] = tuple((off, part, table[part.lower()]) for off, part in _parts(o.form)
-                                         if part.lower() in table)
+            found = memo[o[FORM]] = tuple((off, part, table[part.lower()]) for off, part in _parts(o[FORM])
+                                          if part.lower() in table)
         for off, part, entry in found:
-            if part[:1].isupper() and not (o.initial and off == 0) and not o.heading:
+            if part[:1].isupper() and not (o[INITIAL] and off == 0) and not o[HEADING]:
                 continue  # a capitalised word inside a sentence is a name: Pearl Harbor, Labour Party
-            hits.append((o.start + off, o.start + off + len(part), part, *entry))
+            hits.append((o[START] + off, o[START] + off + len(part), part, *entry))
     if not hits:
         return []
     setting = opts.get("dialect", "auto")

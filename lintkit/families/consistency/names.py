@@ -13,16 +13,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
+from operator import itemgetter
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
 from lintkit.families.consistency.lexicon import Lexicon, dictionary, norm_key
-from lintkit.families.consistency.units import Occ, Units
+from lintkit.families.consistency.units import CAPS, END, FORM, HEADING, INITIAL, KEY, QUOTED, START, N, Occ, Units
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
-_START = attrgetter("start")
+_START = itemgetter(START)
 
 
 def _apos(s: str) -> str:
@@ -34,9 +34,9 @@ def compatible(form: str, target: str, o: Occ) -> bool:
     (sentence start, heading) is discounted?"""
     if _apos(form) == _apos(target):
         return True
-    if o.initial and form[:1].casefold() == target[:1].casefold() and _apos(form[1:]) == _apos(target[1:]):
+    if o[INITIAL] and form[:1].casefold() == target[:1].casefold() and _apos(form[1:]) == _apos(target[1:]):
         return True
-    if o.heading:
+    if o[HEADING]:
         fw, tw = form.split(), target.split()
         return len(fw) == len(tw) and all(a[:1].casefold() == b[:1].casefold() and a[1:] == b[1:]
                                           for a, b in zip(fw, tw, strict=True))
@@ -44,7 +44,7 @@ def compatible(form: str, target: str, o: Occ) -> bool:
 
 
 def _match_case(o: Occ, target: str) -> str:
-    if o.initial and o.form[:1].isupper() and target[:1].islower():
+    if o[INITIAL] and o[FORM][:1].isupper() and target[:1].islower():
         return target[:1].upper() + target[1:]
     return target
 
@@ -82,13 +82,14 @@ class Group:
     first: dict[str, Occ] = field(default_factory=dict)
     target: str = ""
     reason: str = ""
+    # The spelling each occurrence stands for (parallel to occs; None: no longer counted).
+    resolved: list[str | None] = field(default_factory=list)
 
     def tally(self) -> None:
         counts: dict[str, int] = {}
         trusted: dict[str, int] = {}
         first: dict[str, Occ] = {}
-        for o in self.occs:
-            f = o.resolved
+        for o, f in zip(self.occs, self.resolved, strict=True):
             if f is None:
                 continue
             if f in counts:
@@ -96,16 +97,14 @@ class Group:
             else:
                 counts[f] = 1
                 first[f] = o
-            if not (o.initial or o.heading):  # o.trusted, inlined
+            if not (o[INITIAL] or o[HEADING]):  # trusted(o), inlined
                 trusted[f] = trusted.get(f, 0) + 1
         self.counts, self.trusted, self.first = counts, trusted, first
 
     def drop(self, forms: list[str] | set[str]) -> bool:
         """Stop treating ``forms`` as spellings of this group; True while 2+ remain."""
         if forms:
-            for o in self.occs:
-                if o.resolved in forms:
-                    o.resolved = None
+            self.resolved = [None if f in forms else f for f in self.resolved]
             self.tally()
         return len(self.counts) >= 2
 
@@ -135,10 +134,9 @@ class NameChecker:
             if key[:-1] in by_key:
                 joined = by_key[key[:-1]] = by_key[key[:-1]][:]  # a copy: units.keyed stays as built
                 for o in by_key.pop(key):
-                    if o.form.endswith("s"):
-                        p = Occ(o.start, o.end - 1, o.form[:-1], key[:-1], o.initial, o.heading, o.caps,
-                                o.quoted, o.n)
-                        joined.append(p)
+                    if o[FORM].endswith("s"):
+                        joined.append((o[START], o[END] - 1, o[FORM][:-1], key[:-1], o[INITIAL], o[HEADING],
+                                       o[CAPS], o[QUOTED], o[N]))
         for occs in by_key.values():
             if len(occs) > 1:
                 occs.sort(key=_START)
@@ -150,26 +148,29 @@ class NameChecker:
         occs = g.occs
         rep: dict[str, str] = {}
         seen: dict[str, str] = {}  # spelling -> rep[its apostrophe-free form], memoised
+        resolved: list[str | None] = []
         for o in occs:
-            r = seen.get(o.form)
+            r = seen.get(o[FORM])
             if r is None:
-                r = seen[o.form] = rep.setdefault(_apos(o.form).replace("'", ""), o.form)
-            o.resolved = r
+                r = seen[o[FORM]] = rep.setdefault(_apos(o[FORM]).replace("'", ""), o[FORM])
+            resolved.append(r)
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
-        trusted = list(dict.fromkeys(o.resolved for o in occs if not (o.initial or o.heading) and o.resolved))
+        trusted = list(dict.fromkeys(r for o, r in zip(occs, resolved, strict=True)
+                                     if not (o[INITIAL] or o[HEADING]) and r))
         if term is not None and term.canonical not in trusted:
             trusted.insert(0, term.canonical)
         # compatible() reads only the spelling and the position flags: memoised on those.
         claims: dict[tuple[str, bool, bool], str | None] = {}
-        for o in occs:
-            if (o.initial or o.heading) and o.resolved is not None:
-                how = (o.form, o.initial, o.heading)
+        for i, o in enumerate(occs):
+            if (o[INITIAL] or o[HEADING]) and resolved[i] is not None:
+                how = (o[FORM], o[INITIAL], o[HEADING])
                 if how in claims:
                     f = claims[how]
                 else:
-                    f = claims[how] = next((t for t in trusted if compatible(o.form, t, o)), None)
+                    f = claims[how] = next((t for t in trusted if compatible(o[FORM], t, o)), None)
                 if f is not None:
-                    o.resolved = f
+                    resolved[i] = f
+        g.resolved = resolved
         g.tally()
 
     def eligible(self, g: Group) -> bool:
@@ -204,7 +205,7 @@ class NameChecker:
                 # other way round (Reading Gaol / gaol, the Reformations / reformations).
                 titled_forms = [f for f in forms if f not in lower]
                 if all(f[:1].isupper() and f[1:] == f[1:].lower() for f in titled_forms):
-                    top = max(forms, key=lambda f: (g.counts[f], -g.first[f].start))
+                    top = max(forms, key=lambda f: (g.counts[f], -g.first[f][START]))
                     if top in lower:
                         return False
             if not g.drop({f for f in lower if not keep_lower and _words_in_dictionary(f)}):
@@ -243,7 +244,7 @@ class NameChecker:
             g.target, g.reason = term.canonical, "house"
             return
         ranked = sorted(g.counts, key=lambda f: (g.trusted.get(f, 0) == 0, -g.counts[f], not in_dictionary(f),
-                                                 g.first[f].start))
+                                                 g.first[f][START]))
         best = ranked[0]
         tied = [f for f in ranked if g.counts[f] == g.counts[best] and (g.trusted.get(f, 0) > 0)
                 == (g.trusted.get(best, 0) > 0)]
@@ -253,14 +254,14 @@ class NameChecker:
     # Messages ---------------------------------------------------------------------------
 
     def _first_pos(self, o: Occ) -> str:
-        return self.pos(self.doc.source_span(o.start, o.end)[0])
+        return self.pos(self.doc.source_span(o[START], o[END])[0])
 
     def spellings(self, groups: list[Group]) -> tuple[str, list[dict[str, object]]]:
         items: list[tuple[int, str, int, str]] = []
         for g in groups:
             for f, n in g.counts.items():
                 o = g.first[f]
-                items.append((o.start, f, n, self._first_pos(o)))
+                items.append((o[START], f, n, self._first_pos(o)))
         items.sort()
         text = ", ".join(f'"{f}" {n}× (first {p})' for _, f, n, p in items)
         data = [{"spelling": f, "count": n, "first": p} for _, f, n, p in items]
@@ -285,11 +286,11 @@ class NameChecker:
         cands: dict[str, Group | list[Occ]] = {}
         canonical = self.lex.canonical_keys
         for key, occs in self.groups().items():
-            form = occs[0].form
-            one = len(occs) == 1 or all(o.form == form for o in occs)
+            form = occs[0][FORM]
+            one = len(occs) == 1 or all(o[FORM] == form for o in occs)
             if one and key not in canonical:
                 # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
-                if len(key) >= 5 and key.isalpha() and all(o.n == 1 for o in occs):
+                if len(key) >= 5 and key.isalpha() and all(o[N] == 1 for o in occs):
                     cands[key] = occs
                 continue
             g = Group(key, occs)
@@ -301,8 +302,8 @@ class NameChecker:
             self.choose(g)
             text, data = self.spellings([g])
             why = self.reason_text(g, g.target)
-            for o in g.occs:
-                if o.resolved is None or o.resolved == g.target or compatible(o.form, g.target, o):
+            for o, r in zip(g.occs, g.resolved, strict=True):
+                if r is None or r == g.target or compatible(o[FORM], g.target, o):
                     continue
                 out.append(self._variant_finding(o, g.target, why, text, data))
         if self.ctx.enabled("CN101"):
@@ -310,10 +311,10 @@ class NameChecker:
         return out
 
     def _variant_finding(self, o: Occ, target: str, why: str, text: str, data: list[dict[str, object]]) -> Finding:
-        a, b = self.doc.source_span(o.start, o.end)
+        a, b = self.doc.source_span(o[START], o[END])
         repl = _match_case(o, target)
-        self.flagged.append((o.start, o.end))
-        return self.ctx.finding("CN101", a, b, f'"{o.form}" → "{repl}" ({why}); spellings: {text}',
+        self.flagged.append((o[START], o[END]))
+        return self.ctx.finding("CN101", a, b, f'"{o[FORM]}" → "{repl}" ({why}); spellings: {text}',
                                 fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
                                 target=target, spellings=data)
 
@@ -326,8 +327,8 @@ class NameChecker:
         stats: dict[str, tuple[int, Iterable[str]]] = {}
         for key, c in cands.items():
             if type(c) is list:
-                stats[key] = (len(c), (c[0].form,))
-            elif c.counts and not any(o.n > 1 for o in c.occs):
+                stats[key] = (len(c), (c[0][FORM],))
+            elif c.counts and not any(o[N] > 1 for o in c.occs):
                 stats[key] = (c.total, c.counts)
         lex = self.lex
         rare = [k for k, (_, forms) in stats.items()
@@ -385,8 +386,8 @@ class NameChecker:
             target = _target(target_group)
             text, data = self.spellings([target_group, g])
             why = self.reason_text(target_group, target) if target in target_group.counts else "house spelling"
-            for o in g.occs:
-                if o.resolved is None or (o.start, o.end) in flagged:
+            for o, r in zip(g.occs, g.resolved, strict=True):
+                if r is None or (o[START], o[END]) in flagged:
                     continue
                 out.append(self._variant_finding(o, target, why, text, data))
         return out
@@ -397,25 +398,25 @@ class NameChecker:
         starts = [s for s, _ in spans]
         get = self.lex.terms.get
         for o in self.units.all():
-            term = get(o.key)
-            if term is None or o.quoted or not o.key or o.caps:
+            term = get(o[KEY])
+            if term is None or o[QUOTED] or not o[KEY] or o[CAPS]:
                 continue
-            if o.key == norm_key(term.canonical):
-                if compatible(o.form, term.canonical, o):
+            if o[KEY] == norm_key(term.canonical):
+                if compatible(o[FORM], term.canonical, o):
                     continue
-                if " " in o.form and " " not in term.canonical and o.form not in term.wrong:
+                if " " in o[FORM] and " " not in term.canonical and o[FORM] not in term.wrong:
                     continue  # "we chat" is two ordinary words, not a misspelt "WeChat"
-                low = o.form[:1].lower() + o.form[1:]
-                if term.lowercase_ok and low == low.lower() and (o.initial or o.form == low):
+                low = o[FORM][:1].lower() + o[FORM][1:]
+                if term.lowercase_ok and low == low.lower() and (o[INITIAL] or o[FORM] == low):
                     continue
-            elif o.form not in term.wrong:
+            elif o[FORM] not in term.wrong:
                 continue
-            i = bisect.bisect_right(starts, o.end) - 1
-            if i >= 0 and any(s < o.end and o.start < e for s, e in spans[max(0, i - 3):i + 1]):
+            i = bisect.bisect_right(starts, o[END]) - 1
+            if i >= 0 and any(s < o[END] and o[START] < e for s, e in spans[max(0, i - 3):i + 1]):
                 continue
-            a, b = self.doc.source_span(o.start, o.end)
+            a, b = self.doc.source_span(o[START], o[END])
             repl = term.canonical
-            out.append(self.ctx.finding("CN102", a, b, f'"{o.form}" → "{repl}" (house spelling, pack {term.pack})',
+            out.append(self.ctx.finding("CN102", a, b, f'"{o[FORM]}" → "{repl}" (house spelling, pack {term.pack})',
                                         fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
                                         target=repl, pack=term.pack))
         return _drop_nested(out)
@@ -427,13 +428,13 @@ class NameChecker:
         # per lexicon since the same spellings recur.
         memo: dict[str, tuple[tuple[int, str], ...]] = self.lex.memo("demonyms")
         for o in self.units.words:
-            if o.quoted:
+            if o[QUOTED]:
                 continue
-            found = memo.get(o.form)
+            found = memo.get(o[FORM])
             if found is None:
-                found = memo[o.form] = _demonym_parts(o.form, dem)
+                found = memo[o[FORM]] = _demonym_parts(o[FORM], dem)
             for off, part in found:
-                a, b = self.doc.source_span(o.start + off, o.start + off + len(part))
+                a, b = self.doc.source_span(o[START] + off, o[START] + off + len(part))
                 repl = dem[part]
                 out.append(self.ctx.finding("CN103", a, b, f'"{part}" → "{repl}" (nationalities, languages '
                                             "and peoples are capitalised)",
@@ -469,15 +470,16 @@ def _drop_nested(findings: list[Finding]) -> list[Finding]:
 
 def _one_spelling(key: str, occs: list[Occ]) -> Group:
     """The group of a key written one way: what resolve() and tally() would make of it."""
-    form = occs[0].form
-    trusted = sum(1 for o in occs if not (o.initial or o.heading))
-    return Group(key, occs, {form: len(occs)}, {form: trusted} if trusted else {}, {form: occs[0]})
+    form = occs[0][FORM]
+    trusted = sum(1 for o in occs if not (o[INITIAL] or o[HEADING]))
+    return Group(key, occs, {form: len(occs)}, {form: trusted} if trusted else {}, {form: occs[0]},
+                 resolved=[form] * len(occs))
 
 
 def _target(g: Group) -> str:
     """The group's preferred spelling: the one chosen for CN101, else its best-attested one."""
     if not g.target:
-        g.target = max(g.counts, key=lambda f: (g.trusted.get(f, 0) > 0, g.counts[f], -g.first[f].start))
+        g.target = max(g.counts, key=lambda f: (g.trusted.get(f, 0) > 0, g.counts[f], -g.first[f][START]))
     return g.target
 
 

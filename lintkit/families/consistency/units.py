@@ -1,7 +1,7 @@
 """Occurrences of words and short word sequences, read from the shared document model
 (``document.sentences`` → ``words``); nothing here splits text on its own.
 
-An :class:`Occ` is one use of a spelling: its projection span (without a possessive
+An :data:`Occ` is one use of a spelling: its projection span (without a possessive
 ``'s``), the spelling (``form``), the normalised key, and how far its letter case can
 be trusted (sentence-initial and heading words are capitalised by position, not by
 choice; all-capitals words are acronyms or shouting; words inside quotation marks are
@@ -22,29 +22,19 @@ _QUOTE = re.compile(r"“[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w]
 _QUOTE_MARK = re.compile(r"[“\"«]")
 
 
-class Occ:
-    __slots__ = ("start", "end", "form", "key", "initial", "heading", "caps", "quoted", "n", "resolved")
+# An occurrence is a plain tuple, read with the index constants below: tuples of strings,
+# numbers and flags are cheap to build, and the garbage collector stops tracking them,
+# which matters with one occurrence per word of every document.
+Occ = tuple[int, int, str, str, bool, bool, bool, bool, int]
+START, END, FORM, KEY, INITIAL, HEADING, CAPS, QUOTED, N = range(9)
+"""(start, end, form, key, initial, heading, caps, quoted, n): the projection span without a
+possessive, the spelling, its key, sentence-initial?, in a heading?, in capitals?, quoted
+or glued to an identifier?, number of words."""
 
-    def __init__(self, start: int, end: int, form: str, key: str, initial: bool, heading: bool,
-                 caps: bool, quoted: bool, n: int) -> None:
-        self.start = start
-        self.end = end
-        self.form = form
-        self.key = key
-        self.initial = initial
-        self.heading = heading
-        self.caps = caps
-        self.quoted = quoted
-        self.n = n
-        self.resolved: str | None = form
 
-    @property
-    def trusted(self) -> bool:
-        """Does the letter case of this occurrence say something about the writer's choice?"""
-        return not (self.initial or self.heading)
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"Occ({self.form!r}@{self.start})"
+def trusted(o: Occ) -> bool:
+    """Does the letter case of this occurrence say something about the writer's choice?"""
+    return not (o[INITIAL] or o[HEADING])
 
 
 def quote_spans(doc: Document) -> list[tuple[int, int]]:
@@ -163,7 +153,7 @@ class Units:
                 if not quoted and quotes:
                     i = bisect.bisect_right(qstarts, start) - 1  # as in_spans
                     quoted = i >= 0 and quotes[i][0] <= start < quotes[i][1]
-                o = Occ(start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1)
+                o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1)
                 words.append(o)
                 if f[5] and not quoted:
                     same = keyed_get(f[2])
@@ -172,45 +162,45 @@ class Units:
                     else:
                         same.append(o)
                 first = False
-                # A run continues over exactly one space; a possessive (prev.end) ends it.
-                if prev is not None and prev.end == start - 1 and prose[start - 1] == " ":
+                # A run continues over exactly one space; a possessive (prev[END]) ends it.
+                if prev is not None and prev[END] == start - 1 and prose[start - 1] == " ":
                     lefts.append(prev)
                     rights.append(o)
                     if prev_title and f[4] and not heading:  # o is trusted: not initial, not heading
-                        title_keys.add(prev.key + o.key)
+                        title_keys.add(prev[KEY] + o[KEY])
                 prev, prev_title = o, f[4]
-        unigram_keys = {o.key for o in words}
+        unigram_keys = {o[KEY] for o in words}
         known = unigram_keys | title_keys | term_keys  # one look-up rules out most pairs
         grams: list[Occ] = []
         self.grams = grams
         n_max = max(2, max_words)
         n_pairs = len(lefts)
         for j, (a, b) in enumerate(zip(lefts, rights)):
-            key = a.key + b.key
+            key = a[KEY] + b[KEY]
             if key in known and (key in term_keys or ((key in unigram_keys or key in title_keys)
-                                                      and a.form.lower() not in _STOP
-                                                      and b.form.lower() not in _STOP)):
-                grams.append(Occ(a.start, b.end, prose[a.start:b.end], key, a.initial, a.heading,
-                                 a.caps or b.caps, a.quoted, 2))
+                                                      and a[FORM].lower() not in _STOP
+                                                      and b[FORM].lower() not in _STOP)):
+                grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
+                              a[CAPS] or b[CAPS], a[QUOTED], 2))
             if n_max == 2:
                 continue
             # Longer sequences (house terms of three words) follow the run on: the next pair
             # starts with this pair's last word.
-            caps, z = a.caps or b.caps, b
+            caps, z = a[CAPS] or b[CAPS], b
             for n in range(3, n_max + 1):
                 if j + n - 2 >= n_pairs or lefts[j + n - 2] is not z:
                     break
                 z = rights[j + n - 2]
-                key += z.key
-                caps = caps or z.caps
+                key += z[KEY]
+                caps = caps or z[CAPS]
                 if key in term_keys:
-                    grams.append(Occ(a.start, z.end, prose[a.start:z.end], key, a.initial, a.heading,
-                                     caps, a.quoted, n))
+                    grams.append((a[START], z[END], prose[a[START]:z[END]], key, a[INITIAL], a[HEADING],
+                                  caps, a[QUOTED], n))
         for o in grams:
-            if not o.quoted and _names(o.form, o.key, o.caps):
-                same = keyed_get(o.key)
+            if not o[QUOTED] and _names(o[FORM], o[KEY], o[CAPS]):
+                same = keyed_get(o[KEY])
                 if same is None:
-                    keyed[o.key] = [o]
+                    keyed[o[KEY]] = [o]
                 else:
                     same.append(o)
 
@@ -219,7 +209,7 @@ class Units:
         yield from self.grams
 
     def source(self, o: Occ) -> tuple[int, int]:
-        return self.doc.source_span(o.start, o.end)
+        return self.doc.source_span(o[START], o[END])
 
 
 Position = Callable[[int], str]
