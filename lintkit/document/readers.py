@@ -31,9 +31,10 @@ class _Placeholders:
         return word
 
 
-def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -> None:
-    """Copy source[start:end] into the projection, with URLs as placeholder words."""
-    if not _may_hold_url(b.source, start, end):
+def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders, urls: bool = True) -> None:
+    """Copy source[start:end] into the projection, with URLs as placeholder words;
+    ``urls=False`` says the caller knows there is no URL there."""
+    if not urls or not _may_hold_url(b.source, start, end):
         b.copy(start, end)
         return
     pos = start
@@ -229,7 +230,9 @@ def read_markdown(source: Source) -> Document:
             continue
         ptr = pos[-1] + 1
         b.begin_block(kind, norm.src(pos[0]))
-        _inline(b, tok.children or [], content, pos, norm, ph)
+        # One look for a URL in the whole block spares one per run of text in it.
+        urls = _may_hold_url(text, norm.src(pos[0]), norm.src(pos[-1]) + 1)
+        _inline(b, tok.children or [], content, pos, norm, ph, urls)
         b.end_block()
     return _finish(source, b, skip, lines)  # lines index ntext, often the source itself
 
@@ -293,7 +296,9 @@ def _align(ntext: str, content: str, start: int, end: int) -> list[int] | None:
     return pos
 
 
-def _copy_content(b: ProjectionBuilder, pos: list[int], a: int, z: int, norm: _Norm, ph: _Placeholders) -> None:
+def _copy_content(
+    b: ProjectionBuilder, pos: list[int], a: int, z: int, norm: _Norm, ph: _Placeholders, urls: bool = True
+) -> None:
     """Copy content[a:z] in runs where the source is contiguous."""
     if a >= z or a >= len(pos):
         return
@@ -304,7 +309,7 @@ def _copy_content(b: ProjectionBuilder, pos: list[int], a: int, z: int, norm: _N
         s, e = norm.src(pos[run]), norm.src(pos[k - 1]) + 1
         if b.source.startswith("\r\n", e - 1):
             e += 1  # a copied "\n" that was a CRLF in the source
-        _copy_prose(b, s, e, ph)
+        _copy_prose(b, s, e, ph, urls)
         run = k
 
 
@@ -329,7 +334,9 @@ def _run_end(pos: list[int], run: int, z: int) -> int:
     return lo
 
 
-def _inline(b: ProjectionBuilder, children, content: str, pos: list[int], norm: _Norm, ph: _Placeholders) -> None:  # type: ignore[no-untyped-def]
+def _inline(  # type: ignore[no-untyped-def]
+    b: ProjectionBuilder, children, content: str, pos: list[int], norm: _Norm, ph: _Placeholders, urls: bool = True
+) -> None:
     ci = 0
     n = len(pos)
     skip_depth = 0  # inside an image: alt text is not prose
@@ -346,7 +353,7 @@ def _inline(b: ProjectionBuilder, children, content: str, pos: list[int], norm: 
             k = content.find(ch.content, ci)
             if k < 0 or k >= n:
                 continue
-            _copy_content(b, pos, k, k + len(ch.content), norm, ph)
+            _copy_content(b, pos, k, k + len(ch.content), norm, ph, urls)
             ci = k + len(ch.content)
         elif t == "text_special":
             k = content.find(ch.markup, ci)

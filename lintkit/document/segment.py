@@ -29,6 +29,7 @@ _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.,\-][\p{L}\p{N}][
 # The same pattern for ASCII-only text (no marks, no ’ there), with the faster re module:
 # most sentences are ASCII, and word matching is a large part of building a document.
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.,\-][A-Za-z0-9]+)*")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _TOKEN_BEFORE = re.compile(r"([^\s(\[\"“‘']+)$")
 
 
@@ -59,7 +60,7 @@ def _is_break(text: str, m: re.Match[str]) -> bool:
         return False
     if len(token) == 1 and token.isupper():
         return False  # an initial: "J. R. R. Tolkien"
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):
+    if _DOTTED.fullmatch(token):
         # dotted abbreviation such as U.S or e.g (the final dot is the match)
         return low in _MAYBE_FINAL and nxt.isupper() and not _looks_like_name_after(text, m)
     if low in _MAYBE_FINAL:
