@@ -28,14 +28,20 @@ def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: 
     table = lex.dialect
     # Per spelling: its parts in the pair list, usually none; memoised since spellings recur.
     memo: dict[str, tuple[tuple[int, str, tuple[str, str, str]], ...]] = lex.memo("dialect")
+    found: dict[str, tuple[tuple[int, str, tuple[str, str, str]], ...]] = {}  # spellings with a hit
+    for form in units.forms:
+        parts = memo.get(form)
+        if parts is None:
+            parts = memo[form] = tuple((off, part, table[part.lower()]) for off, part in _parts(form)
+                                       if part.lower() in table)
+        if parts:
+            found[form] = parts
+    if not found:
+        return []
     for o in units.words:
-        if o[QUOTED] or o[CAPS]:
+        if o[FORM] not in found or o[QUOTED] or o[CAPS]:
             continue
-        found = memo.get(o[FORM])
-        if found is None:
-            found = memo[o[FORM]] = tuple((off, part, table[part.lower()]) for off, part in _parts(o[FORM])
-                                          if part.lower() in table)
-        for off, part, entry in found:
+        for off, part, entry in found[o[FORM]]:
             if part[:1].isupper() and not (o[INITIAL] and off == 0) and not o[HEADING]:
                 continue  # a capitalised word inside a sentence is a name: Pearl Harbor, Labour Party
             hits.append((o[START] + off, o[START] + off + len(part), part, *entry))

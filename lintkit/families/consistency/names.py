@@ -22,7 +22,7 @@ from lintkit.families.consistency.units import CAPS, END, FORM, HEADING, INITIAL
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
-_START = itemgetter(START)
+_START, _FORM, _N = itemgetter(START), itemgetter(FORM), itemgetter(N)
 
 
 def _apos(s: str) -> str:
@@ -286,11 +286,10 @@ class NameChecker:
         cands: dict[str, Group | list[Occ]] = {}
         canonical = self.lex.canonical_keys
         for key, occs in self.groups().items():
-            form = occs[0][FORM]
-            one = len(occs) == 1 or all(o[FORM] == form for o in occs)
+            one = len(occs) == 1 or len(set(map(_FORM, occs))) == 1
             if one and key not in canonical:
                 # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
-                if len(key) >= 5 and key.isalpha() and all(o[N] == 1 for o in occs):
+                if len(key) >= 5 and key.isalpha() and max(map(_N, occs)) == 1:
                     cands[key] = occs
                 continue
             g = Group(key, occs)
@@ -396,7 +395,10 @@ class NameChecker:
         out: list[Finding] = []
         spans = sorted(self.flagged)
         starts = [s for s, _ in spans]
-        get = self.lex.terms.get
+        terms = self.lex.terms
+        if terms.keys().isdisjoint(self.units.unigram_keys) and not any(o[KEY] in terms for o in self.units.grams):
+            return out  # no house term in the document
+        get = terms.get
         for o in self.units.all():
             term = get(o[KEY])
             if term is None or o[QUOTED] or not o[KEY] or o[CAPS]:
@@ -427,13 +429,19 @@ class NameChecker:
         # Per spelling: its lower-case demonym parts (offset, part), usually none; memoised
         # per lexicon since the same spellings recur.
         memo: dict[str, tuple[tuple[int, str], ...]] = self.lex.memo("demonyms")
+        found = {}
+        for form in self.units.forms:
+            parts = memo.get(form)
+            if parts is None:
+                parts = memo[form] = _demonym_parts(form, dem)
+            if parts:
+                found[form] = parts
+        if not found:
+            return out
         for o in self.units.words:
-            if o[QUOTED]:
+            if o[FORM] not in found or o[QUOTED]:
                 continue
-            found = memo.get(o[FORM])
-            if found is None:
-                found = memo[o[FORM]] = _demonym_parts(o[FORM], dem)
-            for off, part in found:
+            for off, part in found[o[FORM]]:
                 a, b = self.doc.source_span(o[START] + off, o[START] + off + len(part))
                 repl = dem[part]
                 out.append(self.ctx.finding("CN103", a, b, f'"{part}" → "{repl}" (nationalities, languages '

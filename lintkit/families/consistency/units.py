@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
+from operator import itemgetter
 
 from lintkit.document.model import Document, Word
 from lintkit.families.consistency.lexicon import norm_key
@@ -170,6 +171,8 @@ class Units:
                         title_keys.add(prev[KEY] + o[KEY])
                 prev, prev_title = o, f[4]
         unigram_keys = {o[KEY] for o in words}
+        self.unigram_keys = unigram_keys
+        self.forms = set(map(itemgetter(FORM), words))  # every word's spelling
         known = unigram_keys | title_keys | term_keys  # one look-up rules out most pairs
         grams: list[Occ] = []
         self.grams = grams
