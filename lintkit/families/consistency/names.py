@@ -18,7 +18,20 @@ from operator import itemgetter
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
 from lintkit.families.consistency.lexicon import Lexicon, dictionary, norm_key
-from lintkit.families.consistency.units import CAPS, END, FORM, HEADING, INITIAL, KEY, QUOTED, START, N, Occ, Units
+from lintkit.families.consistency.units import (
+    CAPS,
+    END,
+    FORM,
+    HEADING,
+    INITIAL,
+    JOINED,
+    KEY,
+    QUOTED,
+    START,
+    N,
+    Occ,
+    Units,
+)
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
@@ -136,7 +149,7 @@ class NameChecker:
                 for o in by_key.pop(key):
                     if o[FORM].endswith("s"):
                         joined.append((o[START], o[END] - 1, o[FORM][:-1], key[:-1], o[INITIAL], o[HEADING],
-                                       o[CAPS], o[QUOTED], o[N]))
+                                       o[CAPS], o[QUOTED], o[N], o[JOINED]))
         for occs in by_key.values():
             if len(occs) > 1:
                 occs.sort(key=_START)
@@ -322,17 +335,14 @@ class NameChecker:
         ``cands``: the keys of 5+ letters, each with its Group or, for a key with one
         spelling, its occurrences."""
         words = dictionary()
-        # Per key: total uses and spellings; one-spelling keys need no Group for that.
-        stats: dict[str, tuple[int, Iterable[str]]] = {}
-        for key, c in cands.items():
-            if type(c) is list:
-                stats[key] = (len(c), (c[0][FORM],))
-            elif c.counts and not any(o[N] > 1 for o in c.occs):
-                stats[key] = (c.total, c.counts)
+        # Groups left with no spelling, or holding a multi-word sequence, take no part.
+        for key in [k for k, c in cands.items()
+                    if type(c) is not list and (not c.counts or any(o[N] > 1 for o in c.occs))]:
+            del cands[key]
         lex = self.lex
-        rare = [k for k, (_, forms) in stats.items()
+        rare = [k for k, c in cands.items()
                 if k not in words and not in_dictionary(k) and k not in lex.canonical_keys
-                and not any(_words_in_dictionary(f) for f in forms)
+                and not any(_words_in_dictionary(f) for f in _spellings(c))
                 and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in lex.dialect)
                 and k not in lex.dialect
                 and k not in self.demonym_keys and k not in lex.exceptions and k not in self.ignore]
@@ -355,7 +365,8 @@ class NameChecker:
         least = max(self.min_count, 2)
         best: dict[str, tuple[int, str]] = {}
         indexed = index.keys()
-        for k, (total, _) in stats.items():
+        for k, c in cands.items():  # (group() replaces values, never adds keys)
+            total = len(c) if type(c) is list else c.total
             canonical = k in lex.canonical_keys
             if not canonical and total < least:
                 continue
@@ -366,7 +377,7 @@ class NameChecker:
                 for r in index.get(v, ()):
                     if r == k or r[0] != k[0]:
                         continue
-                    minority = stats[r][0]
+                    minority = _total(cands[r])
                     if not canonical and (total < 2 * minority or total < self.min_count):
                         continue
                     # Two edits only between long lower-case words (goverment / government); names
@@ -474,6 +485,14 @@ def _drop_nested(findings: list[Finding]) -> list[Finding]:
         out.append(f)
         end = f.end
     return out
+
+
+def _spellings(c: Group | list[Occ]) -> Iterable[str]:
+    return (c[0][FORM],) if type(c) is list else c.counts
+
+
+def _total(c: Group | list[Occ]) -> int:
+    return len(c) if type(c) is list else c.total
 
 
 def _one_spelling(key: str, occs: list[Occ]) -> Group:

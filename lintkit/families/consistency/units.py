@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
+from itertools import islice
 from operator import itemgetter
 
 from lintkit.document.model import Document, Word
@@ -26,11 +27,12 @@ _QUOTE_MARK = re.compile(r"[“\"«]")
 # An occurrence is a plain tuple, read with the index constants below: tuples of strings,
 # numbers and flags are cheap to build, and the garbage collector stops tracking them,
 # which matters with one occurrence per word of every document.
-Occ = tuple[int, int, str, str, bool, bool, bool, bool, int]
-START, END, FORM, KEY, INITIAL, HEADING, CAPS, QUOTED, N = range(9)
-"""(start, end, form, key, initial, heading, caps, quoted, n): the projection span without a
-possessive, the spelling, its key, sentence-initial?, in a heading?, in capitals?, quoted
-or glued to an identifier?, number of words."""
+Occ = tuple[int, int, str, str, bool, bool, bool, bool, int, bool]
+START, END, FORM, KEY, INITIAL, HEADING, CAPS, QUOTED, N, JOINED = range(10)
+"""(start, end, form, key, initial, heading, caps, quoted, n, joined): the projection span
+without a possessive, the spelling, its key, sentence-initial?, in a heading?, in capitals?,
+quoted or glued to an identifier?, number of words, and (words only) does it continue a run
+of the word before it in ``Units.words`` (same sentence, one space between, no possessive)?"""
 
 
 def trusted(o: Occ) -> bool:
@@ -120,6 +122,9 @@ class Units:
         self.quotes = quote_spans(doc)
         quotes = self.quotes
         qstarts = [s for s, _ in quotes]
+        n_quotes = len(quotes)
+        qi = 0  # how many quotations start at or before the word (words come in order)
+        qlast = -1
         prose = doc.prose
         size = len(prose)
         facts_of = _FACTS.get
@@ -128,11 +133,6 @@ class Units:
         keyed: dict[str, list[Occ]] = {}
         self.keyed = keyed
         keyed_get = keyed.get
-        # Adjacent prose words (one space between, same sentence, no possessive on the first),
-        # in order: a run of words w1 w2 w3 gives the pairs (w1, w2), (w2, w3), kept as two
-        # parallel lists (lefts w1 w2, rights w2 w3) to allocate nothing per pair.
-        lefts: list[Occ] = []
-        rights: list[Occ] = []
         # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
         title_keys: set[str] = set()
         paragraphs = doc.paragraphs
@@ -152,9 +152,20 @@ class Units:
                 # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
                 quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
                 if not quoted and quotes:
-                    i = bisect.bisect_right(qstarts, start) - 1  # as in_spans
-                    quoted = i >= 0 and quotes[i][0] <= start < quotes[i][1]
-                o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1)
+                    # as in_spans(), walking along the quotations instead of a bisection per word
+                    if start < qlast:
+                        qi = bisect.bisect_right(qstarts, start)  # (never seen: words out of order)
+                    while qi < n_quotes and qstarts[qi] <= start:
+                        qi += 1
+                    qlast = start
+                    quoted = qi > 0 and start < quotes[qi - 1][1]
+                # A run continues over exactly one space; a possessive (prev[END]) ends it.
+                joined = False
+                if prev is not None and prev[END] == start - 1 and prose[start - 1] == " ":
+                    joined = True
+                    if prev_title and f[4] and not heading:  # this word is trusted: not initial, not heading
+                        title_keys.add(prev[KEY] + f[2])
+                o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
                 words.append(o)
                 if f[5] and not quoted:
                     same = keyed_get(f[2])
@@ -163,12 +174,6 @@ class Units:
                     else:
                         same.append(o)
                 first = False
-                # A run continues over exactly one space; a possessive (prev[END]) ends it.
-                if prev is not None and prev[END] == start - 1 and prose[start - 1] == " ":
-                    lefts.append(prev)
-                    rights.append(o)
-                    if prev_title and f[4] and not heading:  # o is trusted: not initial, not heading
-                        title_keys.add(prev[KEY] + o[KEY])
                 prev, prev_title = o, f[4]
         unigram_keys = {o[KEY] for o in words}
         self.unigram_keys = unigram_keys
@@ -177,28 +182,30 @@ class Units:
         grams: list[Occ] = []
         self.grams = grams
         n_max = max(2, max_words)
-        n_pairs = len(lefts)
-        for j, (a, b) in enumerate(zip(lefts, rights)):
+        n_words = len(words)
+        for i, (a, b) in enumerate(zip(words, islice(words, 1, None)), 1):  # b is words[i]
+            if not b[JOINED]:
+                continue
             key = a[KEY] + b[KEY]
             if key in known and (key in term_keys or ((key in unigram_keys or key in title_keys)
                                                       and a[FORM].lower() not in _STOP
                                                       and b[FORM].lower() not in _STOP)):
                 grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
-                              a[CAPS] or b[CAPS], a[QUOTED], 2))
+                              a[CAPS] or b[CAPS], a[QUOTED], 2, False))
             if n_max == 2:
                 continue
-            # Longer sequences (house terms of three words) follow the run on: the next pair
-            # starts with this pair's last word.
-            caps, z = a[CAPS] or b[CAPS], b
+            # Longer sequences (house terms of three words) follow the run on.
+            caps = a[CAPS] or b[CAPS]
             for n in range(3, n_max + 1):
-                if j + n - 2 >= n_pairs or lefts[j + n - 2] is not z:
+                k = i + n - 2
+                if k >= n_words or not words[k][JOINED]:
                     break
-                z = rights[j + n - 2]
+                z = words[k]
                 key += z[KEY]
                 caps = caps or z[CAPS]
                 if key in term_keys:
                     grams.append((a[START], z[END], prose[a[START]:z[END]], key, a[INITIAL], a[HEADING],
-                                  caps, a[QUOTED], n))
+                                  caps, a[QUOTED], n, False))
         for o in grams:
             if not o[QUOTED] and _names(o[FORM], o[KEY], o[CAPS]):
                 same = keyed_get(o[KEY])
