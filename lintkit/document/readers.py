@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
@@ -250,11 +251,11 @@ def _kind(stack: list[str]) -> str:
     return "paragraph"
 
 
-def _align(ntext: str, content: str, start: int, end: int) -> list[int] | None:
+def _align(ntext: str, content: str, start: int, end: int) -> Sequence[int] | None:
     """Normalised source offset of every content character (greedy subsequence)."""
     n = len(content)
     if start + n <= end and ntext.startswith(content, start):
-        return list(range(start, start + n))  # the usual case: the source holds it verbatim
+        return range(start, start + n)  # the usual case: the source holds it verbatim
     pos: list[int] = []
     p = start
     find = ntext.find
@@ -297,7 +298,7 @@ def _align(ntext: str, content: str, start: int, end: int) -> list[int] | None:
 
 
 def _copy_content(
-    b: ProjectionBuilder, pos: list[int], a: int, z: int, norm: _Norm, ph: _Placeholders, urls: bool = True
+    b: ProjectionBuilder, pos: Sequence[int], a: int, z: int, norm: _Norm, ph: _Placeholders, urls: bool = True
 ) -> None:
     """Copy content[a:z] in runs where the source is contiguous."""
     if a >= z or a >= len(pos):
@@ -313,7 +314,7 @@ def _copy_content(
         run = k
 
 
-def _run_end(pos: list[int], run: int, z: int) -> int:
+def _run_end(pos: Sequence[int], run: int, z: int) -> int:
     """First k in (run, z] where pos[run:k] stops being contiguous. ``pos`` is strictly
     increasing, so pos[run:k] is contiguous exactly when pos[k-1] - pos[run] == k-1-run:
     gallop, then bisect (a character-by-character scan was slow on megabyte lines)."""
@@ -335,7 +336,7 @@ def _run_end(pos: list[int], run: int, z: int) -> int:
 
 
 def _inline(  # type: ignore[no-untyped-def]
-    b: ProjectionBuilder, children, content: str, pos: list[int], norm: _Norm, ph: _Placeholders, urls: bool = True
+    b: ProjectionBuilder, children, content: str, pos: Sequence[int], norm: _Norm, ph: _Placeholders, urls: bool = True
 ) -> None:
     ci = 0
     n = len(pos)
