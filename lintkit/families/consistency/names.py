@@ -143,7 +143,7 @@ class NameChecker:
         sequences, then plurals joined to their singular); each list in document order."""
         by_key = dict(self.units.keyed)
         # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s".
-        for key in [k for k in by_key if len(k) > 4 and k.endswith("s") and not k.endswith("ss")]:
+        for key in [k for k in by_key if len(k) > 4 and k[-1] == "s" and k[-2] != "s"]:
             if key[:-1] in by_key:
                 joined = by_key[key[:-1]] = by_key[key[:-1]][:]  # a copy: units.keyed stays as built
                 for o in by_key.pop(key):
@@ -299,10 +299,11 @@ class NameChecker:
         cands: dict[str, Group | list[Occ]] = {}
         canonical = self.lex.canonical_keys
         for key, occs in self.groups().items():
-            one = len(occs) == 1 or len(set(map(_FORM, occs))) == 1
+            single = len(occs) == 1
+            one = single or len(set(map(_FORM, occs))) == 1
             if one and key not in canonical:
                 # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
-                if len(key) >= 5 and key.isalpha() and max(map(_N, occs)) == 1:
+                if len(key) >= 5 and key.isalpha() and (occs[0][N] == 1 if single else max(map(_N, occs)) == 1):
                     cands[key] = occs
                 continue
             g = Group(key, occs)
