@@ -269,3 +269,14 @@ def test_typography_styles_without_shortcuts() -> None:
         (1, 36, "CN403", ["15 million"]), (1, 61, "CN403", ["1 billion"])]
     assert text("He said “yes” and \"no\" and “maybe”.\n") == [(1, 19, "CN401", ["“"]), (1, 22, "CN401", ["”"])]
     assert text("Costs fell 3% and 4 % and 5%. Only -- dashes -- here. The US and USA.\n") == []
+
+
+def test_bounded_memo_tables_do_not_change_findings(seed_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lintkit.families.consistency import lexicon as lexicon_module
+    from lintkit.families.consistency import units as units_module
+
+    # Tables emptied every few entries (also in the middle of a document): same findings.
+    monkeypatch.setattr(units_module, "_FACTS_MAX", 3)
+    monkeypatch.setattr(lexicon_module, "MEMO_MAX", 3)
+    units_module._FACTS.clear()
+    assert run(seed_path, config={"cache": False}) == SEED_EXPECTED

@@ -12,7 +12,7 @@ from lintkit.errors import PackError
 from lintkit.packs import Pack, check_keys, packs
 from lintkit.wordlist import KEY_TABLE as _KEY_TABLE
 
-MEMO_MAX = 100_000
+MEMO_MAX = 50_000
 
 
 def norm_key(text: str) -> str:

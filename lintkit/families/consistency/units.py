@@ -77,17 +77,13 @@ def stem_of(w: Word) -> tuple[str, int]:
     return t, w.end
 
 
-def title_word(text: str) -> bool:
-    return text[:1].isupper() and not is_caps(text)
-
-
 # What :class:`Units` needs to know about a word's text, memoised across documents (the
 # same spellings recur): (form without a possessive, letters cut, key, caps, Title word,
 # may name something: see Units.keyed). Cleared when it reaches _FACTS_MAX entries so
 # memory stays bounded.
 _Facts = tuple[str, int, str, bool, bool, bool]
 _FACTS: dict[str, _Facts] = {}
-_FACTS_MAX = 100_000
+_FACTS_MAX = 50_000
 _GLUE = "/#_@\\"
 
 
