@@ -171,7 +171,7 @@ class Units:
                         same.append(o)
                 first = False
                 prev, prev_title = o, f[4]
-        unigram_keys = {o[KEY] for o in words}
+        unigram_keys = set(map(itemgetter(KEY), words))
         self.unigram_keys = unigram_keys
         self.forms = set(map(itemgetter(FORM), words))  # every word's spelling
         known = unigram_keys | title_keys | term_keys  # one look-up rules out most pairs
