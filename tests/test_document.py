@@ -89,6 +89,22 @@ def test_markdown_projection_content() -> None:
     assert (doc.text[doc.url_spans[0][0]:doc.url_spans[0][1]]) == "http://a.b/c"
 
 
+@pytest.mark.parametrize("text, prose", [
+    ("See <https://x.org/a> and then [the docs](http://y) for more.\n", "See Dummy0 and then the docs for more."),
+    ("Mail <a@b.org> or see <https://x.org/> and [the docs](http://y) now.\n",
+     "Mail Dummy0 or see Dummy1 and the docs now."),
+    ("See <https://x.org/a> and then more words here.\n", "See Dummy0 and then more words here."),
+])
+def test_autolink_then_link_keeps_the_text_between(text: str, prose: str) -> None:
+    # An autolink's end is its ">": the text up to a later link's "]" is prose.
+    doc = md(text)
+    assert doc.prose == prose
+    check_map(doc)
+    s = doc.prose.index("and then" if "then" in prose else "or see")
+    a, _ = doc.source_span(s, s + 1)
+    assert doc.text[a:a + 3] == doc.prose[s:s + 3]
+
+
 def test_crlf_and_emoji_positions() -> None:
     text = "First line.\r\n\r\n😀 Second 👍🏽 para\r\ngraph word.\r\n"
     doc = md(text)

@@ -387,7 +387,12 @@ def _inline(  # type: ignore[no-untyped-def]
             k = content.find(ch.content, ci)
             if k >= 0:
                 ci = k + len(ch.content)
-        elif t == "link_close":
+        elif t == "link_close" and ch.markup == "autolink":
+            # <https://…> or <a@b.org>: the link ends at its ">", not at a later link's "]"
+            k = content.find(">", ci)
+            if k >= 0:
+                ci = k + 1
+        elif t == "link_close" and ch.markup != "linkify":
             k = content.find("]", ci)
             if k >= 0:
                 ci = k + 1
