@@ -117,11 +117,22 @@ def acronyms(doc: Document, lex: Lexicon, ctx: CheckContext, pos: Callable[[int]
     for d in defs:
         by_acr.setdefault(d.acronym, []).append(d)
     uses: dict[str, list[Word]] = {a: [] for a in by_acr}
-    def_spans = sorted(d.span for d in defs)
+    # The definitions' spans merged into disjoint runs: "inside some definition" is then
+    # one bisection.
+    merged: list[list[int]] = []
+    for s, e in sorted(d.span for d in defs):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    merged_starts = [s for s, _ in merged]
+    firsts = {a[0] for a in uses}  # a use starts with an acronym (possibly + s, 's)
     for w in doc.words:
         if w.placeholder:
             continue
         t = w.text
+        if t[:1] not in firsts:
+            continue
         if t not in uses:
             if t.endswith("s") and t[:-1] in uses:
                 t = t[:-1]
@@ -129,8 +140,9 @@ def acronyms(doc: Document, lex: Lexicon, ctx: CheckContext, pos: Callable[[int]
                 t = t[:-2]
             else:
                 continue
-        if any(s <= w.start < e for s, e in def_spans):
-            continue
+        i = bisect.bisect_right(merged_starts, w.start) - 1
+        if i >= 0 and w.start < merged[i][1]:
+            continue  # inside a definition
         uses[t].append(w)
 
     def where(start: int, end: int) -> tuple[int, int]:
