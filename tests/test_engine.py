@@ -183,3 +183,25 @@ def test_api_check_text() -> None:
     finally:
         sys.path.remove(str(PLUGIN_DIR))
     assert [(f.code, f.line, f.column, f.end_column) for f in found] == [("EX101", 1, 9, 15)]
+
+
+def test_batch_gc_thresholds_during_a_run_and_restored_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from lintkit import engine as engine_mod
+    from lintkit.engine import BATCH_GC_THRESHOLD, Engine, Overrides
+
+    (tmp_path / "a.txt").write_text("The committee will meet on Tuesday.\n")
+    seen: list[tuple[int, ...]] = []
+    real = Engine.check_file
+
+    def spy(self: Engine, *a: object, **k: object) -> None:
+        seen.append(gc.get_threshold())
+        real(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_mod.Engine, "check_file", spy)
+    before = gc.get_threshold()
+    report = Engine(Overrides(isolated=True, cache=False, ignore=["GR"])).check_paths([str(tmp_path)])
+    assert seen == [BATCH_GC_THRESHOLD]
+    assert report.files == [str(tmp_path / "a.txt")]
+    assert gc.get_threshold() == before
