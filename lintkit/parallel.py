@@ -15,8 +15,11 @@ _engine: Engine | None = None
 
 def _init(overrides, plugins) -> None:  # type: ignore[no-untyped-def]
     global _engine
-    from lintkit.engine import Engine
+    import gc
 
+    from lintkit.engine import BATCH_GC_THRESHOLD, Engine
+
+    gc.set_threshold(*BATCH_GC_THRESHOLD)  # as in the parent's batch (a forked worker inherits it)
     _engine = Engine(overrides, plugins)
 
 
