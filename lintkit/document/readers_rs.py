@@ -47,6 +47,9 @@ class _Tok:
         self.markup = markup
 
 
+# Children without content of their own: one shared token each (readers._inline only reads).
+_SOFTBREAK, _HARDBREAK, _IMAGE, _LINK_CLOSE = _Tok("softbreak"), _Tok("hardbreak"), _Tok("image"), _Tok("link_close")
+
 _rs = None
 
 
@@ -71,12 +74,28 @@ _DELIMITER_NEXT_TO_NON_ASCII = re.compile(r"(?<=[*_~])[^\x00-\x7f]|[^\x00-\x7f](
 # that may not interrupt a paragraph (empty, or numbered other than 1): markdown-it-py
 # ends the quote there, pyrs reads a lazy paragraph line.
 _RISKY_BLOCK = re.compile(r"^[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])[ \t>]*\t", re.M)
-_LAZY_AFTER_QUOTE = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>[^\n]*\n(?:[ \t>]*[^\s>][^\n]*\n)*"
-                               r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]*$|(?!0*1[.)])\d{1,9}[.)][ \t])", re.M)
+_QUOTE_LINE = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>", re.M)
+_MARKERS = re.compile(r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*")
+_WEAK_ITEM = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]*$|(?!0*1[.)])\d{1,9}[.)][ \t])")
+
+
+def _weak_item_after_quote(text: str) -> bool:
+    """A list item that may not interrupt a paragraph, on a line with fewer quote markers
+    than a line before it in the same run of non-blank lines."""
+    deepest = 0  # most quote markers on a line of the current run of non-blank lines
+    for line in text.split("\n"):
+        if not line.strip(" \t>"):
+            deepest = 0
+            continue
+        depth = line[: len(line) - len(line.lstrip(" \t>"))].count(">")
+        if depth < deepest and _WEAK_ITEM.match(line):
+            return True
+        deepest = max(deepest, _MARKERS.match(line).group().count(">"))  # type: ignore[union-attr]
+    return False
 
 
 def _risky(text: str) -> bool:
-    if _RISKY_BLOCK.search(text) or _LAZY_AFTER_QUOTE.search(text):
+    if _RISKY_BLOCK.search(text) or _QUOTE_LINE.search(text) and _weak_item_after_quote(text):
         return True
     if text.isascii():
         return False
@@ -285,16 +304,22 @@ class _Walker:
         for name, s, e, node in leaves:
             if s < cur:
                 raise _Fallback
-            gap = self.verbatim(cur, s)
-            pieces.append(gap)
-            if name == "softbreak" or name == "hardbreak":
-                piece = self.line_break(s, e)
-                children.append(_Tok(name))
-            elif name == "text":
+            if s > cur:
+                gap = text[cur:s]
+                pieces.append(gap if "\n" not in gap else self.verbatim(cur, s))
+            if name == "text":  # the usual case first
                 piece = node.meta.get("content", "")
-                if "\n" in piece:
+                if "\n" in piece or "`" in piece or not text.startswith(piece, s):
+                    # (a literal backtick: an unmatched code span run, where pyrs may miss
+                    # a link around it)
                     raise _Fallback
                 children.append(_Tok("text", piece))
+                pieces.append(piece)
+                cur = s + len(piece)
+                continue
+            if name == "softbreak" or name == "hardbreak":
+                piece = self.line_break(s, e)
+                children.append(_SOFTBREAK if name == "softbreak" else _HARDBREAK)
             elif name == "text_special":
                 meta = node.meta
                 piece = meta.get("markup", "")
@@ -321,10 +346,10 @@ class _Walker:
                 piece = self.verbatim(s, e)
                 if piece[:2] != "![" or piece[-1:] not in ")]":
                     raise _Fallback
-                children.append(_Tok("image"))
+                children.append(_IMAGE)
             elif name == "link_close":
                 piece = ""
-                children.append(_Tok("link_close"))
+                children.append(_LINK_CLOSE)
             else:
                 raise _Fallback
             pieces.append(piece)
