@@ -624,10 +624,14 @@ def acceptance(bench: Bench) -> list[tuple[str, str, bool | None]]:
                 f"{st['median']:.3f} s" if st else "not run", st["median"] < 0.3 if st else None))
     g = [r for r in res["grammar"] if "raw" in r and "lintkit" in r]
     if g:
-        worst = max((r["lintkit"].wall / r["raw"]["seconds"] - 1) * 100 for r in g)
-        med = measure.median([(r["lintkit"].wall / r["raw"]["seconds"] - 1) * 100 for r in g])
-        out.append(("grammar overhead over the raw server ≤ 10 %",
-                    f"median {med:+.1f} % (worst {worst:+.1f} %) over {len(g)} trials", med <= 10))
+        parts, ok = [], True
+        for name in dict.fromkeys(r["corpus"] for r in g):  # each corpus on its own; all must pass
+            rows = [r for r in g if r["corpus"] == name]
+            worst = max((r["lintkit"].wall / r["raw"]["seconds"] - 1) * 100 for r in rows)
+            med = measure.median([(r["lintkit"].wall / r["raw"]["seconds"] - 1) * 100 for r in rows])
+            parts.append(f"{name}: median {med:+.1f} % (worst {worst:+.1f} %) over {len(rows)} trials")
+            ok = ok and med <= 10
+        out.append(("grammar overhead over the raw server ≤ 10 %", "; ".join(parts), ok))
     else:
         out.append(("grammar overhead over the raw server ≤ 10 %", "not run", None))
     rows = res["scaling"].get("rows")
@@ -699,9 +703,10 @@ def main(argv: list[str] | None = None) -> int:
         if "scaling" in sections:
             bench.scaling(rfcs)
         if "grammar" in sections:
-            target = essays if essays is not None else rfcs
-            if target is not None:
-                bench.grammar_overhead(target)
+            # a small workload (essays: lintkit's fixed costs weigh most) and a larger one
+            for target in (essays, bench.subset(rfcs, args.grammar_files) if rfcs is not None else None):
+                if target is not None:
+                    bench.grammar_overhead(target)
         if "peers" in sections and not args.no_peers:
             for c in found:
                 bench.peers(c, peer_list)

@@ -67,7 +67,8 @@ def lintkit_add_options() -> list[OptionSection]:
         Option("idle-timeout", 30.0, "minutes without use before the managed server stops (0 = never)",
                (int, float)),
         Option("timeout", 60.0, "seconds to wait for one LanguageTool answer", (int, float)),
-        Option("concurrency", 0, "parallel requests (0 = the managed server's check threads, 2 for a remote one)",
+        Option("concurrency", 0, "parallel requests per process (0 = 4 per check thread of the managed server, at "
+               "most 16; 2 for a remote one)",
                int),
         Option("auto-start", True, "start the managed server when a check needs it", bool),
         Option("cache", True, "keep per-paragraph results on disk (re-linting unchanged text sends nothing)",
@@ -109,7 +110,7 @@ def settings_from_options(opts: dict[str, Any], default_language: str) -> Settin
         raise ConfigError(None, f"[grammar] server {url!r} is not an http(s) URL")
     concurrency = int(opts.get("concurrency", 0) or 0)
     if concurrency <= 0:
-        concurrency = 2 if url else server.check_threads()
+        concurrency = 2 if url else server.default_concurrency()
     return Settings(language, params, url.rstrip("/"), float(opts.get("timeout", 60.0)), concurrency,
                     bool(opts.get("auto-start", True)), float(opts.get("idle-timeout", 30.0)),
                     bool(opts.get("cache", True)))
