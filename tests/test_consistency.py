@@ -200,10 +200,16 @@ def test_house_term_lowercase_ok() -> None:
     assert text(src) == []
 
 
-def test_user_rule_pack(tmp_path: Path) -> None:
+def terms_pack(tmp_path: Path, term: str) -> Path:
+    """A user rule pack ``mine.toml`` of kind ``terms`` with one ``[[term]]`` table."""
     pack = tmp_path / "mine.toml"
     pack.write_text('[pack]\nname = "mine"\nkind = "terms"\nversion = "1"\ndescription = "x"\n\n'
-                    '[[term]]\ncanonical = "FooCorp"\nwrong = ["Foo Corporation"]\n', encoding="utf-8")
+                    f"[[term]]\n{term}\n", encoding="utf-8")
+    return pack
+
+
+def test_user_rule_pack(tmp_path: Path) -> None:
+    pack = terms_pack(tmp_path, 'canonical = "FooCorp"\nwrong = ["Foo Corporation"]')
     src = "Foocorp grew. Foo Corporation hired.\n"
     got = text(src, config={"rule-packs": [str(pack)]})
     assert got == [(1, 1, "CN102", ["FooCorp"]), (1, 15, "CN102", ["FooCorp"])]
@@ -249,9 +255,7 @@ def test_ordinary_words_are_not_a_split_house_term() -> None:
 
 def test_three_word_user_term(tmp_path: Path) -> None:
     # Three-word sequences follow a run of adjacent words (Units pairs chained).
-    pack = tmp_path / "mine.toml"
-    pack.write_text('[pack]\nname = "mine"\nkind = "terms"\nversion = "1"\ndescription = "x"\n\n'
-                    '[[term]]\ncanonical = "Bank of Zorbia"\nwrong = ["Bank-of-Zorbia"]\n', encoding="utf-8")
+    pack = terms_pack(tmp_path, 'canonical = "Bank of Zorbia"\nwrong = ["Bank-of-Zorbia"]')
     src = "The Bank of Zorbia lends. The bank of Zorbia's rates rose. Bank-of-Zorbia data and Bankof Zorbia.\n"
     got = text(src, config={"rule-packs": [str(pack)]})
     assert got == [(1, 31, "CN101", ["Bank of Zorbia"]), (1, 60, "CN101", ["Bank of Zorbia"]),
