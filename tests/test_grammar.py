@@ -322,3 +322,13 @@ def test_grammar_family_deselected_needs_no_server(monkeypatch: Any) -> None:
     assert check_text("This is an test.\n", path="n.txt", select=["XX"], config={"cache": False},
                       isolated=True) == []
     assert grammar.DEFAULT_DISABLED[0] == "WHITESPACE_RULE"
+
+
+@pytest.mark.parametrize("cores", [1, 2, 8, 64, 256])
+def test_server_queue_holds_default_requests_in_flight(cores: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every default worker (one per core) of four lintkit runs at once, each with the default
+    # concurrency, fits in the managed server's queue (beyond it LanguageTool answers 503).
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    q = int(re.search(r"^textCheckerQueueSize=(\d+)$", server.properties(), re.M).group(1))  # type: ignore[union-attr]
+    assert server.default_concurrency() == min(4 * server.check_threads(), 16)
+    assert q == server.queue_size() >= max(512, 4 * cores * server.default_concurrency())

@@ -50,9 +50,16 @@ def default_concurrency() -> int:
     the next request's arrival (HTTP, JSON, the client's own work). Measured on 2 cores
     (essays, 360 paragraphs, the same requests straight from a thread pool): 4 in flight
     5.5 s, 8 in flight 3.5 s, 16 in flight 3.1 s. With ``--jobs`` processes the total is
-    ``jobs * default_concurrency()``, well under the server's queue (``textCheckerQueueSize``).
+    ``jobs * default_concurrency()``; :func:`queue_size` leaves room for it.
     """
     return min(4 * check_threads(), 16)
+
+
+def queue_size() -> int:
+    """The server's ``textCheckerQueueSize`` (requests beyond it are refused with HTTP 503):
+    room for four lintkit runs at once (CI, pre-commit, the editor), each with the default
+    ``--jobs`` (one worker per core) at :func:`default_concurrency`; at least 512."""
+    return max(512, 4 * (os.cpu_count() or 2) * default_concurrency())
 
 
 def properties() -> str:
@@ -67,7 +74,7 @@ def properties() -> str:
         "cacheTTLSeconds=86400",
         f"maxCheckThreads={n}",
         f"maxTextCheckerThreads={n}",
-        "textCheckerQueueSize=512",
+        f"textCheckerQueueSize={queue_size()}",
         "maxCheckTimeMillis=120000",
         "",
     ])
