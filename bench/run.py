@@ -305,7 +305,6 @@ class Bench:
             return
         url = f"http://127.0.0.1:{self.lt['port']}"
         trials = []
-        primed = False
         for trial in range(self.args.grammar_trials):
             config = self.grammar_config()
             spec_path = self.tmp / f"paras-{self._n}.json"
@@ -315,7 +314,7 @@ class Bench:
             workers = spec["concurrency"] * self.jobs  # lintkit: --jobs processes × concurrency threads
             spec.update(url=url, workers=workers)
             spec_path.write_text(json.dumps(spec))
-            if not primed:
+            if trial == 0:
                 # One untimed pass over all paragraphs (under its own dummy rule id, so no
                 # result is cached for the timed runs) brings the server's JIT-compiled rule
                 # code to a steady state: without it, whichever side runs first pays the JVM's
@@ -326,7 +325,6 @@ class Bench:
                 log(f"{corpus.name}: priming the server with one untimed pass")
                 subprocess.run([PY, str(HERE / "inproc.py"), "rawlt", str(self.tmp / "prime.json")], check=True,
                                capture_output=True, timeout=self.args.grammar_timeout)
-                primed = True
             self._warm(spec["params"])
             order = ("raw", "lintkit") if trial % 2 == 0 else ("lintkit", "raw")
             row: dict[str, Any] = {"corpus": corpus.name, "requests": len(spec["texts"]), "workers": workers,
