@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from lintkit.context import CheckContext
 from lintkit.document.model import Document, Word
 from lintkit.families.consistency.lexicon import Lexicon
+from lintkit.families.consistency.units import in_spans
 from lintkit.types import Finding
 
 _ACR = r"[A-Z][A-Za-z0-9&]{0,7}[A-Z0-9]"
@@ -117,14 +118,13 @@ def acronyms(doc: Document, lex: Lexicon, ctx: CheckContext, pos: Callable[[int]
     for d in defs:
         by_acr.setdefault(d.acronym, []).append(d)
     uses: dict[str, list[Word]] = {a: [] for a in by_acr}
-    # The definitions' spans merged into disjoint runs: "inside some definition" is then
-    # one bisection.
-    merged: list[list[int]] = []
+    # The definitions' spans merged into disjoint runs, as in_spans() needs.
+    merged: list[tuple[int, int]] = []
     for s, e in sorted(d.span for d in defs):
         if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
-            merged.append([s, e])
+            merged.append((s, e))
     merged_starts = [s for s, _ in merged]
     firsts = {a[0] for a in uses}  # a use starts with an acronym (possibly + s, 's)
     for w in doc.words:
@@ -140,8 +140,7 @@ def acronyms(doc: Document, lex: Lexicon, ctx: CheckContext, pos: Callable[[int]
                 t = t[:-2]
             else:
                 continue
-        i = bisect.bisect_right(merged_starts, w.start) - 1
-        if i >= 0 and w.start < merged[i][1]:
+        if in_spans(merged, merged_starts, w.start):
             continue  # inside a definition
         uses[t].append(w)
 
