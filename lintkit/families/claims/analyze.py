@@ -24,7 +24,6 @@ from lintkit.document.model import Document, Sentence
 from lintkit.families.claims.fast import Batch
 from lintkit.families.claims.lexicon import SIGNALS, Hit, Lexicon, normalise
 from lintkit.families.claims.support import (
-    Names,
     attached_support,
     citation_in,
     source_sentence,
@@ -157,7 +156,6 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
             enabled: set[str]) -> list[Verdict]:
     """Verdicts for every claim sentence (score ≥ threshold), supported ones included
     (with ``support`` set) so callers can explain why nothing was reported."""
-    names = Names(document)
     out: list[Verdict] = []
     spans: dict[int, tuple[int, int]] = {}
 
@@ -197,7 +195,7 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
             continue
         prev = sentences[i - 1] if i > 0 and sentences[i - 1].paragraph == s.paragraph else None
         own_citation = citation_in(document, *src(i))
-        support = own_citation or attached_support(s, prev, lex, names)
+        support = own_citation or attached_support(s, prev, lex)
         if support is None and scope != "sentence":
             if scope == "next-sentence":
                 near = [i + 1] if i + 1 < len(sentences) and sentences[i + 1].paragraph == s.paragraph else []
@@ -207,7 +205,7 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
                 reason = detached(j)
                 if reason is None and scope == "paragraph":
                     pj = sentences[j - 1] if j > 0 and sentences[j - 1].paragraph == s.paragraph else None
-                    reason = attached_support(sentences[j], pj, lex, names)
+                    reason = attached_support(sentences[j], pj, lex)
                 if reason:
                     support = f"{reason} in a nearby sentence"
                     break

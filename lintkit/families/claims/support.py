@@ -17,7 +17,6 @@ its paragraph (``paragraph``).
 from __future__ import annotations
 
 import re
-from collections.abc import Container
 from dataclasses import dataclass
 
 from lintkit.document.model import Document, Sentence
@@ -85,42 +84,20 @@ class SupportInfo:
     citation: str | None = None  # a citation/URL in the sentence itself (also clears CL102)
 
 
-def _is_name(word: str, first: bool, lex: Lexicon, names: Container[str]) -> bool:
+def _is_name(word: str, lex: Lexicon) -> bool:
+    """A capitalised word that is not a function word or a vague source ("Experts").
+
+    The same at the start of a sentence. (An extra test for a first word, "capitalised
+    elsewhere in the document, an acronym, or not a function word", was dropped: it could
+    never fail, since every word that reached it was not a function word.)"""
     if not word or not word[0].isupper():
         return False
     low = word.lower().strip("'’")
-    if low in _NOT_NAMES or lex.has("vague_source", low):
-        return False
-    if first:
-        # A capitalised first word is a name unless it is a plain word: accept it when
-        # it is not a function word, is written capitalised elsewhere too, or is an acronym.
-        # (Not being a function word is tested first: it is cheap and, after the test
-        # above, always true, so the document's names are not needed here.)
-        return low not in _NOT_NAMES or word in names or (word.isupper() and len(word) > 1)
-    return True
+    return not (low in _NOT_NAMES or lex.has("vague_source", low))
 
 
-def names_in(document: Document) -> set[str]:
-    """Capitalised words that occur somewhere other than at a sentence start."""
-    return {w.text for s in document.sentences for w in s.words[1:] if w.text[:1].isupper() and not w.placeholder}
-
-
-class Names(Container[str]):
-    """:func:`names_in` of a document, computed on first use."""
-
-    def __init__(self, document: Document) -> None:
-        self._document = document
-        self._names: set[str] | None = None
-
-    def __contains__(self, word: object) -> bool:
-        if self._names is None:
-            self._names = names_in(self._document)
-        return word in self._names
-
-
-def has_name(sentence: Sentence, lex: Lexicon, names: Container[str]) -> bool:
-    words = [w for w in sentence.words if not w.placeholder]
-    return any(_is_name(w.text, i == 0, lex, names) for i, w in enumerate(words))
+def has_name(sentence: Sentence, lex: Lexicon) -> bool:
+    return any(_is_name(w.text, lex) for w in sentence.words if not w.placeholder)
 
 
 def _window(text: str, end: int) -> int:
@@ -135,7 +112,7 @@ def _window(text: str, end: int) -> int:
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 
 
-def attached_support(sentence: Sentence, prev: Sentence | None, lex: Lexicon, names: Container[str]) -> str | None:
+def attached_support(sentence: Sentence, prev: Sentence | None, lex: Lexicon) -> str | None:
     """A named attribution inside the sentence, or None."""
     text = normalise(sentence.text)
     for a, b, verb, _w in lex.matches("report_verb", text):
@@ -149,7 +126,7 @@ def attached_support(sentence: Sentence, prev: Sentence | None, lex: Lexicon, na
                 return f"according to the subject's own source ('{verb} {head}')"
             if rest and rest[0][:1].isupper() and not lex.has("vague_source", rest[0].lower().strip(",.")):
                 return f"according to a named source ('{verb} {rest[0].strip(',.')}')"
-            if prev is not None and _ANAPHORA.match(text[b:].lstrip()) and has_name(prev, lex, names):
+            if prev is not None and _ANAPHORA.match(text[b:].lstrip()) and has_name(prev, lex):
                 return f"according to a source named before ('{verb} {head}')"
             continue
         after = text[b:b + 40].lstrip()
@@ -157,23 +134,22 @@ def attached_support(sentence: Sentence, prev: Sentence | None, lex: Lexicon, na
             continue
         wstart = _window(text, a)
         window = text[wstart:a].strip()
-        words = [(m.start(), m.group(0)) for m in _WORD.finditer(text, wstart, a)]
+        words = [m.group(0) for m in _WORD.finditer(text, wstart, a)]
         if not words:
             # "..., said Reuters" / "..., says John Smith": the name follows the verb.
             nxt = re.match(r"\s*(?:the\s+)?([A-Z][\w'’&.-]*)", text[b:])
-            if nxt and _is_name(nxt.group(1), False, lex, names):
+            if nxt and _is_name(nxt.group(1), lex):
                 return f"attributed to {nxt.group(1)} ('{verb} {nxt.group(1)}')"
             continue
-        if all(lex.has("vague_source", w.lower()) or w.lower() in _NOT_NAMES for _p, w in words):
+        if all(lex.has("vague_source", w.lower()) or w.lower() in _NOT_NAMES for w in words):
             # "Experts say", "Many analysts believe": no name; but "They claimed" with a
             # name in the previous sentence refers back to it.
-            if words[-1][1].lower() in _PRONOUNS and prev is not None and has_name(prev, lex, names):
+            if words[-1].lower() in _PRONOUNS and prev is not None and has_name(prev, lex):
                 return f"attributed to a source named in the previous sentence ('{window} {verb}')"
             continue
-        first = len(text) - len(text.lstrip())
-        if any(_is_name(w, p == first, lex, names) for p, w in words):
+        if any(_is_name(w, lex) for w in words):
             return f"named attribution ('{window} {verb}')"
-        if _ANAPHORA.search(window) and prev is not None and has_name(prev, lex, names):
+        if _ANAPHORA.search(window) and prev is not None and has_name(prev, lex):
             return f"attributed to a source named before ('{window} {verb}')"
     return None
 
