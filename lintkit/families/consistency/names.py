@@ -110,7 +110,7 @@ class Group:
             else:
                 counts[f] = 1
                 first[f] = o
-            if not (o[INITIAL] or o[HEADING]):  # trusted(o), inlined
+            if not (o[INITIAL] or o[HEADING]):  # trusted: case not set by the position
                 trusted[f] = trusted.get(f, 0) + 1
         self.counts, self.trusted, self.first = counts, trusted, first
 

@@ -35,11 +35,6 @@ quoted or glued to an identifier?, number of words, and (words only) does it con
 of the word before it in ``Units.words`` (same sentence, one space between, no possessive)?"""
 
 
-def trusted(o: Occ) -> bool:
-    """Does the letter case of this occurrence say something about the writer's choice?"""
-    return not (o[INITIAL] or o[HEADING])
-
-
 def quote_spans(doc: Document) -> list[tuple[int, int]]:
     """Projection spans of quotations (“…”, "…", «…») and block quotes: other writers'
     words, which keep their own spelling."""
