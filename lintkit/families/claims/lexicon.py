@@ -33,6 +33,7 @@ the sentences of a document (:meth:`Lexicon.scan` over a :class:`~.fast.Batch`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -115,23 +116,9 @@ class Lexicon:
         if not packs_:
             return {}
         found: dict[int, list[Hit]] = {}
-        texts = batch.texts
         for c in packs_:
-            weights = c.weights
-            if batch.ok and c.fast is not None and c.is_fast:
-                starts, k = batch.starts, 0
-                for a, b, group in c.fast.hits(batch):
-                    if a == b:
-                        continue
-                    k = batch.locate(a, k)
-                    s = starts[k]
-                    found.setdefault(k, []).append((a - s, b - s, texts[k][a - s:b - s], weights[group or "t0"]))
-            else:
-                for k, text in enumerate(texts):
-                    for m in c.pattern.finditer(text):
-                        a, b = m.span()
-                        if a != b:
-                            found.setdefault(k, []).append((a, b, m.group(0), weights[m.lastgroup or "t0"]))
+            for k, hit in _pack_hits(c, batch):
+                found.setdefault(k, []).append(hit)
         out: dict[int, list[Hit]] = {}
         for k, hits in found.items():
             kept = self._finish(packs_, batch, k, hits)
@@ -144,20 +131,7 @@ class Lexicon:
         packs_ = self.by_category.get(category)
         if not packs_:
             return []
-        text = batch.texts[k]
-        out: list[Hit] = []
-        for c in packs_:
-            weights = c.weights
-            if batch.ok and c.fast is not None and c.is_fast:
-                s = batch.starts[k]
-                for a, b, group in c.fast.hits(batch, s, s + len(text)):
-                    if a != b:
-                        out.append((a - s, b - s, text[a - s:b - s], weights[group or "t0"]))
-            else:
-                for m in c.pattern.finditer(text):
-                    a, b = m.span()
-                    if a != b:
-                        out.append((a, b, m.group(0), weights[m.lastgroup or "t0"]))
+        out = [hit for c in packs_ for _k, hit in _pack_hits(c, batch, k)]
         return self._finish(packs_, batch, k, out) if out else out
 
     @staticmethod
@@ -177,6 +151,30 @@ class Lexicon:
             hits = [h for h in hits if not any(h[0] < y and x < h[1] for x, y in spans)]
         hits.sort()
         return hits
+
+
+def _pack_hits(c: Compiled, batch: Batch, only: int | None = None) -> Iterator[tuple[int, Hit]]:
+    """``(text index, hit)`` of pack ``c``'s pattern in every text of ``batch``, or in text
+    ``only``, in order: empty matches left out, exceptions not applied yet."""
+    texts, weights = batch.texts, c.weights
+    if batch.ok and c.fast is not None and c.is_fast:
+        starts = batch.starts
+        if only is None:
+            k, found = 0, c.fast.hits(batch)
+        else:
+            k, s = only, starts[only]
+            found = c.fast.hits(batch, s, s + len(texts[only]))
+        for a, b, group in found:
+            if a != b:
+                k = batch.locate(a, k)
+                s = starts[k]
+                yield k, (a - s, b - s, texts[k][a - s:b - s], weights[group or "t0"])
+        return
+    for k in range(len(texts)) if only is None else (only,):
+        for m in c.pattern.finditer(texts[k]):
+            a, b = m.span()
+            if a != b:
+                yield k, (a, b, m.group(0), weights[m.lastgroup or "t0"])
 
 
 def _alternation(pack: Pack, entry: str, phrases: Any, patterns: Any, trusted: bool = False) -> str:
