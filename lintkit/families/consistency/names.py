@@ -301,13 +301,15 @@ class NameChecker:
         for key, occs in self.groups().items():
             single = len(occs) == 1
             one = single or len(set(map(_FORM, occs))) == 1
+            # near_variants() pairs keys of 5+ letters written as single words only.
+            near = len(key) >= 5 and key.isalpha() and (occs[0][N] == 1 if single else max(map(_N, occs)) == 1)
             if one and key not in canonical:
                 # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
-                if len(key) >= 5 and key.isalpha() and (occs[0][N] == 1 if single else max(map(_N, occs)) == 1):
+                if near:
                     cands[key] = occs
                 continue
             g = Group(key, occs)
-            if len(key) >= 5 and key.isalpha():
+            if near:
                 cands[key] = g
             self.resolve(g)
             if one or not self.eligible(g):
@@ -333,12 +335,11 @@ class NameChecker:
 
     def near_variants(self, cands: dict[str, Group | list[Occ]]) -> list[Finding]:
         """Spellings one or two edits apart (Tecent / Tencent) via a symmetric-delete index.
-        ``cands``: the keys of 5+ letters, each with its Group or, for a key with one
-        spelling, its occurrences."""
+        ``cands``: the keys of 5+ letters written as single words, each with its Group or,
+        for a key with one spelling, its occurrences."""
         words = dictionary()
-        # Groups left with no spelling, or holding a multi-word sequence, take no part.
-        for key in [k for k, c in cands.items()
-                    if type(c) is not list and (not c.counts or any(o[N] > 1 for o in c.occs))]:
+        # Groups left with no spelling take no part.
+        for key in [k for k, c in cands.items() if type(c) is not list and not c.counts]:
             del cands[key]
         lex = self.lex
         rare = [k for k, c in cands.items()
