@@ -94,19 +94,17 @@ def _overlaps_placeholder(sentence: Sentence, a: int, b: int) -> bool:
     return any(w.placeholder and w.start < b and a < w.end for w in sentence.words)
 
 
-def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str], batch: Batch | None = None, k: int = 0,
-                   signals: dict[str, dict[int, list[Hit]]] | None = None) -> Verdict:
+def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str], batch: Batch, k: int,
+                   signals: dict[str, dict[int, list[Hit]]]) -> Verdict:
     """Score one sentence (no support yet). The modifiers (hedge, opinion) are only looked
     up when a signal fires: a verdict without categories is never reported.
 
-    ``batch``/``k``: the sentence is text ``k`` of a batch (its normalised text), and
-    ``signals`` may hold the batch's hits of the signal categories (:meth:`Lexicon.scan`)."""
-    if batch is None:
-        batch, k = Batch([normalise(sentence.text)]), 0
+    The sentence is text ``k`` of ``batch`` (its normalised text), and ``signals`` holds the
+    batch's hits of the enabled signal categories (:meth:`Lexicon.scan`)."""
     text = batch.texts[k]
 
     def found(category: str) -> list[Hit]:
-        if signals is not None and category in signals:
+        if category in signals:
             return signals[category].get(k, [])
         return lex.matches_at(category, batch, k)
 
