@@ -83,13 +83,14 @@ class Compiled:
     pattern: Any  # re.Pattern or regex.Pattern (IGNORECASE), over normalised text
     weights: dict[str, float]
     exceptions: Any | None = None  # combined exception pattern
-    # The same patterns for a Batch (case-folded, joined sentences), when proven equivalent.
+    # The same patterns for a Batch (case-folded, joined sentences), when proven equivalent:
+    # all or nothing, so ``fast_exceptions`` is set exactly when ``fast`` and ``exceptions`` are.
     fast: FastPattern | None = None
     fast_exceptions: FastPattern | None = None
 
     @property
     def is_fast(self) -> bool:
-        return self.fast is not None and (self.exceptions is None or self.fast_exceptions is not None)
+        return self.fast is not None
 
 
 @dataclass
@@ -142,7 +143,7 @@ class Lexicon:
         for c in packs_:
             if c.exceptions is None:
                 continue
-            if batch.ok and c.fast_exceptions is not None and c.is_fast:
+            if batch.ok and c.fast_exceptions is not None:
                 s = batch.starts[k]
                 spans.extend((x - s, y - s) for x, y, _g in c.fast_exceptions.hits(batch, s, s + len(text)))
             else:
@@ -157,7 +158,7 @@ def _pack_hits(c: Compiled, batch: Batch, only: int | None = None) -> Iterator[t
     """``(text index, hit)`` of pack ``c``'s pattern in every text of ``batch``, or in text
     ``only``, in order: empty matches left out, exceptions not applied yet."""
     texts, weights = batch.texts, c.weights
-    if batch.ok and c.fast is not None and c.is_fast:
+    if batch.ok and c.fast is not None:
         starts = batch.starts
         if only is None:
             k, found = 0, c.fast.hits(batch)
@@ -272,9 +273,11 @@ def compile_pack(pack: Pack, trusted: bool = False) -> Compiled:
     fast = fast_exceptions = None
     if trusted:
         fast = compile_fast(fast_groups, _LEFT, _RIGHT)
-        if exc_alt:
+        if fast is not None and exc_alt:
             fast_exceptions = compile_fast(
                 [(None, _phrase_words(data.get("exceptions", [])), data.get("exception-patterns", []))], _LEFT, _RIGHT)
+            if fast_exceptions is None:
+                fast = None
     return Compiled(pack.name, category, combined, weights, exceptions, fast, fast_exceptions)
 
 
