@@ -20,22 +20,21 @@ def _parts(form: str) -> list[tuple[int, str]]:
     return out
 
 
+_Entry = tuple[str, str, str]  # (dialect, group, other)
+
+
+def _dialect_parts(form: str, table: dict[str, _Entry]) -> tuple[tuple[int, str, _Entry], ...]:
+    """The parts of ``form`` in the pair list: (offset, part, its entry)."""
+    return tuple((off, part, table[part.lower()]) for off, part in _parts(form) if part.lower() in table)
+
+
 def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: dict[str, Any],
             pos: Callable[[int], str]) -> list[Finding]:
     if not ctx.enabled("CN201"):
         return []
     hits: list[tuple[int, int, str, str, str, str]] = []  # start, end, word, dialect, group, other
     table = lex.dialect
-    # Per spelling: its parts in the pair list, usually none; memoised since spellings recur.
-    memo: dict[str, tuple[tuple[int, str, tuple[str, str, str]], ...]] = lex.memo("dialect")
-    found: dict[str, tuple[tuple[int, str, tuple[str, str, str]], ...]] = {}  # spellings with a hit
-    for form in units.forms:
-        parts = memo.get(form)
-        if parts is None:
-            parts = memo[form] = tuple((off, part, table[part.lower()]) for off, part in _parts(form)
-                                       if part.lower() in table)
-        if parts:
-            found[form] = parts
+    found = lex.spellings_with("dialect", units.forms, lambda form: _dialect_parts(form, table))
     if not found:
         return []
     for o in units.words:

@@ -4,15 +4,17 @@ and cached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from lintkit.errors import PackError
 from lintkit.packs import Pack, check_keys, packs
 from lintkit.wordlist import KEY_TABLE as _KEY_TABLE
 
 MEMO_MAX = 50_000
+_T = TypeVar("_T")
 
 
 def norm_key(text: str) -> str:
@@ -38,7 +40,7 @@ class Lexicon:
     dialect: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # word -> (dialect, group, other)
     acronyms: set[str] = field(default_factory=set)
     exceptions: set[str] = field(default_factory=set)
-    # Lookups memoised by the rules (spelling -> result), one table per use; see memo().
+    # Lookups memoised by the rules (spelling -> result), one table per use; see spellings_with().
     _memos: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
@@ -50,14 +52,23 @@ class Lexicon:
     def demonym_keys(self) -> frozenset[str]:
         return frozenset(norm_key(d) for d in self.demonyms.values())
 
-    def memo(self, name: str) -> dict[str, Any]:
-        """A table for memoising a lookup in this lexicon across documents. Emptied when it
-        reaches MEMO_MAX entries, so memory stays bounded (whoever uses it stores and reads
-        only)."""
-        table = self._memos.get(name)
-        if table is None or len(table) >= MEMO_MAX:
-            table = self._memos[name] = {}
-        return table
+    def spellings_with(self, name: str, forms: Iterable[str],
+                       parts: Callable[[str], tuple[_T, ...]]) -> dict[str, tuple[_T, ...]]:
+        """The spellings among ``forms`` in which ``parts`` finds something (usually few),
+        with what it finds. ``parts`` is memoised across documents in a table per ``name``
+        (the same spellings recur), emptied when it reaches MEMO_MAX entries so memory
+        stays bounded."""
+        memo = self._memos.get(name)
+        if memo is None or len(memo) >= MEMO_MAX:
+            memo = self._memos[name] = {}
+        found: dict[str, tuple[_T, ...]] = {}
+        for form in forms:
+            found_here = memo.get(form)
+            if found_here is None:
+                found_here = memo[form] = parts(form)
+            if found_here:
+                found[form] = found_here
+        return found
 
 
 @lru_cache(maxsize=1)

@@ -439,16 +439,8 @@ class NameChecker:
     def demonyms(self) -> list[Finding]:
         out: list[Finding] = []
         dem = self.lex.demonyms
-        # Per spelling: its lower-case demonym parts (offset, part), usually none; memoised
-        # per lexicon since the same spellings recur.
-        memo: dict[str, tuple[tuple[int, str], ...]] = self.lex.memo("demonyms")
-        found = {}
-        for form in self.units.forms:
-            parts = memo.get(form)
-            if parts is None:
-                parts = memo[form] = _demonym_parts(form, dem)
-            if parts:
-                found[form] = parts
+        # Per spelling: its lower-case demonym parts (offset, part).
+        found = self.lex.spellings_with("demonyms", self.units.forms, lambda form: _demonym_parts(form, dem))
         if not found:
             return out
         for o in self.units.words:
