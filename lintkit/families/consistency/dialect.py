@@ -8,24 +8,15 @@ from typing import Any
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
 from lintkit.families.consistency.lexicon import Lexicon
-from lintkit.families.consistency.units import CAPS, FORM, HEADING, INITIAL, QUOTED, START, Units
+from lintkit.families.consistency.units import CAPS, FORM, HEADING, INITIAL, QUOTED, START, Units, hyphen_parts
 from lintkit.types import Finding, Fix
-
-
-def _parts(form: str) -> list[tuple[int, str]]:
-    out, off = [], 0
-    for part in form.split("-"):
-        out.append((off, part))
-        off += len(part) + 1
-    return out
-
 
 _Entry = tuple[str, str, str]  # (dialect, group, other)
 
 
 def _dialect_parts(form: str, table: dict[str, _Entry]) -> tuple[tuple[int, str, _Entry], ...]:
     """The parts of ``form`` in the pair list: (offset, part, its entry)."""
-    return tuple((off, part, table[part.lower()]) for off, part in _parts(form) if part.lower() in table)
+    return tuple((off, part, table[part.lower()]) for off, part in hyphen_parts(form) if part.lower() in table)
 
 
 def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: dict[str, Any],

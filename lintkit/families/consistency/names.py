@@ -31,6 +31,7 @@ from lintkit.families.consistency.units import (
     N,
     Occ,
     Units,
+    hyphen_parts,
 )
 from lintkit.types import Finding, Fix
 
@@ -457,15 +458,8 @@ class NameChecker:
 
 
 def _demonym_parts(form: str, dem: dict[str, str]) -> tuple[tuple[int, str], ...]:
-    if "-" in form:
-        offset = 0
-        parts = []
-        for part in form.split("-"):
-            parts.append((offset, part))
-            offset += len(part) + 1
-    else:
-        parts = [(0, form)]
-    return tuple((off, part) for off, part in parts if part.islower() and part in dem)
+    """The lower-case demonyms among the hyphen parts of ``form``: (offset, part)."""
+    return tuple((off, part) for off, part in hyphen_parts(form) if part.islower() and part in dem)
 
 
 def _drop_nested(findings: list[Finding]) -> list[Finding]:

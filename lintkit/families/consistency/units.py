@@ -60,6 +60,15 @@ def in_spans(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
+def hyphen_parts(form: str) -> list[tuple[int, str]]:
+    """The parts of a spelling between hyphens, with their offsets in it."""
+    out, off = [], 0
+    for part in form.split("-"):
+        out.append((off, part))
+        off += len(part) + 1
+    return out
+
+
 def is_caps(text: str) -> bool:
     return text.isupper() and sum(1 for c in text if c.isalpha()) >= 2
 
