@@ -3,7 +3,6 @@ CN303 defined but never used again."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from lintkit.context import CheckContext
 from lintkit.document.model import Document, Word
 from lintkit.families.consistency.lexicon import Lexicon
-from lintkit.families.consistency.units import in_spans
+from lintkit.families.consistency.units import any_between, in_spans
 from lintkit.types import Finding
 
 _ACR = r"[A-Z][A-Za-z0-9&]{0,7}[A-Z0-9]"
@@ -70,8 +69,7 @@ def definitions(doc: Document) -> list[Definition]:
     # Both patterns need a "(" inside the paragraph: paragraphs without one are skipped.
     parens = [m.start() for m in _OPEN_PAREN.finditer(prose)]
     for p in doc.paragraphs:
-        i = bisect.bisect_left(parens, p.start)
-        if i == len(parens) or parens[i] >= p.end:
+        if not any_between(parens, p.start, p.end):
             continue
         for m in _PAREN_ACR.finditer(prose, p.start, p.end):
             acr = m.group(1)

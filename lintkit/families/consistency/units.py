@@ -46,13 +46,18 @@ def quote_spans(doc: Document) -> list[tuple[int, int]]:
         if p.kind == "quote":
             spans.append((p.start, p.end))
             continue
-        i = bisect.bisect_left(marks, p.start)
-        if i == len(marks) or marks[i] >= p.end:
+        if not any_between(marks, p.start, p.end):
             continue
         for m in _QUOTE.finditer(prose, p.start, p.end):
             spans.append((m.start(), m.end()))
     spans.sort()
     return spans
+
+
+def any_between(positions: list[int], start: int, end: int) -> bool:
+    """Is one of the sorted ``positions`` in [start, end)?"""
+    i = bisect.bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
 
 
 def in_spans(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
