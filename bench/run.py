@@ -311,7 +311,9 @@ class Bench:
             subprocess.run([PY, str(HERE / "inproc.py"), "paragraphs", str(spec_path), config, *corpus.paths()],
                            check=True, env=lk_env(self.cache()), cwd=self.tmp)
             spec = json.loads(spec_path.read_text())
-            workers = spec["concurrency"] * self.jobs  # lintkit: --jobs processes × concurrency threads
+            # lintkit's requests in flight: a run that uses the server is one process (whatever
+            # --jobs says) with [grammar] concurrency request threads
+            workers = spec["concurrency"]
             spec.update(url=url, workers=workers)
             spec_path.write_text(json.dumps(spec))
             if trial == 0:
@@ -507,10 +509,12 @@ def report(bench: Bench, info: dict[str, str], found: list[Corpus], skipped: lis
 
     if res["grammar"]:
         L += ["## Grammar overhead over the raw LanguageTool server", "",
-              "The raw client (`bench/inproc.py rawlt`: requests + ThreadPoolExecutor) posts exactly the paragraph "
+              "The raw client (`bench/inproc.py rawlt`: the standard library's http.client with a keep-alive "
+              "connection per thread + ThreadPoolExecutor, no lintkit code) posts exactly the paragraph "
               "texts and parameters lintkit's grammar family sends (same document model, `paragraph_text`, "
-              "`settings_from_options`), with the same total concurrency (`--jobs` processes × `[grammar] "
-              "concurrency` threads). Its time covers only the requests (no interpreter start-up); lintkit's is "
+              "`settings_from_options`), with the same number of requests in flight (`[grammar] concurrency`: a "
+              "lintkit run that uses the server checks its files in one process, whatever `--jobs` says). "
+              "Its time covers only the requests (no interpreter start-up); lintkit's is "
               "the whole CLI process (start-up, parsing, mapping offsets, writing caches). Each side gets its own "
               "unique dummy disabled rule so neither hits the server's result cache; the order alternates; one untimed "
               "pass over the same paragraphs first brings the server's JIT to a steady state.", "",

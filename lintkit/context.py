@@ -29,6 +29,9 @@ class CheckContext:
         self.path = path
         self._file_ignores = config.file_ignores(path) if path else []
         self._enabled: dict[str, bool] = {}
+        # Per-document scratch space, keyed by plugin: what a plugin's lintkit_prefetch
+        # started for this document, for its lintkit_check to finish.
+        self.state: dict[str, Any] = {}
 
     @property
     def language(self) -> str:

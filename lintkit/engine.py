@@ -65,6 +65,18 @@ def batch_gc() -> Iterator[None]:
 
 
 @dataclass
+class _Job:
+    """A document between ``Engine._begin`` and ``Engine._complete``."""
+
+    source: Source
+    doc: Document
+    ctx: CheckContext
+    key: str | None
+    started: bool  # a plugin's lintkit_prefetch started work for it
+    keep_document: bool = False  # standard input: formats cannot re-read it for positions
+
+
+@dataclass
 class FileError:
     path: str
     message: str
@@ -274,7 +286,14 @@ class Engine:
                      report: Report | None = None) -> Report:
         """Check one decoded source (used by the CLI, the API and the language server)."""
         report = report if report is not None else Report()
-        cfg = config or self.config_for(source.path if source.path != "-" else None)
+        job = self._begin(source, config or self.config_for(source.path if source.path != "-" else None), report)
+        if job is not None:
+            self._complete(job, report)
+        return report
+
+    def _begin(self, source: Source, cfg: Config, report: Report) -> _Job | None:
+        """First half of a check: the result cache, else the document model and every
+        plugin's ``lintkit_prefetch``. ``None`` when the cache answered."""
         report.files.append(source.path)
         use_cache = bool(cfg.get("cache"))
         key = self.cache.key(source.text, source.path, cfg, self.pm) if use_cache else None
@@ -288,7 +307,7 @@ class Engine:
                 report.findings.extend(findings)
                 if metrics:
                     report.metrics[source.path] = metrics
-                return report
+                return None
         self.computed += 1
         t0 = time.perf_counter()
         doc = self.document(source)
@@ -296,6 +315,19 @@ class Engine:
         log.debug("%s: %s, %s, %d characters, %d paragraphs, %d sentences", source.path, source.format,
                   source.encoding, len(source.text), len(doc.paragraphs), len(doc.sentences))
         ctx = CheckContext(cfg, self.registry, source.path)
+        started = False
+        for impl in self.pm.hook.lintkit_prefetch.get_hookimpls():
+            t0 = time.perf_counter()
+            try:
+                started = bool(impl.function(document=doc, ctx=ctx)) or started
+            except Exception as exc:  # lintkit_check runs anyway and reports the failure
+                log.debug("%s: prefetch in plugin %s failed: %s", source.path, impl.plugin_name, exc)
+            self._time(impl.plugin_name, t0)
+        return _Job(source, doc, ctx, key, started)
+
+    def _complete(self, job: _Job, report: Report) -> None:
+        """Second half: every plugin's ``lintkit_check``, metrics, filtering, the cache."""
+        source, doc, ctx, key = job.source, job.doc, job.ctx, job.key
         raw: list[Finding] = []
         failed = False
         for impl in reversed(self.pm.hook.lintkit_check.get_hookimpls()):
@@ -335,7 +367,6 @@ class Engine:
         report.documents[source.path] = doc
         if key is not None and not failed:
             self.cache.put(key, findings, metrics)
-        return report
 
     def finalize(self, doc: Document, raw: list[Finding], ctx: CheckContext) -> list[Finding]:
         cfg = ctx.config
@@ -376,8 +407,7 @@ class Engine:
 
             report.extend(check_parallel(self, files, jobs))
         else:
-            for path in files:
-                self.check_file(path, report, stdin_text, stdin_filename)
+            self.check_files(files, report, stdin_text, stdin_filename)
         report.findings.sort(key=Finding.sort_key)
         report.errors.sort(key=lambda e: e.path)
         for k, v in self.timings.items():  # this process's, added to the workers' (--jobs)
@@ -386,15 +416,54 @@ class Engine:
 
     def check_file(self, path: str, report: Report, stdin_text: str | None = None,
                    stdin_filename: str | None = None) -> None:
+        job = self._begin_file(path, report, stdin_text, stdin_filename)
+        if job is not None:
+            self._complete_file(job, report)
+
+    def check_files(self, paths: Iterable[str], report: Report, stdin_text: str | None = None,
+                    stdin_filename: str | None = None, first: _Job | None = None) -> None:
+        """Check files in order, one ahead when a plugin prefetches: the next file's
+        document is built and its ``lintkit_prefetch`` called before the current file's
+        checks, so a backend has the next file's work queued while this one finishes.
+        Findings, errors and ``report.files`` come out as from ``check_file`` in turn;
+        ``first`` is a file already begun (``_begin_file``), completed before the others."""
+        pending: _Job | None = first
+        for path in paths:
+            if pending is not None and not pending.started:
+                self._complete_file(pending, report)
+                pending = None
+            job = self._begin_file(path, report, stdin_text, stdin_filename)
+            if pending is not None:
+                self._complete_file(pending, report)
+            pending = job
+        if pending is not None:
+            self._complete_file(pending, report)
+
+    def _begin_file(self, path: str, report: Report, stdin_text: str | None = None,
+                    stdin_filename: str | None = None) -> _Job | None:
         try:
             cfg = self.config_for(stdin_filename if path == "-" else path)
             source = self.read(path, stdin_text, stdin_filename, cfg.get("max-file-size"))
-            self.check_source(source, cfg, report)
+            job = self._begin(source, cfg, report)
+            if job is not None:
+                job.keep_document = path == "-"
+            return job
         except LintkitError as exc:
             report.errors.append(FileError(exc.where or path, exc.cause + (f" ({exc.fix})" if exc.fix else "")))
         except RecursionError:
             report.errors.append(FileError(path, "document nesting too deep to parse"))
-        report.documents.pop(path, None)
+        return None
+
+    def _complete_file(self, job: _Job, report: Report) -> None:
+        try:
+            self._complete(job, report)
+        except LintkitError as exc:
+            report.errors.append(FileError(exc.where or job.source.path,
+                                           exc.cause + (f" ({exc.fix})" if exc.fix else "")))
+        except RecursionError:
+            report.errors.append(FileError(job.source.path, "document nesting too deep to parse"))
+        if not job.keep_document:
+            report.documents.pop(job.source.path, None)
 
     def _time(self, name: str, t0: float) -> None:
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0

@@ -7,7 +7,7 @@ plugin is (an entry point in the ``lintkit`` group, or ``plugins = [...]`` in co
 Data path::
 
     discover files → lintkit_read_document → Document
-      → lintkit_check (one call per plugin) → findings
+      → lintkit_prefetch (optional, slow backends) → lintkit_check (one call per plugin) → findings
       → suppression / select / ignore / severity → de-duplication
       → lintkit_formats (text, json, sarif, github, junit, ...) → exit code
 """
@@ -82,6 +82,22 @@ def lintkit_check(document: Document, ctx: CheckContext) -> Iterable[Finding] | 
     ``ctx.enabled(code)`` to skip work for deselected rules, rule packs and the cache
     folder. Raise :class:`lintkit.errors.LintkitError` for a failure the user can act on
     (backend down): the engine reports it and exits 2; findings are never silently lost.
+    """
+
+
+@hookspec
+def lintkit_prefetch(document: Document, ctx: CheckContext) -> bool | None:
+    """Start slow, waiting-bound work for a document whose ``lintkit_check`` comes later
+    (requests to a server), and return ``True`` if something was started.
+
+    When checking many files the engine builds the next file's document and calls this
+    hook before it runs the current file's checks, so a backend has the next file's work
+    queued while the current file's last answers come in (and the document model is built
+    while the backend works). Keep what was started in ``ctx.state[<plugin>]``; the
+    ``lintkit_check`` call for the same document receives the same ``ctx``. Optional: a
+    plugin without it, or a call that returns ``False``, simply does its work in
+    ``lintkit_check``; an exception here is ignored (``lintkit_check`` runs anyway and
+    reports the failure).
     """
 
 

@@ -4,32 +4,47 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lintkit.engine import Engine, Report
 
 _engine: Engine | None = None
+_files: list[str] = []
+_counter: Any = None  # multiprocessing.Value: index of the next file in _files
 
 
-def _init(overrides, plugins) -> None:  # type: ignore[no-untyped-def]
-    global _engine
+def _init(overrides, plugins, files, counter) -> None:  # type: ignore[no-untyped-def]
+    global _engine, _files, _counter
     import gc
 
     from lintkit.engine import BATCH_GC_THRESHOLD, Engine
 
     gc.set_threshold(*BATCH_GC_THRESHOLD)  # as in the parent's batch (a forked worker inherits it)
     _engine = Engine(overrides, plugins)
+    _files, _counter = files, counter
 
 
-def _check(paths: list[str]) -> Report:
+def _next_files() -> Iterator[str]:
+    """The shared queue: each worker takes the next file when it is ready for one."""
+    assert _counter is not None
+    while True:
+        with _counter.get_lock():
+            i = _counter.value
+            _counter.value = i + 1
+        if i >= len(_files):
+            return
+        yield _files[i]
+
+
+def _check() -> Report:
     from lintkit.engine import Report
 
     assert _engine is not None
     report = Report()
-    for p in paths:
-        _engine.check_file(p, report)
+    _engine.check_files(_next_files(), report)
     report.documents.clear()
     report.timings = dict(_engine.timings)
     _engine.timings.clear()
@@ -37,16 +52,11 @@ def _check(paths: list[str]) -> Report:
 
 
 def _inherit() -> None:
-    """Fork start: the worker already holds the parent's engine (see check_parallel)."""
-    import sys
-
+    """Fork start: the worker already holds the parent's engine, files and counter (see
+    check_parallel). Plugins drop their own threads and connections after a fork
+    (``os.register_at_fork``), e.g. the grammar family's HTTP pool."""
     assert _engine is not None
     _engine.timings.clear()  # the parent's own, reported by the parent
-    # HTTP keep-alive connections must not be shared with the parent or a sibling: make
-    # the grammar family open its own.
-    clients = getattr(sys.modules.get("lintkit.families.grammar"), "_CLIENTS", None)
-    if isinstance(clients, dict):
-        clients.clear()
 
 
 def check_parallel(engine: Engine, files: list[str], jobs: int) -> Report:
@@ -59,35 +69,47 @@ def check_parallel(engine: Engine, files: list[str], jobs: int) -> Report:
     # instead of each paying for it again.
     # Smallest first here: the data costs the same whatever the file, and this part is serial.
     order = sorted(files, key=_size)
-    computed, i = engine.computed, 0
-    while i < len(order) and engine.computed == computed:
-        engine.check_file(order[i], report)
+    job, i = None, 0
+    while i < len(order) and job is None:
+        job = engine._begin_file(order[i], report)
         i += 1
     rest = order[i:]
+    if job is not None and job.started:
+        # A plugin sent this file's work to a backend (the LanguageTool server): the run is
+        # bound by that backend's queue, not by this process. More processes would only
+        # compete with it for the cores (the managed server runs on this machine); one
+        # process checking one file ahead keeps the backend's queue full.
+        engine.check_files(rest, report, first=job)
+        jobs = 1
+    elif job is not None:
+        engine._complete_file(job, report)
     jobs = min(jobs, len(rest))
     if jobs <= 1:
-        for f in rest:
-            engine.check_file(f, report)
+        if job is None or not job.started:
+            engine.check_files(rest, report)
         index = {f: n for n, f in enumerate(files)}
         report.files.sort(key=lambda f: index.get(f, len(index)))
         return report
-    # Largest files first, dealt round-robin into a few chunks per worker.
+    # Largest files first, from one shared queue: a worker takes the next file when it is
+    # ready (the longest files do not end up last, and no worker idles while another has a
+    # backlog), and checks it one ahead (Engine.check_files) so a backend's queue never drains
+    # between two of its files.
     rest.sort(key=_size, reverse=True)
-    chunks: list[list[str]] = [[] for _ in range(jobs * 4)]
-    for n, f in enumerate(rest):
-        chunks[n % len(chunks)].append(f)
-    global _engine
-    if "fork" in mp.get_all_start_methods():
-        _engine = engine
-        pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_inherit)
+    global _engine, _files, _counter
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    counter = ctx.Value("q", 0)
+    if ctx.get_start_method() == "fork":
+        _engine, _files, _counter = engine, rest, counter
+        pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_inherit)
     else:
-        pool = ProcessPoolExecutor(jobs, initializer=_init, initargs=(engine.overrides, engine._extra_plugins))
+        pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init,
+                                   initargs=(engine.overrides, engine._extra_plugins, rest, counter))
     try:
         with pool as ex:
-            for part in ex.map(_check, [c for c in chunks if c]):
-                report.extend(part)
+            for fut in [ex.submit(_check) for _ in range(jobs)]:
+                report.extend(fut.result())
     finally:
-        _engine = None
+        _engine, _files, _counter = None, [], None
     index = {f: n for n, f in enumerate(files)}
     report.files.sort(key=lambda f: index.get(f, len(index)))  # the order a serial run gives
     return report

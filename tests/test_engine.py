@@ -193,13 +193,13 @@ def test_batch_gc_thresholds_during_a_run_and_restored_after(tmp_path: Path, mon
 
     (tmp_path / "a.txt").write_text("The committee will meet on Tuesday.\n")
     seen: list[tuple[int, ...]] = []
-    real = Engine.check_file
+    real = Engine._begin_file
 
-    def spy(self: Engine, *a: object, **k: object) -> None:
+    def spy(self: Engine, *a: object, **k: object) -> object:
         seen.append(gc.get_threshold())
-        real(self, *a, **k)  # type: ignore[arg-type]
+        return real(self, *a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine_mod.Engine, "check_file", spy)
+    monkeypatch.setattr(engine_mod.Engine, "_begin_file", spy)
     before = gc.get_threshold()
     report = Engine(Overrides(isolated=True, cache=False, ignore=["GR"])).check_paths([str(tmp_path)])
     assert seen == [BATCH_GC_THRESHOLD]

@@ -326,9 +326,34 @@ def test_grammar_family_deselected_needs_no_server(monkeypatch: Any) -> None:
 
 @pytest.mark.parametrize("cores", [1, 2, 8, 64, 256])
 def test_server_queue_holds_default_requests_in_flight(cores: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Every default worker (one per core) of four lintkit runs at once, each with the default
-    # concurrency, fits in the managed server's queue (beyond it LanguageTool answers 503).
+    # Four lintkit runs per core at once, each with the default concurrency, fit in the
+    # managed server's queue (beyond it LanguageTool answers 503).
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     q = int(re.search(r"^textCheckerQueueSize=(\d+)$", server.properties(), re.M).group(1))  # type: ignore[union-attr]
-    assert server.default_concurrency() == min(4 * server.check_threads(), 16)
+    assert server.default_concurrency() == min(8 * server.check_threads(), 32)
     assert q == server.queue_size() >= max(512, 4 * cores * server.default_concurrency())
+
+
+def test_files_checked_one_ahead_give_the_findings_of_each_file_alone(tmp_path: Path, monkeypatch: Any) -> None:
+    # The engine sends the next file's paragraphs (lintkit_prefetch) before it collects
+    # the current file's answers, and a run that uses the server stays in one process.
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(4):
+        paras = [f"File {i} paragraph {k} is an test with a speling error." for k in range(i + 2)]
+        (docs / f"f{i}.md").write_text(f"# Title {i}\n\n" + "\n\n".join(paras) + "\n")
+    alone = []
+    for i in range(4):
+        eng = Engine(Overrides(isolated=True, select=["GR"], cache=False))
+        p = docs / f"f{i}.md"
+        alone += [(f.path, f.line, f.column, f.code, f.data["rule_id"])
+                  for f in eng.check_source(Source(str(p), p.read_text(), "markdown")).findings]
+    assert len(alone) == 2 * (2 + 3 + 4 + 5)
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache2"))  # no paragraph cached
+    before = ltclient.STATS.checks
+    eng = Engine(Overrides(isolated=True, select=["GR"], cache=False))
+    report = eng.check_paths([str(docs)], jobs=2)
+    assert not report.errors
+    assert ltclient.STATS.checks - before == 2 + 3 + 4 + 5 + 4  # every paragraph and title, in this process
+    assert [(f.path, f.line, f.column, f.code, f.data["rule_id"]) for f in report.findings] == alone

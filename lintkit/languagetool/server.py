@@ -49,16 +49,17 @@ def default_concurrency() -> int:
     More requests than check threads keep the server busy between one request's answer and
     the next request's arrival (HTTP, JSON, the client's own work). Measured on 2 cores
     (essays, 360 paragraphs, the same requests straight from a thread pool): 4 in flight
-    5.5 s, 8 in flight 3.5 s, 16 in flight 3.1 s. With ``--jobs`` processes the total is
-    ``jobs * default_concurrency()``; :func:`queue_size` leaves room for it.
+    5.5 s, 8 in flight 3.5 s, 16 in flight 3.1 s. A run that uses the server checks its
+    files in one process (lintkit.parallel), so this is the run's total.
     """
-    return min(4 * check_threads(), 16)
+    return min(8 * check_threads(), 32)
 
 
 def queue_size() -> int:
     """The server's ``textCheckerQueueSize`` (requests beyond it are refused with HTTP 503):
-    room for four lintkit runs at once (CI, pre-commit, the editor), each with the default
-    ``--jobs`` (one worker per core) at :func:`default_concurrency`; at least 512."""
+    room for four lintkit runs at once (CI, pre-commit, the editor) per core at
+    :func:`default_concurrency` (a margin: a run that uses the server is one process);
+    at least 512."""
     return max(512, 4 * (os.cpu_count() or 2) * default_concurrency())
 
 

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,9 +67,8 @@ def lintkit_add_options() -> list[OptionSection]:
         Option("idle-timeout", 30.0, "minutes without use before the managed server stops (0 = never)",
                (int, float)),
         Option("timeout", 60.0, "seconds to wait for one LanguageTool answer", (int, float)),
-        Option("concurrency", 0, "parallel requests per process (0 = 4 per check thread of the managed server, at "
-               "most 16; 2 for a remote one)",
-               int),
+        Option("concurrency", 0, "requests in flight (0 = 8 per check thread of the managed server, at most 32; "
+               "2 for a remote one); a run that uses the server checks its files in one process", int),
         Option("auto-start", True, "start the managed server when a check needs it", bool),
         Option("cache", True, "keep per-paragraph results on disk (re-linting unchanged text sends nothing)",
                bool),
@@ -390,54 +389,110 @@ def paragraph_text(prose: str, start: int, end: int) -> str:
 
 def check_texts(texts: list[str], settings: Settings) -> list[list[Match]]:
     """Results for each text, from the cache or the server (concurrently)."""
-    prefix = settings.key_prefix()
-    keys = [cache_key(prefix, t) for t in texts]
-    results: list[list[Match] | None] = [None] * len(texts)
-    todo: list[int] = []
-    for i, k in enumerate(keys):
-        hit = cache_get(k) if settings.cache else None
-        if hit is not None:
-            results[i] = hit
-        else:
-            todo.append(i)
-    if todo:
-        client, managed = connect(settings)
-        try:
-            _run(client, texts, todo, results, keys, settings)
-        except ConnectionFailed:
-            if not managed or not settings.auto_start:
-                raise
-            # the managed server died (crash, OOM kill, idle stop): restart once, retry the rest
-            client, _ = connect(settings)
-            _run(client, texts, [i for i in todo if results[i] is None], results, keys, settings)
-    return [r if r is not None else [] for r in results]
+    return Batch(texts, settings).results()
 
 
-def _run(client: Client, texts: list[str], todo: list[int], results: list[list[Match] | None],
-         keys: list[str], settings: Settings) -> None:
-    def one(i: int) -> None:
-        matches = client.check(texts[i], settings.params)
-        results[i] = matches
-        if settings.cache:
-            cache_put(keys[i], matches)
+# One pool of request threads per process and concurrency, shared by every document, so
+# that the next document's requests (queued by lintkit_prefetch) keep the server busy while
+# this one's last answers come in. Threads do not survive a fork: a forked worker (--jobs)
+# starts its own pool and its own HTTP connections (see _forget_after_fork).
+_POOLS: dict[int, ThreadPoolExecutor] = {}
 
-    if len(todo) == 1 or settings.concurrency <= 1:
-        for i in todo:
-            one(i)
-        return
-    with ThreadPoolExecutor(max_workers=min(settings.concurrency, len(todo))) as pool:
-        futures = [pool.submit(one, i) for i in todo]
-        error: BaseException | None = None
-        for f in futures:
+
+def _pool(concurrency: int) -> ThreadPoolExecutor:
+    pool = _POOLS.get(concurrency)
+    if pool is None:
+        pool = _POOLS[concurrency] = ThreadPoolExecutor(concurrency, thread_name_prefix="lintkit-grammar")
+    return pool
+
+
+def _forget_after_fork() -> None:
+    _POOLS.clear()
+    _CLIENTS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+class Batch:
+    """The paragraphs of one document: cache hits at once, the rest sent to the server
+    when the batch is made (through the shared pool); :meth:`results` waits for the
+    answers. With ``concurrency = 1`` the requests are sent one by one by :meth:`results`."""
+
+    def __init__(self, texts: list[str], settings: Settings) -> None:
+        self.texts = texts
+        self.settings = settings
+        prefix = settings.key_prefix()
+        self.keys = [cache_key(prefix, t) for t in texts]
+        self.done: list[list[Match] | None] = [None] * len(texts)
+        self.todo: list[int] = []
+        for i, k in enumerate(self.keys):
+            hit = cache_get(k) if settings.cache else None
+            if hit is not None:
+                self.done[i] = hit
+            else:
+                self.todo.append(i)
+        self.error: BaseException | None = None
+        self.futures: list[tuple[int, Future[list[Match]]]] = []
+        self.client: Client | None = None
+        self.managed = False
+        if self.todo:
             try:
-                f.result()
-            except BaseException as exc:  # the first error wins; the rest are cancelled
-                if error is None:
-                    error = exc
-                    for g in futures:
-                        g.cancel()
+                self.client, self.managed = connect(settings)
+            except Exception as exc:  # raised by results(), in the check, as before
+                self.error = exc
+            else:
+                self._submit(self.todo)
+
+    def _submit(self, todo: list[int]) -> None:
+        if self.settings.concurrency > 1:
+            pool = _pool(self.settings.concurrency)
+            # longest paragraphs first: the last answers of a run are then short ones, so
+            # the server's queue stays full until nearly the end
+            order = sorted(todo, key=lambda i: -len(self.texts[i]))
+            self.futures = sorted(((i, pool.submit(self._one, i)) for i in order), key=lambda f: f[0])
+
+    def _one(self, i: int) -> list[Match]:
+        assert self.client is not None
+        matches = self.client.check(self.texts[i], self.settings.params)
+        if self.settings.cache:
+            cache_put(self.keys[i], matches)
+        return matches
+
+    def _wait(self) -> None:
+        if self.settings.concurrency <= 1:
+            for i in self.todo:
+                if self.done[i] is None:
+                    self.done[i] = self._one(i)
+            return
+        futures, self.futures = self.futures, []
+        error: BaseException | None = None
+        for i, f in futures:
+            if error is not None:
+                f.cancel()  # the first error wins; the rest are cancelled
+                continue
+            try:
+                self.done[i] = f.result()
+            except BaseException as exc:
+                error = exc
         if error is not None:
             raise error
+
+    def results(self) -> list[list[Match]]:
+        if self.error is not None:
+            raise self.error
+        if self.todo:
+            try:
+                self._wait()
+            except ConnectionFailed:
+                if not self.managed or not self.settings.auto_start:
+                    raise
+                # the managed server died (crash, OOM kill, idle stop): restart once, retry the rest
+                self.client, _ = connect(self.settings)
+                self._submit([i for i in self.todo if self.done[i] is None])
+                self._wait()
+        return [r if r is not None else [] for r in self.done]
 
 
 _SETTINGS_CACHE: dict[tuple[str, str, str], Settings] = {}
@@ -455,17 +510,39 @@ def settings_for(ctx: Any) -> Settings:
     return s
 
 
+def _paragraphs(document: Any) -> tuple[list[tuple[int, int]], list[str]]:
+    paras = [(p.start, p.end) for p in document.paragraphs if p.end > p.start
+             and document.prose[p.start:p.end].strip()]
+    return paras, [paragraph_text(document.prose, a, b) for a, b in paras]
+
+
+@hookimpl
+def lintkit_prefetch(document: Any, ctx: Any) -> bool:
+    """Send this document's uncached paragraphs now; lintkit_check collects the answers."""
+    if not ctx.enabled("GR"):
+        return False
+    paras, texts = _paragraphs(document)
+    if not paras:
+        return False
+    batch = Batch(texts, settings_for(ctx))
+    ctx.state[SECTION] = (paras, texts, batch)
+    return bool(batch.futures)
+
+
 @hookimpl
 def lintkit_check(document: Any, ctx: Any) -> list[Finding]:
     if not ctx.enabled("GR"):
         return []
     settings = settings_for(ctx)
-    paras = [(p.start, p.end) for p in document.paragraphs if p.end > p.start
-             and document.prose[p.start:p.end].strip()]
-    if not paras:
-        return []
-    texts = [paragraph_text(document.prose, a, b) for a, b in paras]
-    results = check_texts(texts, settings)
+    prefetched = ctx.state.pop(SECTION, None)
+    if prefetched is not None and prefetched[2].settings is settings:
+        paras, texts, batch = prefetched
+    else:
+        paras, texts = _paragraphs(document)
+        if not paras:
+            return []
+        batch = Batch(texts, settings)
+    results = batch.results()
     out: list[Finding] = []
     for (pstart, _pend), text, matches in zip(paras, texts, results):
         for m in matches:

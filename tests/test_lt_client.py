@@ -1,0 +1,145 @@
+"""The LanguageTool HTTP client: the managed local server is reached with http.client
+(keep-alive connection per thread, no proxy), anything else with requests."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import socketserver
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs
+
+from lintkit.languagetool import client as ltclient
+from lintkit.languagetool.client import Client
+
+ANSWER = {"matches": [{"offset": 8, "length": 2, "message": "Use “a”.", "replacements": [{"value": "a"}],
+                       "rule": {"id": "EN_A_VS_AN", "category": {"id": "MISC"}, "issueType": "grammar"}}]}
+
+
+@contextlib.contextmanager
+def stub(close_after_answer: bool = False) -> Iterator[dict[str, Any]]:
+    """An HTTP/1.1 server on 127.0.0.1 that records connections and request bodies.
+    ``close_after_answer``: drop the connection after each answer without saying so
+    (what a server does to an idle keep-alive connection)."""
+    seen: dict[str, Any] = {"connections": 0, "bodies": [], "paths": []}
+    lock = threading.Lock()
+
+    class H(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            with lock:
+                seen["connections"] += 1
+
+        def _answer(self, body: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            if close_after_answer:
+                self.close_connection = True
+
+        def do_GET(self) -> None:  # noqa: N802
+            seen["paths"].append(self.path)
+            self._answer(b'{"software": {"version": "6.8"}}' if self.path.endswith("/info") else b"OK")
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            with lock:
+                seen["bodies"].append(body)
+                seen["paths"].append(self.path)
+            self._answer(json.dumps(ANSWER).encode())
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+
+    srv = S(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    seen["url"] = f"http://127.0.0.1:{srv.server_address[1]}"
+    try:
+        yield seen
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_loopback_reuses_one_connection_per_thread() -> None:
+    with stub() as seen:
+        c = Client(seen["url"])
+        retries = ltclient.STATS.retries
+        found = [c.check("This is an test.", {"language": "en-US"}) for _ in range(5)]
+        assert seen["connections"] == 1 and ltclient.STATS.retries == retries
+        assert all((m[0].start, m[0].end, m[0].rule_id, m[0].replacements) == (8, 10, "EN_A_VS_AN", ["a"])
+                   for m in found)
+        assert seen["paths"] == ["/v2/check"] * 5
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced_quietly() -> None:
+    import time
+
+    with stub(close_after_answer=True) as seen:
+        c = Client(seen["url"])
+        retries = ltclient.STATS.retries
+        for _ in range(3):
+            assert len(c.check("This is an test.", {"language": "en-US"})) == 1
+            time.sleep(0.05)  # the server's close reaches the idle socket
+        assert seen["connections"] == 3 and ltclient.STATS.retries == retries
+
+
+def test_form_body_carries_text_and_parameters_exactly() -> None:
+    text = "Tom & Jerry + 50% = 1/2; naïve 😀 text?"
+    with stub() as seen:
+        Client(seen["url"]).check(text, {"language": "en-GB", "disabledRules": "A,B"})
+        q = parse_qs(seen["bodies"][0].decode("ascii"), keep_blank_values=True, strict_parsing=True)
+    assert q == {"language": ["en-GB"], "disabledRules": ["A,B"], "text": [text]}
+
+
+def test_health_and_info_on_loopback() -> None:
+    with stub() as seen:
+        c = Client(seen["url"] + "/")
+        assert c.healthy() and c.info() == {"version": "6.8"}
+        assert seen["paths"] == ["/v2/healthcheck", "/v2/info"]
+    assert not Client(seen["url"]).healthy(timeout=0.5)  # stopped: refused
+
+
+def test_transport_by_address() -> None:
+    for url in ("http://127.0.0.1:8081", "http://localhost:8081/", "http://[::1]:8081/v2"):
+        c = Client(url)
+        assert c._loopback is not None and c._requests is None, url
+    for url in ("https://127.0.0.1:8081", "http://lt.example.org:8081", "https://api.languagetool.org"):
+        c = Client(url)
+        assert c._loopback is None and c._requests is not None, url
+        # a remote server may need the user's proxy settings
+        assert c._requests.session.trust_env
+
+
+def test_a_forked_process_starts_its_own_request_threads_and_connections() -> None:
+    import os
+
+    from lintkit.families import grammar
+
+    pool = grammar._pool(3)
+    client = grammar._client("http://127.0.0.1:9", 1.0, 3)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            fresh = grammar._pool(3) is not pool and grammar._client("http://127.0.0.1:9", 1.0, 3) is not client
+            ok = fresh and grammar._pool(3).submit(lambda: 41 + 1).result(timeout=10) == 42
+            os.write(w, b"ok" if ok else b"inherited")
+        finally:
+            os._exit(0)
+    os.close(w)
+    os.waitpid(pid, 0)
+    assert os.read(r, 100) == b"ok"
+    os.close(r)
+    assert grammar._pool(3) is pool and grammar._client("http://127.0.0.1:9", 1.0, 3) is client
