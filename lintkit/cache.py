@@ -16,7 +16,7 @@ import pluggy
 from lintkit import __version__
 from lintkit.config import Config
 from lintkit.context import cache_dir
-from lintkit.fsutil import atomic_write
+from lintkit.fsutil import write_cache_file
 from lintkit.types import Finding, Fix, Severity
 
 SCHEMA = 1
@@ -111,7 +111,7 @@ class ResultCache:
             _private_dirs(path.parent)
             blob = json.dumps({"schema": SCHEMA, "findings": [finding_to_dict(f) for f in findings],
                                "metrics": metrics}, default=str).encode()
-            atomic_write(path, blob, mode=0o600, durable=False)
+            write_cache_file(path, blob)
         except OSError:
             pass  # a cache that cannot be written is not an error
 

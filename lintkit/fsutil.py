@@ -40,3 +40,33 @@ def atomic_write(path: str | Path, data: bytes, mode: int | None = None, durable
         except OSError:
             pass
         raise
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Replace a cache entry atomically: ``atomic_write`` for files in lintkit's own
+    private cache folders, without its work for user files (no symlink resolution, no
+    mode or owner to keep, no fsync). The temp name is unique per process and thread, the
+    file is created owner-only (0600). About a third of ``atomic_write``'s cost, which
+    counts for the grammar family's one entry per paragraph."""
+    import threading
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.lintkit-tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]

@@ -357,3 +357,15 @@ def test_files_checked_one_ahead_give_the_findings_of_each_file_alone(tmp_path: 
     assert not report.errors
     assert ltclient.STATS.checks - before == 2 + 3 + 4 + 5 + 4  # every paragraph and title, in this process
     assert [(f.path, f.line, f.column, f.code, f.data["rule_id"]) for f in report.findings] == alone
+
+
+def test_a_server_that_just_answered_is_not_asked_for_its_health(monkeypatch: Any) -> None:
+    settings = grammar.settings_from_options({}, "en-US")
+    client, managed = grammar.connect(settings)
+    assert managed and [m.rule_id for m in client.check("This is an test.", settings.params)] == ["EN_A_VS_AN"]
+    calls: list[int] = []
+    real = server.running
+    monkeypatch.setattr(server, "running", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert grammar.connect(settings) == (client, True) and calls == []
+    client.last_answer -= 1.0  # a second ago: ask again
+    assert grammar.connect(settings) == (client, True) and calls == [1]

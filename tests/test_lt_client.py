@@ -9,8 +9,11 @@ import json
 import socketserver
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
+
+import pytest
 
 from lintkit.languagetool import client as ltclient
 from lintkit.languagetool.client import Client
@@ -143,3 +146,17 @@ def test_a_forked_process_starts_its_own_request_threads_and_connections() -> No
     assert os.read(r, 100) == b"ok"
     os.close(r)
     assert grammar._pool(3) is pool and grammar._client("http://127.0.0.1:9", 1.0, 3) is client
+
+
+def test_write_cache_file_replaces_atomically_owner_only(tmp_path: Path) -> None:
+    from lintkit.fsutil import write_cache_file
+
+    p = tmp_path / "ab" / "entry.json"
+    p.parent.mkdir()
+    write_cache_file(p, b"[1]")
+    write_cache_file(p, b"[1, 2]" * 300_000)  # > 1 MB: written in full
+    assert p.read_bytes() == b"[1, 2]" * 300_000 and p.stat().st_mode & 0o777 == 0o600
+    assert [q.name for q in p.parent.iterdir()] == ["entry.json"]  # no temp file left
+    with pytest.raises(OSError):
+        write_cache_file(tmp_path / "missing" / "entry.json", b"x")
+    assert not (tmp_path / "missing").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,6 +180,7 @@ class Client:
         self.path = u.path
         self._loopback: _Loopback | None = None
         self._requests: _Requests | None = None
+        self.last_answer = float("-inf")  # time.monotonic() of the last 200 answer to a check
         if u.scheme == "http" and u.hostname in LOOPBACK:
             self._loopback = _Loopback(u.hostname, u.port or 80)
         else:
@@ -243,6 +245,7 @@ class Client:
                 body_text = " ".join(raw.decode("utf-8", "replace").split())[:200]
                 raise BackendError(self.url, f"LanguageTool answered HTTP {status}: {body_text or reason}",
                                    "see the server log (`lintkit languagetool status`)")
+            self.last_answer = time.monotonic()
             try:
                 data = json.loads(raw)
                 return parse_matches(text, data)
