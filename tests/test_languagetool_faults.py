@@ -302,3 +302,29 @@ def test_stop_command(tmp_path: Path) -> None:
         status = subprocess.run([*LINTKIT, "languagetool", "status"], capture_output=True, text=True, env=env,
                                 timeout=60)
         assert status.returncode == 1 and "server: not running" in status.stdout
+
+
+def test_interrupt_drops_queued_requests_and_exits_promptly(tmp_path: Path) -> None:
+    """Ctrl-C mid-run: the requests already sent are waited for (a few), the queued ones
+    (this file's and the next file's, sent one ahead) are dropped."""
+    seen = {"n": 0}
+
+    def h(req: Any) -> None:
+        seen["n"] += 1
+        time.sleep(0.5)
+        reply(req, 200, b'{"matches": []}')
+
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("\n\n".join(f"Paragraph {i} of {name}." for i in range(40)) + "\n")
+    with http_stub(h) as url:
+        proc = subprocess.Popen([*LINTKIT, "check", "--isolated", "--no-cache", "--select", "GR", str(tmp_path)],
+                                env=_env(LINTKIT_LANGUAGETOOL_URL=url), cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        assert wait_until(lambda: seen["n"] >= 4, 30, step=0.05)
+        sent = seen["n"]
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "lintkit: interrupted" in err
+    # 2 requests in flight (the remote default), and at most one more each from a thread
+    # that finished its request before the queue was dropped; not the other ~75
+    assert seen["n"] <= sent + 4, (sent, seen["n"])

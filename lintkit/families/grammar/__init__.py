@@ -13,9 +13,11 @@ Text goes to the managed local server (127.0.0.1) unless ``[grammar] server`` or
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -434,6 +436,19 @@ def _forget_after_fork() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def _drop_queued() -> None:
+    """At exit (Ctrl-C, an error): cancel the requests still queued, this file's and the
+    next one's; only the few in flight are waited for. Without it the executor's own exit
+    hook would send every queued request first."""
+    for pool in list(_POOLS.values()):
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+# The executor joins its threads from a hook of threading's shutdown, which runs before
+# atexit handlers and calls its hooks last-registered first: register there, after it.
+getattr(threading, "_register_atexit", atexit.register)(_drop_queued)
 
 
 class Batch:
