@@ -20,6 +20,7 @@ from lintkit.types import Rule, Severity
 
 EVENTS = []
 PREFETCH = True
+RAISE = False
 
 
 @hookimpl
@@ -32,6 +33,8 @@ def lintkit_register_rules():
 def lintkit_prefetch(document, ctx):
     if not ctx.enabled("PF") or not PREFETCH:
         return False
+    if RAISE:
+        raise RuntimeError("backend down")
     EVENTS.append(("prefetch", os.path.basename(document.path), os.getpid()))
     ctx.state["pfprobe"] = len(document.paragraphs)
     return True
@@ -143,3 +146,15 @@ def test_jobs_give_the_same_findings_as_one_process(tmp_path: Path) -> None:
     key = [(f.path, f.line, f.column, f.code) for f in one.findings]
     assert key == [(f.path, f.line, f.column, f.code) for f in two.findings] and len(key) > 6
     assert one.files == two.files == [str(docs / f"d{i}.md") for i in range(6)]
+
+
+def test_a_failing_prefetch_is_ignored_and_the_check_runs(probe) -> None:  # type: ignore[no-untyped-def]
+    name, docs = probe
+    Engine(Overrides(isolated=True, cache=False), plugins=(name,))  # imports the probe
+    sys.modules[name].RAISE = True
+    engine = Engine(Overrides(isolated=True, cache=False, select=["PF"]), plugins=(name,))
+    report = engine.check_paths([str(docs)])
+    assert report.errors == []
+    assert [f"{Path(f.path).name}:{f.message}" for f in report.findings] == [
+        "a.txt:-1 paragraphs, prefetched=False", "b.txt:-1 paragraphs, prefetched=False",
+        "c.txt:-1 paragraphs, prefetched=False"]
