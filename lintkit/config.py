@@ -104,6 +104,7 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     core: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
     # Convenience accessors ------------------------------------------------------------
     def get(self, key: str) -> Any:
@@ -121,11 +122,15 @@ class Config:
         return Severity.parse(self.core["fail-on"])
 
     def fingerprint(self) -> str:
-        import hashlib
-        import json
+        """A short hash of the resolved settings (cache keys). Computed once: a Config is
+        not changed after it is built (a changed file or override gives a new one)."""
+        if self._fingerprint is None:
+            import hashlib
+            import json
 
-        blob = json.dumps([self.core, self.sections], sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+            blob = json.dumps([self.core, self.sections], sort_keys=True, default=str)
+            self._fingerprint = hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return self._fingerprint
 
     # Selection --------------------------------------------------------------------------
     def selected(self, code: str, aliases: tuple[str, ...] = ()) -> bool:

@@ -205,3 +205,19 @@ def test_batch_gc_thresholds_during_a_run_and_restored_after(tmp_path: Path, mon
     assert seen == [BATCH_GC_THRESHOLD]
     assert report.files == [str(tmp_path / "a.txt")]
     assert gc.get_threshold() == before
+
+
+def test_globs_answer_as_fnmatch_does() -> None:
+    import fnmatch
+
+    from lintkit.engine import _excluded, _globs
+
+    patterns = ["*.md", "node_modules", ".git", "*/vendor/*", "a?b", "[!x]*.txt", "docs/**/*.rst", "*[.]bak"]
+    names = ["README.md", "x.md", "node_modules", "node_modules2", ".git", ".github", "src/vendor/lib.py",
+             "vendor/lib.py", "aXb", "ab", "y.txt", "x.txt", "docs/a/b.rst", "docs/b.rst", "f.bak", "f.md.orig",
+             "a\nb.md", ""]
+    for name in names:
+        for full in (name, f"/root/{name}"):
+            want = any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(full, g) for g in patterns)
+            assert _excluded(full, name, patterns) is want, (name, full)
+    assert not _globs(()).match("anything") and _globs(("*",)).match("")
