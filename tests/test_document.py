@@ -181,3 +181,19 @@ def test_fast_paths_equal_the_general_code(text: str) -> None:
         spans = [m.span() for m in segment._WORD.finditer(text)]
         assert [m.span() for m in segment._ASCII_WORD.finditer(text)] == spans
         assert [(w.start, w.end) for w in segment.words_in(text, 0, len(text))] == spans
+
+
+def test_sentence_words_are_found_on_first_use_and_kept() -> None:
+    from lintkit.document.model import Sentence, Source
+    from lintkit.engine import Engine, Overrides
+
+    doc = Engine(Overrides(isolated=True)).document(Source("w.md", "Naïve café, `x` done.\n\nPlain words here.\n",
+                                                           "markdown"))
+    s0, s1 = doc.sentences
+    assert s0._words is not None  # a placeholder (inline code) in it: marked while building
+    assert s1._words is None  # nobody asked yet
+    words = s1.words
+    assert [w.text for w in words] == ["Plain", "words", "here"] and s1.words is words
+    assert [(w.text, w.placeholder) for w in s0.words] == [("Naïve", False), ("café", False), ("Dummy0", True),
+                                                             ("done", False)]
+    assert Sentence(0, 5, "Hello").words == []  # no prose, no words given: none

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
+from typing import Any
 
 COPY = 0  # projection text equals source text, character for character
 REPLACED = 1  # projection text stands for a source span (placeholder, synthetic break)
@@ -169,13 +170,65 @@ class Word:
     placeholder: bool = False  # stands for inline code or a URL: not the writer's word
 
 
+# Letters and digits, with combining marks kept inside the word ("Cafe\u0301" in NFD is
+# one word, not "Cafe"); the regex module knows \p{M}, the re module does not. Compiled on
+# the first non-ASCII sentence whose words are asked for (importing regex and compiling
+# this take ~10 ms of every start-up otherwise).
+_WORD_PATTERN = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.,\-][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*"
+_word: Any = None
+# The same pattern for ASCII-only text (no marks, no ’ there), with the faster re module:
+# most sentences are ASCII, and word matching is a large part of building a document.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.,\-][A-Za-z0-9]+)*")
+
+
+def _unicode_word() -> Any:
+    global _word
+    if _word is None:
+        import regex
+
+        _word = regex.compile(_WORD_PATTERN)
+    return _word
+
+
+def __getattr__(name: str) -> Any:  # _WORD: the Unicode pattern, compiled on first use
+    if name == "_WORD":
+        return _unicode_word()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def words_in(text: str, start: int, end: int, ascii_only: bool | None = None) -> list[Word]:
+    """Words of ``text[start:end]``; ``ascii_only`` says whether that span is ASCII (it is
+    checked when not given)."""
+    if ascii_only is None:
+        ascii_only = text[start:end].isascii()
+    word = _ASCII_WORD if ascii_only else (_word or _unicode_word())
+    return [Word(m.start(), m.end(), m.group()) for m in word.finditer(text, start, end)]
+
+
 @dataclass(slots=True)
 class Sentence:
+    """A sentence of the projection. Its words are found on first use of :attr:`words`
+    (from ``prose``, the projection its offsets index), then kept: a run that needs no
+    words (grammar alone) does not pay for them. ``Sentence(start, end, text, words)``
+    gives the words directly (without ``prose`` and words, it has none)."""
+
     start: int  # projection offsets
     end: int
     text: str
-    words: list[Word] = field(default_factory=list)
+    _words: list[Word] | None = field(default=None, compare=False)
     paragraph: int = 0  # index into Document.paragraphs
+    prose: str = field(default="", repr=False, compare=False)
+
+    @property
+    def words(self) -> list[Word]:
+        w = self._words
+        if w is None:
+            w = self._words = words_in(self.prose, self.start, self.end, self.text.isascii()) if self.prose else []
+        return w
+
+    @words.setter
+    def words(self, value: list[Word]) -> None:
+        self._words = value
 
 
 @dataclass(slots=True)

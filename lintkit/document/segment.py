@@ -8,10 +8,18 @@ mark, and a lower-case continuation after "?"/"!"/"…" inside a sentence.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-import regex
+from lintkit.document import model
+from lintkit.document.model import _ASCII_WORD, Paragraph, Sentence, words_in
 
-from lintkit.document.model import Paragraph, Sentence, Word
+__all__ = ["_ASCII_WORD", "build_paragraphs", "split_sentences", "words_in"]
+
+
+def __getattr__(name: str) -> Any:  # _WORD, compiled on first use (lintkit.document.model)
+    if name == "_WORD":
+        return model._unicode_word()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
 _NEVER_FINAL = frozenset(
@@ -23,12 +31,6 @@ _NEVER_FINAL = frozenset(
 _MAYBE_FINAL = frozenset("etc u.s u.k u.n e.u a.m p.m ph.d b.a m.a d.c".split())
 
 _BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’»)\]]*(?=\s|$)")
-# Letters and digits, with combining marks kept inside the word ("Cafe\u0301" in NFD is
-# one word, not "Cafe"); the regex module knows \p{M}, the re module does not.
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.,\-][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*")
-# The same pattern for ASCII-only text (no marks, no ’ there), with the faster re module:
-# most sentences are ASCII, and word matching is a large part of building a document.
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.,\-][A-Za-z0-9]+)*")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _TOKEN_BEFORE = re.compile(r"([^\s(\[\"“‘']+)$")
 
@@ -120,24 +122,15 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def words_in(text: str, start: int, end: int, ascii_only: bool | None = None) -> list[Word]:
-    """Words of ``text[start:end]``; ``ascii_only`` says whether that span is ASCII (it is
-    checked when not given)."""
-    if ascii_only is None:
-        ascii_only = text[start:end].isascii()
-    word = _ASCII_WORD if ascii_only else _WORD
-    return [Word(m.start(), m.end(), m.group()) for m in word.finditer(text, start, end)]
-
-
 def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Paragraph]:
-    """Paragraphs with sentences and words, from block spans ``(start, end, kind)``."""
+    """Paragraphs with sentences, from block spans ``(start, end, kind)``; a sentence's
+    words are found when a rule first asks for them (``Sentence.words``)."""
     paragraphs: list[Paragraph] = []
     for start, end, kind in blocks:
         para = Paragraph(start, end, kind)
         idx = len(paragraphs)
         for a, b in split_sentences(prose, start, end):
-            text = prose[a:b]
-            para.sentences.append(Sentence(a, b, text, words_in(prose, a, b, text.isascii()), idx))
+            para.sentences.append(Sentence(a, b, prose[a:b], None, idx, prose))
         if para.sentences:
             paragraphs.append(para)
     return paragraphs
