@@ -35,10 +35,7 @@ def atomic_write(path: str | Path, data: bytes, mode: int | None = None, durable
             os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _remove_quietly(tmp)
         raise
 
 
@@ -59,10 +56,7 @@ def write_cache_file(path: Path, data: bytes) -> None:
             os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _remove_quietly(tmp)
         raise
 
 
@@ -70,3 +64,11 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _remove_quietly(path: str | Path) -> None:
+    """Remove a temp file left by a failed write (it may not exist)."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
