@@ -172,15 +172,15 @@ _PIECES = ["doi:", "10.", "1234", "/", "x", "@", "a.b", "http://", "www.", " ", 
 def test_fast_paths_equal_the_general_code(text: str) -> None:
     import re
 
-    from lintkit.document import segment
+    from lintkit.document import model
     from lintkit.document.readers import URL, _url_spans
 
     assert _url_spans(text) == [(m.start(), m.end()) for m in URL.finditer(text)]
     assert LineIndex(text).starts == [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
     if text.isascii():
-        spans = [m.span() for m in segment._WORD.finditer(text)]
-        assert [m.span() for m in segment._ASCII_WORD.finditer(text)] == spans
-        assert [(w.start, w.end) for w in segment.words_in(text, 0, len(text))] == spans
+        spans = [m.span() for m in model._unicode_word().finditer(text)]
+        assert [m.span() for m in model._ASCII_WORD.finditer(text)] == spans
+        assert [(w.start, w.end) for w in model.words_in(text, 0, len(text))] == spans
 
 
 def test_sentence_words_are_found_on_first_use_and_kept() -> None:

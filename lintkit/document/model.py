@@ -190,12 +190,6 @@ def _unicode_word() -> Any:
     return _word
 
 
-def __getattr__(name: str) -> Any:  # _WORD: the Unicode pattern, compiled on first use
-    if name == "_WORD":
-        return _unicode_word()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def words_in(text: str, start: int, end: int, ascii_only: bool | None = None) -> list[Word]:
     """Words of ``text[start:end]``; ``ascii_only`` says whether that span is ASCII (it is
     checked when not given)."""
@@ -225,10 +219,6 @@ class Sentence:
         if w is None:
             w = self._words = words_in(self.prose, self.start, self.end, self.text.isascii()) if self.prose else []
         return w
-
-    @words.setter
-    def words(self, value: list[Word]) -> None:
-        self._words = value
 
 
 @dataclass(slots=True)

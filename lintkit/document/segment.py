@@ -8,18 +8,8 @@ mark, and a lower-case continuation after "?"/"!"/"…" inside a sentence.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from lintkit.document import model
-from lintkit.document.model import _ASCII_WORD, Paragraph, Sentence, words_in
-
-__all__ = ["_ASCII_WORD", "build_paragraphs", "split_sentences", "words_in"]
-
-
-def __getattr__(name: str) -> Any:  # _WORD, compiled on first use (lintkit.document.model)
-    if name == "_WORD":
-        return model._unicode_word()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from lintkit.document.model import Paragraph, Sentence
 
 # Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
 _NEVER_FINAL = frozenset(

@@ -409,11 +409,6 @@ def paragraph_text(prose: str, start: int, end: int) -> str:
     return prose[start:end].replace("\r", " ").replace("\n", " ")
 
 
-def check_texts(texts: list[str], settings: Settings) -> list[list[Match]]:
-    """Results for each text, from the cache or the server (concurrently)."""
-    return Batch(texts, settings).results()
-
-
 # One pool of request threads per process and concurrency, shared by every document, so
 # that the next document's requests (queued by lintkit_prefetch) keep the server busy while
 # this one's last answers come in. Threads do not survive a fork: a forked worker (--jobs)
