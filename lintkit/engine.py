@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
-import functools
 import gc
 import logging
 import os
@@ -230,8 +229,8 @@ class Engine:
                 yield FileError(p, "no such file or directory")
 
     def _walk(self, root: str, cfg: Config) -> Iterator[str]:
-        include = cfg.get("include")
-        exclude = list(cfg.get("exclude")) + list(cfg.get("extend-exclude"))
+        include = _globs(cfg.get("include"))
+        exclude = _globs([*cfg.get("exclude"), *cfg.get("extend-exclude")])
         visited: set[tuple[int, int]] = set()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
             try:
@@ -249,7 +248,7 @@ class Engine:
                 full = os.path.normpath(os.path.join(dirpath, name))
                 if _excluded(full, name, exclude):
                     continue
-                if _globs(tuple(include)).match(os.path.normcase(name)):
+                if include.match(os.path.normcase(name)):
                     yield full
 
     # Checking ------------------------------------------------------------------------
@@ -443,32 +442,34 @@ class Engine:
 
     def _begin_file(self, path: str, report: Report, stdin_text: str | None = None,
                     stdin_filename: str | None = None) -> _Job | None:
-        try:
+        with _file_errors(path, report):
             cfg = self.config_for(stdin_filename if path == "-" else path)
             source = self.read(path, stdin_text, stdin_filename, cfg.get("max-file-size"))
             job = self._begin(source, cfg, report)
             if job is not None:
                 job.keep_document = path == "-"
             return job
-        except LintkitError as exc:
-            report.errors.append(FileError(exc.where or path, exc.cause + (f" ({exc.fix})" if exc.fix else "")))
-        except RecursionError:
-            report.errors.append(FileError(path, "document nesting too deep to parse"))
         return None
 
     def _complete_file(self, job: _Job, report: Report) -> None:
-        try:
+        with _file_errors(job.source.path, report):
             self._complete(job, report)
-        except LintkitError as exc:
-            report.errors.append(FileError(exc.where or job.source.path,
-                                           exc.cause + (f" ({exc.fix})" if exc.fix else "")))
-        except RecursionError:
-            report.errors.append(FileError(job.source.path, "document nesting too deep to parse"))
         if not job.keep_document:
             report.documents.pop(job.source.path, None)
 
     def _time(self, name: str, t0: float) -> None:
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+
+
+@contextmanager
+def _file_errors(path: str, report: Report) -> Iterator[None]:
+    """Report a failure to check one file as a one-line error for that file; the run goes on."""
+    try:
+        yield
+    except LintkitError as exc:
+        report.errors.append(FileError(exc.where or path, exc.cause + (f" ({exc.fix})" if exc.fix else "")))
+    except RecursionError:
+        report.errors.append(FileError(path, "document nesting too deep to parse"))
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
@@ -492,16 +493,15 @@ def _rank(code: str) -> int:
     return len(DEDUPE_ORDER)
 
 
-def _excluded(full: str, name: str, exclude: list[str]) -> bool:
-    """Does the name or the full path match one of the globs (``fnmatch`` rules)?"""
-    rx = _globs(tuple(exclude))
-    return bool(rx.match(os.path.normcase(name)) or rx.match(os.path.normcase(full)))
+def _excluded(full: str, name: str, exclude: re.Pattern[str]) -> bool:
+    """Does the name or the full path match the exclude globs (see :func:`_globs`)?"""
+    return bool(exclude.match(os.path.normcase(name)) or exclude.match(os.path.normcase(full)))
 
 
-@functools.lru_cache(maxsize=64)
-def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One compiled pattern for a list of globs: what ``any(fnmatch(x, g) for g in ...)``
-    answers, without one fnmatch call per glob per file."""
+def _globs(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One compiled pattern for a list of globs (made once per folder walk): what
+    ``any(fnmatch(x, g) for g in ...)`` answers, without one fnmatch call per glob per file."""
+    patterns = list(patterns)
     if not patterns:
         return re.compile(r"(?!)")
     return re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(g))})" for g in patterns))
