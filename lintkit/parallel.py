@@ -80,16 +80,13 @@ def check_parallel(engine: Engine, files: list[str], jobs: int) -> Report:
         # compete with it for the cores (the managed server runs on this machine); one
         # process checking one file ahead keeps the backend's queue full.
         engine.check_files(rest, report, first=job)
-        jobs = 1
-    elif job is not None:
+        return _in_given_order(report, files)
+    if job is not None:
         engine._complete_file(job, report)
     jobs = min(jobs, len(rest))
     if jobs <= 1:
-        if job is None or not job.started:
-            engine.check_files(rest, report)
-        index = {f: n for n, f in enumerate(files)}
-        report.files.sort(key=lambda f: index.get(f, len(index)))
-        return report
+        engine.check_files(rest, report)
+        return _in_given_order(report, files)
     # Largest files first, from one shared queue: a worker takes the next file when it is
     # ready (the longest files do not end up last, and no worker idles while another has a
     # backlog), and checks it one ahead (Engine.check_files) so a backend's queue never drains
@@ -110,8 +107,13 @@ def check_parallel(engine: Engine, files: list[str], jobs: int) -> Report:
                 report.extend(fut.result())
     finally:
         _engine, _files, _counter = None, [], None
+    return _in_given_order(report, files)
+
+
+def _in_given_order(report: Report, files: list[str]) -> Report:
+    """``report.files`` in the order a serial run gives."""
     index = {f: n for n, f in enumerate(files)}
-    report.files.sort(key=lambda f: index.get(f, len(index)))  # the order a serial run gives
+    report.files.sort(key=lambda f: index.get(f, len(index)))
     return report
 
 
