@@ -102,7 +102,7 @@ class _Loopback:
         self.port = port
         self.local = threading.local()
 
-    def request(self, method: str, path: str, body: bytes | None, connect_timeout: float,
+    def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str], connect_timeout: float,
                 read_timeout: float) -> tuple[int, str, bytes]:
         import http.client
         import select
@@ -118,7 +118,6 @@ class _Loopback:
                 self.local.conn = conn
             assert conn.sock is not None
             conn.sock.settimeout(read_timeout)
-            headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
             conn.request(method, path, body=body, headers=headers)
             r = conn.getresponse()
             data = r.read()
@@ -149,11 +148,10 @@ class _Requests:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def request(self, url: str, method: str, body: bytes | None, connect_timeout: float,
+    def request(self, method: str, url: str, body: bytes | None, headers: dict[str, str], connect_timeout: float,
                 read_timeout: float) -> tuple[int, str, bytes]:
         import requests
 
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
         try:
             r = self.session.request(method, url, data=body, headers=headers, timeout=(connect_timeout, read_timeout))
         except requests.Timeout as exc:
@@ -188,10 +186,12 @@ class Client:
 
     def _call(self, method: str, endpoint: str, body: bytes | None, connect_timeout: float,
               read_timeout: float) -> tuple[int, str, bytes]:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
         if self._loopback is not None:
-            return self._loopback.request(method, f"{self.path}/{endpoint}", body, connect_timeout, read_timeout)
+            return self._loopback.request(method, f"{self.path}/{endpoint}", body, headers, connect_timeout,
+                                          read_timeout)
         assert self._requests is not None
-        return self._requests.request(f"{self.url}/{endpoint}", method, body, connect_timeout, read_timeout)
+        return self._requests.request(method, f"{self.url}/{endpoint}", body, headers, connect_timeout, read_timeout)
 
     # ------------------------------------------------------------------------------
     def healthy(self, timeout: float = 2.0) -> bool:
