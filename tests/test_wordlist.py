@@ -34,13 +34,61 @@ def test_table_equals_cmudict_and_is_stored_private(fresh: Path) -> None:
     assert wl.wordlist() == table  # read back from the file
 
 
+def _header(path: Path) -> tuple:
+    data = path.read_bytes()
+    magic, n = wl._HEAD.unpack_from(data)
+    assert magic == wl.MAGIC
+    return marshal.loads(data[wl._HEAD.size:wl._HEAD.size + n])
+
+
 def test_corrupt_or_stale_file_is_rebuilt(fresh: Path) -> None:
     built = wl.wordlist()
     fresh.write_bytes(b"\x00garbage")
     wl._table = None
     assert wl.wordlist() == built
-    key, keys, _syl = marshal.loads(fresh.read_bytes())
-    fresh.write_bytes(marshal.dumps(((0, *key[1:]), frozenset({"onlyword"}), {"onlyword": 9})))
+    key = _header(fresh)[0]
+    stale = wl.WordList(frozenset({"onlyword"}), {"onlyword": 9})
+    fresh.write_bytes(wl.encode((0, *key[1:]), stale))
     wl._table = None
     assert wl.wordlist() == built  # another key: ignored, rebuilt and rewritten
-    assert marshal.loads(fresh.read_bytes())[0] == key
+    assert _header(fresh)[0] == key
+    whole = fresh.read_bytes()
+    fresh.write_bytes(whole[:-10])  # cut short
+    wl._table = None
+    assert wl.wordlist() == built
+    assert fresh.read_bytes() == whole
+
+
+def test_parts_are_read_on_first_use(fresh: Path) -> None:
+    wl.wordlist()
+    wl._table = None
+    table = wl.wordlist()  # from the file
+    assert isinstance(table.keys, wl.Shards) and isinstance(table.syllables, wl.ShardedDict)
+    assert table.keys._parts.loaded == {} and table.syllables._parts.loaded == {}
+    assert "readability" in table.keys and "readabilityy" not in table.keys
+    assert table.syllables.get("readability") == 5 and table.syllables["the"] == 1
+    assert table.syllables.get("qqqzzz") is None and "qqqzzz" not in table.syllables
+    assert 3 not in table.keys and table.syllables.get(3) is None  # type: ignore[arg-type]
+    assert set(table.keys._parts.loaded) == {"re"}
+    assert set(table.syllables._parts.loaded) == {"re", "th", "qq"}
+    assert len(table.keys) == len(set(table.keys)) and len(table.syllables) == len(dict(table.syllables))
+
+
+def test_a_damaged_part_is_answered_from_cmudict_and_the_file_rebuilt(fresh: Path) -> None:
+    built = wl.wordlist()
+    wl._table = None
+    table = wl.wordlist()
+    parts = table.syllables._parts
+    start, end = parts.index["re"]
+    data = bytearray(fresh.read_bytes())
+    body = len(data) - len(parts.data)
+    data[body + start:body + end] = b"\xff" * (end - start)  # same length, not marshal data
+    fresh.write_bytes(bytes(data))
+    wl._table = None
+    table = wl.wordlist()
+    assert table.syllables["readability"] == 5  # the damaged part: recovered
+    assert table.syllables["the"] == 1
+    assert table == built
+    wl._table = None
+    assert wl.wordlist().syllables["readability"] == 5  # the file was written again
+    assert wl.wordlist().syllables._parts.index["re"] == (start, end)

@@ -5,6 +5,7 @@ and cached."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
@@ -72,7 +73,7 @@ class Lexicon:
 
 
 @lru_cache(maxsize=1)
-def dictionary() -> frozenset[str]:
+def dictionary() -> AbstractSet[str]:
     """About 134,000 English words (cmudict), as :func:`norm_key` folds them: the shared
     table of :mod:`lintkit.wordlist` (kept in the cache folder)."""
     from lintkit.wordlist import wordlist
