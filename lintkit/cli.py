@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--exclude", action="append", help="glob to skip in folders (repeatable)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     c.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: number of cores)")
-    c.add_argument("--timings", action="store_true", help="print time spent per plugin on stderr")
+    c.add_argument("--timings", action="store_true",
+                   help="print time spent per plugin, and per rule or rule pack within it, on stderr")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     c.add_argument("--language", help="language variant, e.g. en-GB")
     c.add_argument("--verbose", "-v", action="store_true",
@@ -196,8 +197,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for err in report.errors:
         sys.stderr.write(f"lintkit: error: {err.path}: {err.message}\n")
     if args.timings:
-        for name, secs in sorted(report.timings.items(), key=lambda x: -x[1]):
-            sys.stderr.write(f"{secs * 1000:10.1f} ms  {name}\n")
+        sys.stderr.write(format_timings(report.timings))
     failing = [f for f in report.findings if threshold is not None and f.severity >= threshold]
     if not args.quiet:
         n = len(report.findings)
@@ -211,6 +211,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     if failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def format_timings(timings: dict[str, float]) -> str:
+    """``--timings``: each plugin by time spent, slowest first, followed by the parts it
+    timed (``ctx.timed``: rules, rule packs), indented, slowest first."""
+    from lintkit.context import TIMING_SEP
+
+    parts: dict[str, list[tuple[str, float]]] = {}
+    for key, secs in timings.items():
+        plugin, sep, label = key.partition(TIMING_SEP)
+        if sep:
+            parts.setdefault(plugin, []).append((label, secs))
+    lines = []
+    tops = sorted(((k, v) for k, v in timings.items() if TIMING_SEP not in k), key=lambda kv: -kv[1])
+    for name in [k for k, _ in tops] + sorted(set(parts) - set(timings)):
+        if name in timings:
+            lines.append(f"{timings[name] * 1000:10.1f} ms  {name}")
+        else:
+            lines.append(f"{'':10}     {name}")
+        for label, secs in sorted(parts.get(name, ()), key=lambda kv: -kv[1]):
+            lines.append(f"{secs * 1000:10.1f} ms    {label}")
+    return "".join(line + "\n" for line in lines)
 
 
 def _registry():  # type: ignore[no-untyped-def]

@@ -319,6 +319,7 @@ class Engine:
         started = False
         for impl in self.pm.hook.lintkit_prefetch.get_hookimpls():
             t0 = time.perf_counter()
+            ctx.plugin = impl.plugin_name
             try:
                 started = bool(impl.function(document=doc, ctx=ctx)) or started
             except Exception as exc:  # lintkit_check runs anyway and reports the failure
@@ -333,6 +334,7 @@ class Engine:
         failed = False
         for impl in reversed(self.pm.hook.lintkit_check.get_hookimpls()):
             t0 = time.perf_counter()
+            ctx.plugin = impl.plugin_name
             out = None
             try:
                 out = impl.function(document=doc, ctx=ctx)
@@ -361,6 +363,8 @@ class Engine:
                 continue
             if m:
                 metrics.update(m)
+        for k, v in ctx.timings.items():  # the parts each plugin timed (ctx.timed)
+            self.timings[k] = self.timings.get(k, 0.0) + v
         findings = self.finalize(doc, raw, ctx)
         report.findings.extend(findings)
         if metrics:

@@ -13,6 +13,7 @@ Options (``[tool.lintkit.claims]``):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,12 +68,24 @@ def message_for(v: Verdict) -> str:
 
 
 def check_document(document: Document, *, sensitivity: str = "medium", scope: str = "next-sentence",
-                   rule_packs: list[str] | tuple[str, ...] = (), enabled: set[str] | None = None) -> list[Verdict]:
+                   rule_packs: list[str] | tuple[str, ...] = (), enabled: set[str] | None = None,
+                   timings: dict[str, float] | None = None) -> list[Verdict]:
     """Reported verdicts (claims without support) for a document; the API of the gold-set
-    evaluation and of :func:`lintkit_check`."""
+    evaluation and of :func:`lintkit_check`. ``timings``: seconds per part are added there
+    (``"rule packs (loaded once per process)"``, ``"<code> pack <name>"`` per signal pack,
+    ``"CL scoring, hedges and support"`` for the rest)."""
+    t0 = time.perf_counter()
     lex = load_lexicon(tuple(rule_packs))
+    t1 = time.perf_counter()
     cats = set(CODES) if enabled is None else enabled
-    return [v for v in analyse(document, lex, THRESHOLDS[sensitivity], scope, cats) if v.support is None]
+    packs: dict[str, float] | None = {} if timings is not None else None
+    verdicts = [v for v in analyse(document, lex, THRESHOLDS[sensitivity], scope, cats, packs) if v.support is None]
+    if timings is not None and packs is not None:
+        t2 = time.perf_counter()
+        for key, secs in (("rule packs (loaded once per process)", t1 - t0), *packs.items(),
+                          ("CL scoring, hedges and support", t2 - t1 - sum(packs.values()))):
+            timings[key] = timings.get(key, 0.0) + secs
+    return verdicts
 
 
 @hookimpl
@@ -82,9 +95,12 @@ def lintkit_check(document: Document, ctx: Any) -> list[Finding]:
     opts = ctx.options("claims")
     enabled = {cat for cat, code in CODES.items() if ctx.enabled(code)}
     out: list[Finding] = []
+    timings: dict[str, float] = {}
     verdicts = check_document(document, sensitivity=opts.get("sensitivity", "medium"),
                               scope=opts.get("support-scope", "next-sentence"),
-                              rule_packs=ctx.config.get("rule-packs") or (), enabled=enabled)
+                              rule_packs=ctx.config.get("rule-packs") or (), enabled=enabled, timings=timings)
+    for label, secs in timings.items():
+        ctx.add_time(label, secs)
     for v in verdicts:
         t = v.triggers[0]
         a, b = document.source_span(t.start, t.end)

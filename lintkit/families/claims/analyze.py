@@ -151,9 +151,10 @@ def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str], batch: B
 
 
 def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
-            enabled: set[str]) -> list[Verdict]:
+            enabled: set[str], timings: dict[str, float] | None = None) -> list[Verdict]:
     """Verdicts for every claim sentence (score ≥ threshold), supported ones included
-    (with ``support`` set) so callers can explain why nothing was reported."""
+    (with ``support`` set) so callers can explain why nothing was reported. ``timings``:
+    seconds spent searching each signal pack are added there, by ``"<code> pack <name>"``."""
     out: list[Verdict] = []
     spans: dict[int, tuple[int, int]] = {}
 
@@ -183,7 +184,17 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
     # a sentence without any signal hit cannot be a claim.
     todo = [i for i, s in enumerate(sentences) if document.paragraphs[s.paragraph].kind not in SKIP_KINDS]
     batch = Batch([normalise(sentences[i].text) for i in todo])
-    signals = {cat: lex.scan(cat, batch) for cat in SIGNALS if cat in enabled}
+    if timings is None:
+        signals = {cat: lex.scan(cat, batch) for cat in SIGNALS if cat in enabled}
+    else:
+        signals = {}
+        for cat in SIGNALS:
+            if cat in enabled:
+                per_pack: dict[str, float] = {}
+                signals[cat] = lex.scan(cat, batch, per_pack)
+                for name, secs in per_pack.items():
+                    key = f"{CODES[cat]} pack {name}"
+                    timings[key] = timings.get(key, 0.0) + secs
     with_hits = sorted({k for found in signals.values() for k in found})
     for k in with_hits:
         i = todo[k]

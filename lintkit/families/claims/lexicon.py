@@ -33,6 +33,7 @@ the sentences of a document (:meth:`Lexicon.scan` over a :class:`~.fast.Batch`).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,20 +110,24 @@ class Lexicon:
     def has(self, category: str, text: str) -> bool:
         return bool(self.matches(category, text))
 
-    def scan(self, category: str, batch: Batch) -> dict[int, list[Hit]]:
+    def scan(self, category: str, batch: Batch, timings: dict[str, float] | None = None) -> dict[int, list[Hit]]:
         """:meth:`matches` for every text of ``batch`` at once: ``{text index: hits}``, texts
         without hits left out. A category's exception patterns are only searched in texts
-        with a hit (most have none)."""
+        with a hit (most have none). ``timings``: seconds spent per pack (its pattern and
+        its exceptions) are added there, by pack name."""
         packs_ = self.by_category.get(category)
         if not packs_:
             return {}
         found: dict[int, list[Hit]] = {}
         for c in packs_:
+            t0 = time.perf_counter()
             for k, hit in _pack_hits(c, batch):
                 found.setdefault(k, []).append(hit)
+            if timings is not None:
+                timings[c.pack] = timings.get(c.pack, 0.0) + time.perf_counter() - t0
         out: dict[int, list[Hit]] = {}
         for k, hits in found.items():
-            kept = self._finish(packs_, batch, k, hits)
+            kept = self._finish(packs_, batch, k, hits, timings)
             if kept:
                 out[k] = kept
         return out
@@ -136,18 +141,22 @@ class Lexicon:
         return self._finish(packs_, batch, k, out) if out else out
 
     @staticmethod
-    def _finish(packs_: list[Compiled], batch: Batch, k: int, hits: list[Hit]) -> list[Hit]:
+    def _finish(packs_: list[Compiled], batch: Batch, k: int, hits: list[Hit],
+                timings: dict[str, float] | None = None) -> list[Hit]:
         """``hits`` of text ``k`` without those overlapping an exception, sorted."""
         text = batch.texts[k]
         spans: list[tuple[int, int]] = []
         for c in packs_:
             if c.exceptions is None:
                 continue
+            t0 = time.perf_counter()
             if batch.ok and c.fast_exceptions is not None:
                 s = batch.starts[k]
                 spans.extend((x - s, y - s) for x, y, _g in c.fast_exceptions.hits(batch, s, s + len(text)))
             else:
                 spans.extend(m.span() for m in c.exceptions.finditer(text))
+            if timings is not None:
+                timings[c.pack] = timings.get(c.pack, 0.0) + time.perf_counter() - t0
         if spans:
             hits = [h for h in hits if not any(h[0] < y and x < h[1] for x, y in spans)]
         hits.sort()

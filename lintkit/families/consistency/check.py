@@ -13,7 +13,8 @@ from lintkit.types import Finding
 def check(doc: Document, ctx: CheckContext) -> list[Finding]:
     opts = ctx.options("consistency")
     extra = tuple(ctx.config.get("rule-packs") or ())
-    lex = lexicon(extra)
+    with ctx.timed("rule packs (loaded once per process)"):
+        lex = lexicon(extra)
 
     def pos(offset: int) -> str:
         line, col = doc.position(offset)
@@ -21,27 +22,35 @@ def check(doc: Document, ctx: CheckContext) -> list[Finding]:
 
     out: list[Finding] = []
     if ctx.enabled("CN1") or ctx.enabled("CN2"):
-        units = Units(doc, lex.term_keys, lex.term_words)
+        with ctx.timed("CN1 CN2 word index"):
+            units = Units(doc, lex.term_keys, lex.term_words)
         if ctx.enabled("CN1"):
-            names = NameChecker(doc, units, lex, ctx, pos, int(opts.get("min-count", 3)),
-                                {norm_key(t) for t in opts.get("ignore-terms", [])},
-                                bool(opts.get("open-compounds", False)))
+            with ctx.timed("CN1 name index"):
+                names = NameChecker(doc, units, lex, ctx, pos, int(opts.get("min-count", 3)),
+                                    {norm_key(t) for t in opts.get("ignore-terms", [])},
+                                    bool(opts.get("open-compounds", False)))
             if ctx.enabled("CN101"):
-                out.extend(names.variants())
+                with ctx.timed("CN101 term-variant"):
+                    out.extend(names.variants())
             if ctx.enabled("CN102"):
-                out.extend(names.house_terms())
+                with ctx.timed("CN102 house-term"):
+                    out.extend(names.house_terms())
             if ctx.enabled("CN103"):
-                out.extend(names.demonyms())
+                with ctx.timed("CN103 proper-adjective-case"):
+                    out.extend(names.demonyms())
         if ctx.enabled("CN2"):
             from lintkit.families.consistency.dialect import dialect
 
-            out.extend(dialect(doc, units, lex, ctx, opts, pos))
+            with ctx.timed("CN201 dialect-mixed"):
+                out.extend(dialect(doc, units, lex, ctx, opts, pos))
     if ctx.enabled("CN3"):
         from lintkit.families.consistency.acronyms import acronyms
 
-        out.extend(acronyms(doc, lex, ctx, pos))
+        with ctx.timed("CN3 acronyms"):
+            out.extend(acronyms(doc, lex, ctx, pos))
     if ctx.enabled("CN4"):
         from lintkit.families.consistency.typography import typography
 
-        out.extend(typography(doc, ctx, pos))
+        with ctx.timed("CN4 typography"):
+            out.extend(typography(doc, ctx, pos))
     return out

@@ -575,7 +575,8 @@ def lintkit_check(document: Any, ctx: Any) -> list[Finding]:
         if not paras:
             return []
         batch = Batch(texts, settings)
-    results = batch.results()
+    with ctx.timed("GR waiting for LanguageTool"):
+        results = batch.results()
     out: list[Finding] = []
     for (pstart, _pend), text, matches in zip(paras, texts, results):
         for m in matches:

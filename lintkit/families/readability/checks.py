@@ -26,16 +26,21 @@ PARAGRAPH_KINDS = frozenset({"paragraph", "quote"})
 
 def check(document: Document, ctx: CheckContext) -> list[Finding]:
     settings = resolve(ctx.config)
-    an = analyse(document, ctx.language)
+    with ctx.timed("RD counts and scores (textstat)"):
+        an = analyse(document, ctx.language)
     out: list[Finding] = []
     if ctx.enabled("RD101") or ctx.enabled("RD202"):
-        out.extend(_long_sentences(document, ctx, an, settings))
+        with ctx.timed("RD101 RD202 long sentences"):
+            out.extend(_long_sentences(document, ctx, an, settings))
     if ctx.enabled("RD203"):
-        out.extend(_runs(document, ctx, an, settings))
+        with ctx.timed("RD203 long-sentence-run"):
+            out.extend(_runs(document, ctx, an, settings))
     if ctx.enabled("RD201"):
-        out.extend(_hard_paragraphs(document, ctx, an, settings))
+        with ctx.timed("RD201 hard-paragraph"):
+            out.extend(_hard_paragraphs(document, ctx, an, settings))
     if ctx.enabled("RD301"):
-        out.extend(_hard_document(document, ctx, an, settings))
+        with ctx.timed("RD301 hard-document"):
+            out.extend(_hard_document(document, ctx, an, settings))
     return out
 
 
