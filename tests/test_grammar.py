@@ -7,11 +7,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
-from lt_support import ROOT, CountingProxy, ensure_server, http_stub
+from lt_support import ROOT, CountingProxy, ensure_server, http_stub, reply
 
 from lintkit.api import check_text
 from lintkit.document.model import Source
@@ -163,6 +165,30 @@ def test_user_words_and_words_file(tmp_path: Path) -> None:
     assert (16, 462) in positions and (4, 7) in positions  # other misspellings still found
 
 
+def test_unreadable_words_file_is_an_error_before_any_request(tmp_path: Path) -> None:
+    (tmp_path / "lintkit.toml").write_text('[grammar]\nwords-file = "missing.txt"\n')
+    for i in range(3):
+        (tmp_path / f"d{i}.txt").write_text(f"Paragraph {i} has a speling mistake.\n")
+    before = ltclient.STATS.checks
+    report = Engine(Overrides(select=["GR"], cache=False)).check_paths([str(tmp_path)])
+    assert ltclient.STATS.checks == before  # the config error stops each file before it is sent
+    assert report.findings == []
+    missing = tmp_path / "missing.txt"
+    assert [(Path(e.path).name, e.message) for e in report.errors] == [
+        (f"d{i}.txt", f"{missing}: cannot read [grammar] words-file: No such file or directory") for i in range(3)]
+
+
+def test_house_terms_of_a_user_pack_are_known_words(tmp_path: Path) -> None:
+    pack = tmp_path / "house.toml"
+    pack.write_text('[pack]\nname = "house"\nkind = "terms"\nversion = "1"\ndescription = "x"\n\n'
+                    '[[term]]\ncanonical = "Zorblax Qwimby"\n')
+    text = "We ship Zorblax Qwimby every spring.\n"
+    plain = check_text(text, path="h.txt", select=["GR101"], config={"cache": False}, isolated=True)
+    assert [text[f.start:f.end] for f in plain] == ["Zorblax", "Qwimby"]
+    cfg = {"cache": False, "rule-packs": [str(pack)]}
+    assert check_text(text, path="h.txt", select=["GR101"], config=cfg, isolated=True) == []
+
+
 def test_ignore_languagetool_rule_by_alias() -> None:
     found = check_text(SEED.read_text(), path=str(SEED), select=["GR"], ignore=["GR:EN_A_VS_AN"],
                        config={"cache": False}, isolated=True)
@@ -237,6 +263,44 @@ def test_paragraph_cache_sends_nothing_for_unchanged_text_and_one_request_per_ed
     assert len(third) == len(first)
     files = list((tmp_path / "cache" / "grammar").rglob("*.json"))
     assert len(files) == 7 and all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+
+
+@pytest.mark.parametrize("concurrency", [1, 16])
+def test_answers_before_a_failed_request_are_cached(tmp_path: Path, monkeypatch: Any, concurrency: int) -> None:
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    sent: list[str] = []
+    fail = [True]
+
+    def handle(h: Any) -> None:
+        text = parse_qs(h.body.decode())["text"][0]
+        sent.append(text)
+        if "Beta" in text and fail[0]:
+            time.sleep(0.5)  # the others are answered meanwhile
+            reply(h, 500, b"boom", "text/plain")
+        else:
+            reply(h, 200, b'{"matches": []}')
+
+    text = "Alpha one.\n\nBeta two.\n\nGamma three.\n\nDelta four.\n"
+    with http_stub(handle) as url:
+        cfg = {"cache": False, "grammar": {"server": url, "concurrency": concurrency}}
+        eng = Engine(Overrides(isolated=True, select=["GR"], cache=False, raw=cfg))
+        report = eng.check_paths([str(_write(tmp_path / "f.md", text))])
+        assert [e.message for e in report.errors] == [
+            f"{url}/v2: LanguageTool answered HTTP 500: boom (see the server log (`lintkit languagetool status`))"]
+        first = sorted(t.split()[0] for t in sent)
+        fail[0] = False
+        sent.clear()
+        report = eng.check_paths([str(tmp_path / "f.md")])
+        assert report.errors == [] and report.findings == []
+    if concurrency == 1:  # one by one: the paragraphs after the failure were never sent
+        assert (first, sorted(t.split()[0] for t in sent)) == (["Alpha", "Beta"], ["Beta", "Delta", "Gamma"])
+    else:  # all at once: every answer but the failed one was kept
+        assert (first, sent) == (["Alpha", "Beta", "Delta", "Gamma"], ["Beta two."])
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_corrupt_cache_entry_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch: Any) -> None:

@@ -160,3 +160,24 @@ def test_write_cache_file_replaces_atomically_owner_only(tmp_path: Path) -> None
     with pytest.raises(OSError):
         write_cache_file(tmp_path / "missing" / "entry.json", b"x")
     assert not (tmp_path / "missing").exists()
+
+
+def _answer(*spans: tuple[int, int]) -> dict[str, object]:
+    return {"matches": [{"offset": o, "length": n, "message": "m", "rule": {"id": "R", "category": {"id": "C"}}}
+                        for o, n in spans]}
+
+
+def test_utf16_offsets_become_python_indices() -> None:
+    from lintkit.languagetool.client import parse_matches
+
+    bmp = "Caf\u00e9 an idea"  # no character outside the BMP: offsets are indices
+    assert [(m.start, m.end) for m in parse_matches(bmp, _answer((5, 2), (0, 12)))] == [(5, 7), (0, 12)]
+    astral = "\U0001f600 an \U0001d49e idea"  # two characters that take two UTF-16 units each
+    # "an" at UTF-16 3..5 is 2..4; "idea" at UTF-16 9..13 is 7..11; a mid-pair end rounds up
+    assert [(m.start, m.end) for m in parse_matches(astral, _answer((3, 2), (9, 4), (0, 1)))] == [
+        (2, 4), (7, 11), (0, 1)]
+    assert astral[2:4] == "an" and astral[7:11] == "idea"
+    for text, size16 in ((bmp, 12), (astral, 13)):
+        parse_matches(text, _answer((size16, 0)))  # an empty match at the very end is inside
+        with pytest.raises(ValueError, match="outside the text"):
+            parse_matches(text, _answer((size16 - 1, 2)))

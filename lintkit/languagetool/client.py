@@ -258,18 +258,24 @@ class Client:
 def parse_matches(text: str, data: Any) -> list[Match]:
     if not isinstance(data, dict) or not isinstance(data.get("matches"), list):
         raise ValueError("no 'matches' list in the answer")
-    m16 = None
+    m16: list[int] | None = None
+    # Without characters outside the BMP, UTF-16 offsets are Python indices (the usual case:
+    # no per-character table to build).
+    bmp = not text or text.isascii() or max(text) <= "\uffff"
+    size16 = len(text)
     out: list[Match] = []
     for m in data["matches"]:
         off, length = int(m["offset"]), int(m["length"])
-        if m16 is None:
+        if not bmp and m16 is None:
             m16 = utf16_to_index(text)
-        if off < 0 or length < 0 or off + length > len(m16) - 1:
+            size16 = len(m16) - 1
+        if off < 0 or length < 0 or off + length > size16:
             raise ValueError(f"match offset {off}+{length} outside the text")
+        start, end = (off, off + length) if m16 is None else (m16[off], m16[off + length])
         rule = m["rule"]
         cat = rule.get("category", {}) or {}
         reps = [r["value"] for r in m.get("replacements", [])[:8] if isinstance(r, dict) and "value" in r]
-        out.append(Match(m16[off], m16[off + length], str(rule["id"]), str(rule.get("subId", "")),
+        out.append(Match(start, end, str(rule["id"]), str(rule.get("subId", "")),
                          str(cat.get("id", "")), str(rule.get("issueType", "")), str(m.get("message", "")),
                          reps, str((m.get("type") or {}).get("typeName", ""))))
     return out

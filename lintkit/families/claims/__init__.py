@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lintkit.config import Option, OptionSection
-from lintkit.document.model import Document
-from lintkit.families.claims.analyze import CODES, SCOPES, THRESHOLDS, Verdict, analyse
-from lintkit.families.claims.lexicon import load_lexicon
-from lintkit.families.claims.rules import LABELS, RULES
+from lintkit.families.claims.rules import CODES, LABELS, RULES, SCOPES, THRESHOLDS
 from lintkit.hookspecs import hookimpl
 from lintkit.types import Finding, Rule
+
+if TYPE_CHECKING:
+    from lintkit.document.model import Document
+    from lintkit.families.claims.analyze import Verdict
+
+# The analysis and the lexicons (:mod:`.analyze`, :mod:`.lexicon`) are imported on the first
+# check: registering the family (rules, options) does not need them, and a run that starts
+# with grammar sends its first requests sooner.
 
 __all__ = ["check_document", "message_for"]
 
@@ -74,6 +79,9 @@ def check_document(document: Document, *, sensitivity: str = "medium", scope: st
     evaluation and of :func:`lintkit_check`. ``timings``: seconds per part are added there
     (``"rule packs (loaded once per process)"``, ``"<code> pack <name>"`` per signal pack,
     ``"CL scoring, hedges and support"`` for the rest)."""
+    from lintkit.families.claims.analyze import analyse
+    from lintkit.families.claims.lexicon import load_lexicon
+
     t0 = time.perf_counter()
     lex = load_lexicon(tuple(rule_packs))
     t1 = time.perf_counter()

@@ -23,27 +23,16 @@ from dataclasses import dataclass, field
 from lintkit.document.model import Document, Sentence
 from lintkit.families.claims.fast import Batch
 from lintkit.families.claims.lexicon import SIGNALS, Hit, Lexicon, normalise
+from lintkit.families.claims.rules import CODES, SCOPES, THRESHOLDS  # noqa: F401 (importable from here too)
 from lintkit.families.claims.support import (
     attached_support,
     citation_in,
     source_sentence,
 )
 
-CODES = {
-    "quantity": "CL101",
-    "vague_attribution": "CL102",
-    "booster": "CL103",
-    "absolute": "CL104",
-    "superlative": "CL105",
-    "prediction": "CL106",
-    "hearsay": "CL107",
-    "trend": "CL108",
-}
 # Tie-break between categories of equal score: the first in this order is primary.
 PRIORITY = ("quantity", "vague_attribution", "hearsay", "booster", "prediction", "superlative", "trend",
             "absolute")
-THRESHOLDS = {"low": 2.0, "medium": 1.5, "high": 1.0}
-SCOPES = ("sentence", "next-sentence", "paragraph")
 HEDGE_FACTOR = 0.6
 OPINION_FACTOR = 0.4
 CONDITIONAL_FACTOR = 0.5

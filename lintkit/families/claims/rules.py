@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from lintkit.types import Rule, Severity
 
+# Signal category -> code.
+CODES = {
+    "quantity": "CL101",
+    "vague_attribution": "CL102",
+    "booster": "CL103",
+    "absolute": "CL104",
+    "superlative": "CL105",
+    "prediction": "CL106",
+    "hearsay": "CL107",
+    "trend": "CL108",
+}
+THRESHOLDS = {"low": 2.0, "medium": 1.5, "high": 1.0}  # [claims] sensitivity -> score threshold
+SCOPES = ("sentence", "next-sentence", "paragraph")  # [claims] support-scope
+
 FAMILY = "claims"
 
 _SUPPORT = (
