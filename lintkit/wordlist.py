@@ -18,10 +18,10 @@ The table holds:
 
 The file is split into parts by the first two characters of a word, each part unmarshalled
 on first use: a small check looks up a few dozen words, and unmarshalling all 260,000
-strings (about 45 ms) was a sixth of its start-up. Both tables are read-only views
-(:class:`Shards`) that answer ``in``, ``get``, ``[]``, ``len`` and iteration like the
-frozenset and dict they stand for. A part that cannot be read (a damaged file) makes the
-table parse cmudict again and answer from that.
+strings (about 45 ms) was a sixth of its start-up. The tables read from the file are
+read-only views (:class:`ShardedSet`, :class:`ShardedDict`) that answer ``in``, ``get``,
+``[]``, ``len`` and iteration like the frozenset and dict they stand for. A part that
+cannot be read (a damaged file) makes the table parse cmudict again and answer from that.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class _Parts:
         self.size = len(whole)
 
 
-class Shards(Set[str]):
+class ShardedSet(Set[str]):
     """A read-only set of words, by parts (see the module's description)."""
 
     __slots__ = ("_parts",)
@@ -242,7 +242,7 @@ def _read(path: Path, key: tuple[Any, ...]) -> WordList | None:
         tables.append(_Parts(which, body, index, size))
     if not tables[1].index or max(e for _s, e in tables[1].index.values()) != len(body):
         return None  # cut short
-    return WordList(Shards(tables[0]), ShardedDict(tables[1]))
+    return WordList(ShardedSet(tables[0]), ShardedDict(tables[1]))
 
 
 def _write(path: Path, key: tuple[Any, ...], table: WordList) -> None:

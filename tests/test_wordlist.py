@@ -63,7 +63,7 @@ def test_parts_are_read_on_first_use(fresh: Path) -> None:
     wl.wordlist()
     wl._table = None
     table = wl.wordlist()  # from the file
-    assert isinstance(table.keys, wl.Shards) and isinstance(table.syllables, wl.ShardedDict)
+    assert isinstance(table.keys, wl.ShardedSet) and isinstance(table.syllables, wl.ShardedDict)
     assert table.keys._parts.loaded == {} and table.syllables._parts.loaded == {}
     assert "readability" in table.keys and "readabilityy" not in table.keys
     assert table.syllables.get("readability") == 5 and table.syllables["the"] == 1
