@@ -19,7 +19,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,14 +228,10 @@ def is_spelling(m: Match) -> bool:
 
 # Known words -----------------------------------------------------------------------------
 
-def known_words(opts: dict[str, Any], root: Path, rule_packs: Iterable[str]) -> frozenset[str]:
-    """Words the spelling rule accepts: ``[grammar] words``, ``words-file`` and the
-    canonical terms of the ``terms`` rule packs, case-folded."""
-    return configured_words(opts, root) | pack_terms(tuple(rule_packs))
-
-
 def configured_words(opts: dict[str, Any], root: Path) -> frozenset[str]:
-    """``[grammar] words`` and ``words-file``, case-folded."""
+    """``[grammar] words`` and ``words-file``, case-folded. The spelling rule also accepts
+    the canonical terms of the ``terms`` rule packs (:func:`pack_terms`, added by
+    :meth:`Settings.load_words`)."""
     words = {w.casefold() for w in opts.get("words", [])}
     wf = opts.get("words-file")
     if wf:
