@@ -173,14 +173,12 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
     # a sentence without any signal hit cannot be a claim.
     todo = [i for i, s in enumerate(sentences) if document.paragraphs[s.paragraph].kind not in SKIP_KINDS]
     batch = Batch([normalise(sentences[i].text) for i in todo])
-    if timings is None:
-        signals = {cat: lex.scan(cat, batch) for cat in SIGNALS if cat in enabled}
-    else:
-        signals = {}
-        for cat in SIGNALS:
-            if cat in enabled:
-                per_pack: dict[str, float] = {}
-                signals[cat] = lex.scan(cat, batch, per_pack)
+    signals: dict[str, dict[int, list[Hit]]] = {}
+    for cat in SIGNALS:
+        if cat in enabled:
+            per_pack: dict[str, float] = {}
+            signals[cat] = lex.scan(cat, batch, per_pack)
+            if timings is not None:
                 for name, secs in per_pack.items():
                     key = f"{CODES[cat]} pack {name}"
                     timings[key] = timings.get(key, 0.0) + secs
