@@ -181,3 +181,12 @@ def test_utf16_offsets_become_python_indices() -> None:
         parse_matches(text, _answer((size16, 0)))  # an empty match at the very end is inside
         with pytest.raises(ValueError, match="outside the text"):
             parse_matches(text, _answer((size16 - 1, 2)))
+
+
+def test_lone_surrogates_are_replaced_in_place() -> None:
+    from lintkit.languagetool.client import clean
+
+    text = "a\ud800b \U0001f600 c\udfff"
+    assert clean(text) == "a\ufffdb \U0001f600 c\ufffd" and len(clean(text)) == len(text)
+    plain = "caf\u00e9 \U0001f600"
+    assert clean(plain) is plain  # nothing to replace: the text itself

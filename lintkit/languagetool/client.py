@@ -8,6 +8,7 @@ HTTP status codes and corrects only ``offset`` (not ``length``) for non-BMP char
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -50,11 +51,14 @@ def utf16_to_index(text: str) -> list[int]:
     return m
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean(text: str) -> str:
-    """Replace lone surrogates (not encodable as UTF-8) by U+FFFD, same length."""
-    if not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        return text
-    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    """Replace lone surrogates (not encodable as UTF-8) by U+FFFD, same length. (A scan
+    in C: a Python loop over every character cost ~11 ms of request-thread CPU on the
+    essays.)"""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 @dataclass
