@@ -373,6 +373,20 @@ def test_server_binds_localhost_only(lt: dict[str, Any]) -> None:
     assert socket.gethostbyname("localhost") == "127.0.0.1"
 
 
+def test_managed_server_sends_answers_without_nagle_delay(lt: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    # The JDK's HTTP server writes headers and body apart; with Nagle's algorithm on, each
+    # answer on a kept-alive connection waited 40 ms for a delayed ACK.
+    with open(f"/proc/{lt['pid']}/cmdline", "rb") as fh:
+        args = fh.read().decode().split("\0")
+    assert server.NODELAY == "-Dsun.net.httpserver.nodelay=true" and server.NODELAY in args
+    monkeypatch.setenv("LINTKIT_LANGUAGETOOL_JAVA_OPTS", "-Xmx2g -Dsun.net.httpserver.nodelay=false")
+    cmd = server.java_command("java", ["a.jar", "b.jar"], 8123, tmp_path / "lt.properties")
+    assert cmd == ["java", server.NODELAY, "-Xmx2g", "-Dsun.net.httpserver.nodelay=false", "-cp",
+                   os.pathsep.join(["a.jar", "b.jar"]), server.SERVER_CLASS, "--port", "8123", "--config",
+                   str(tmp_path / "lt.properties")]  # the user's own options come last, so they win
+
+
 def test_remote_server_setting_is_used_and_nothing_else(lt: dict[str, Any], tmp_path: Path) -> None:
     proxy = CountingProxy(f"http://127.0.0.1:{lt['port']}")
     with http_stub(proxy.handle) as url:

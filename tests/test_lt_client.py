@@ -114,6 +114,29 @@ def test_health_and_info_on_loopback() -> None:
     assert not Client(seen["url"]).healthy(timeout=0.5)  # stopped: refused
 
 
+@pytest.mark.skipif(not hasattr(__import__("socket"), "TCP_QUICKACK"), reason="TCP_QUICKACK is Linux only")
+def test_every_request_on_a_kept_alive_connection_asks_for_an_immediate_ack(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server that sends its headers and body in two segments with Nagle on waits for the
+    # ACK of the headers, which Linux delays by 40 ms once a connection is kept alive.
+    import socket
+
+    calls: list[tuple[int, int, int]] = []
+    real = socket.socket.setsockopt
+
+    def record(self: socket.socket, level: int, opt: int, value: Any) -> None:
+        calls.append((level, opt, value))
+        real(self, level, opt, value)
+
+    monkeypatch.setattr(socket.socket, "setsockopt", record)
+    with stub() as seen:
+        c = Client(seen["url"])
+        for _ in range(3):
+            assert len(c.check("This is an test.", {"language": "en-US"})) == 1
+        assert c.healthy()
+        assert seen["connections"] == 1
+    assert calls.count((socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)) == 4
+
+
 def test_transport_by_address() -> None:
     for url in ("http://127.0.0.1:8081", "http://localhost:8081/", "http://[::1]:8081/v2"):
         c = Client(url)
