@@ -1,5 +1,5 @@
-"""The LanguageTool HTTP client: the managed local server is reached with http.client
-(keep-alive connection per thread, no proxy), anything else with requests."""
+"""The LanguageTool HTTP client: a server on this machine is reached with lintkit's own
+HTTP/1.1 code (a keep-alive connection per thread, no proxy), anything else with requests."""
 
 from __future__ import annotations
 
@@ -135,6 +135,105 @@ def test_every_request_on_a_kept_alive_connection_asks_for_an_immediate_ack(monk
         assert c.healthy()
         assert seen["connections"] == 1
     assert calls.count((socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)) == 4
+
+
+@contextlib.contextmanager
+def scripted(*answers: bytes, close: bool = False) -> Iterator[dict[str, Any]]:
+    """A server on 127.0.0.1 that answers the n-th request with ``answers[n]`` byte for
+    byte (the last one again after that), on whatever connection it came, and records the
+    raw requests and the number of connections. It closes the connection after an answer
+    without a length (or after every answer with ``close``)."""
+    import socket
+
+    seen: dict[str, Any] = {"connections": 0, "requests": []}
+    srv = socket.create_server(("127.0.0.1", 0))
+    seen["url"] = f"http://127.0.0.1:{srv.getsockname()[1]}"
+
+    def serve(conn: socket.socket) -> None:
+        buf = b""
+        with conn:
+            while True:
+                while b"\r\n\r\n" not in buf:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buf += data
+                head, _, buf = buf.partition(b"\r\n\r\n")
+                length = next((int(ln.split(b":")[1]) for ln in head.split(b"\r\n")
+                               if ln.lower().startswith(b"content-length:")), 0)
+                while len(buf) < length:
+                    buf += conn.recv(65536)
+                seen["requests"].append(head + b"\r\n\r\n" + buf[:length])
+                buf = buf[length:]
+                answer = answers[min(len(seen["requests"]), len(answers)) - 1]
+                conn.sendall(answer)
+                if close or (b"Content-Length" not in answer and b"chunked" not in answer):
+                    return  # the body ran to the end of the connection
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+            seen["connections"] += 1
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield seen
+    finally:
+        srv.close()
+
+
+_JSON = json.dumps(ANSWER).encode()
+
+
+def test_answers_chunked_or_running_to_the_end_of_the_connection_are_read() -> None:
+    half = len(_JSON) // 2
+    chunked = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+               + f"{half:x};ext=1\r\n".encode() + _JSON[:half] + b"\r\n"
+               + f"{len(_JSON) - half:X}\r\n".encode() + _JSON[half:] + b"\r\n0\r\nX-Trailer: 1\r\n\r\n")
+    to_the_end = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + _JSON
+    with scripted(chunked, chunked, to_the_end, to_the_end) as seen:
+        c = Client(seen["url"])
+        found = [c.check("This is an test.", {"language": "en-US"}) for _ in range(4)]
+        # chunked answers keep the connection; one that runs to the end closes it, so the
+        # fourth request needs a new one
+        assert seen["connections"] == 2 and len(seen["requests"]) == 4
+    assert all([(m.start, m.end, m.rule_id) for m in f] == [(8, 10, "EN_A_VS_AN")] for f in found)
+    head, _, body = seen["requests"][0].partition(b"\r\n\r\n")
+    assert head.split(b"\r\n") == [
+        b"POST /v2/check HTTP/1.1", f"Host: 127.0.0.1:{seen['url'].rsplit(':', 1)[1]}".encode(),
+        b"Accept-Encoding: identity", b"Content-Type: application/x-www-form-urlencoded",
+        f"Content-Length: {len(body)}".encode()]
+    assert parse_qs(body.decode()) == {"language": ["en-US"], "text": ["This is an test."]}
+
+
+def test_connection_close_and_100_continue_are_honoured() -> None:
+    close = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nConnection: close\r\n"
+             + f"Content-Length: {len(_JSON)}\r\n\r\n".encode() + _JSON)
+    with scripted(close) as seen:
+        c = Client(seen["url"])
+        for _ in range(3):
+            assert [m.rule_id for m in c.check("This is an test.", {"language": "en-US"})] == ["EN_A_VS_AN"]
+        assert seen["connections"] == 3 and len(seen["requests"]) == 3
+
+
+@pytest.mark.parametrize("answer", [b"garbage\r\n\r\n", b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\n{}",
+                                    b"HTTP/1.1 200 OK\r\nbroken header\r\nContent-Length: 2\r\n\r\n{}",
+                                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                                    # closed before the promised 99 bytes:
+                                    b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n{\"matches\": []}"])
+def test_a_garbled_or_cut_answer_is_retried_once_then_reported(answer: bytes) -> None:
+    from lintkit.languagetool.client import ConnectionFailed
+
+    with scripted(answer, close=True) as seen:
+        retries = ltclient.STATS.retries
+        with pytest.raises(ConnectionFailed) as err:
+            Client(seen["url"], timeout=5).check("Text.", {"language": "en-US"})
+        assert len(seen["requests"]) == 2 and ltclient.STATS.retries == retries + 1
+    assert "cannot reach LanguageTool" in str(err.value)
 
 
 def test_transport_by_address() -> None:

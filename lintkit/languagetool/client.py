@@ -94,36 +94,140 @@ class _Dropped(Exception):
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+class _BadAnswer(Exception):
+    """Not an HTTP/1.x answer we can read (garbled status line, headers or chunks)."""
+
+
+_MAX_HEAD = 64 * 1024  # bytes of status line and headers
+
+
+class _Connection:
+    """One kept-alive socket and the bytes read past the last answer."""
+
+    __slots__ = ("sock", "buf")
+
+    def __init__(self, sock: Any) -> None:
+        self.sock = sock
+        self.buf = b""
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def _more(self) -> None:
+        data = self.sock.recv(65536)
+        if not data:
+            raise ConnectionResetError("the server closed the connection before its answer was complete")
+        self.buf += data
+
+    def _exactly(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            self._more()
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def _line(self) -> bytes:
+        while (i := self.buf.find(b"\r\n")) < 0:
+            if len(self.buf) > _MAX_HEAD:
+                raise _BadAnswer("line too long")
+            self._more()
+        line, self.buf = self.buf[:i], self.buf[i + 2:]
+        return line
+
+    def answer(self, method: str) -> tuple[int, str, bytes, bool]:
+        """Read one answer: (status, reason, body, the server closes the connection)."""
+        while True:
+            while (i := self.buf.find(b"\r\n\r\n")) < 0:
+                if len(self.buf) > _MAX_HEAD:
+                    raise _BadAnswer("headers too long")
+                self._more()
+            lines = self.buf[:i].decode("latin-1").split("\r\n")
+            self.buf = self.buf[i + 4:]
+            version, _, rest = lines[0].partition(" ")
+            code, _, reason = rest.partition(" ")
+            if not version.startswith("HTTP/1.") or not (code.isdigit() and len(code) == 3):
+                raise _BadAnswer(f"bad status line {lines[0][:60]!r}")
+            status = int(code)
+            if status >= 200:
+                break  # 1xx (100 Continue): an interim answer, the real one follows
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep:
+                raise _BadAnswer(f"bad header line {line[:60]!r}")
+            headers[name.strip().lower()] = value.strip()
+        connection = headers.get("connection", "").lower()
+        closes = "close" in connection or (version == "HTTP/1.0" and "keep-alive" not in connection)
+        if method == "HEAD" or status in (204, 304):
+            return status, reason, b"", closes
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            parts = []
+            while True:
+                size_field = self._line().split(b";", 1)[0].strip()
+                try:
+                    size = int(size_field, 16)
+                except ValueError:
+                    raise _BadAnswer(f"bad chunk size {size_field[:20]!r}") from None
+                if size == 0:
+                    while self._line():  # trailers, up to the empty line
+                        pass
+                    return status, reason, b"".join(parts), closes
+                parts.append(self._exactly(size))
+                if self._exactly(2) != b"\r\n":
+                    raise _BadAnswer("chunk not followed by CRLF")
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                raise _BadAnswer(f"bad Content-Length {length[:20]!r}")
+            return status, reason, self._exactly(int(length)), closes
+        while True:  # the body runs to the end of the connection
+            data = self.sock.recv(65536)
+            if not data:
+                body, self.buf = self.buf, b""
+                return status, reason, body, True
+            self.buf += data
+
+
 class _Loopback:
-    """HTTP/1.1 to a server on this machine with ``http.client``: one keep-alive
-    connection per thread, no proxy (text for the local server never goes through one).
-    About ten times less client CPU per request than ``requests``, which matters because
-    the managed server runs on the same cores, and nothing to import but the standard
-    library."""
+    """HTTP/1.1 to a server on this machine: one kept-alive connection per thread, no
+    proxy (text for the local server never goes through one), the request in one write.
+    The managed server runs on the same cores as lintkit, so the client's CPU counts: this
+    costs ~80 µs of CPU per request, ``http.client`` ~230 µs (its header parsing goes
+    through the email package) and ``requests`` about ten times that; on the first 60 RFCs
+    (2,614 requests) the raw client spent 0.5 s of CPU instead of 0.8 s and finished ~5 %
+    sooner. Answers with a Content-Length, chunked, or running to the connection's end are
+    read; anything else is a dropped connection (retried once)."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
         self.local = threading.local()
+        # the Host header: an IPv6 literal goes in brackets
+        self.authority = (f"[{host}]" if ":" in host else host) + f":{port}"
 
     def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str], connect_timeout: float,
                 read_timeout: float) -> tuple[int, str, bytes]:
-        import http.client
         import select
         import socket
 
-        conn: http.client.HTTPConnection | None = getattr(self.local, "conn", None)
-        if conn is not None and (conn.sock is None or select.select([conn.sock], [], [], 0)[0]):
-            conn.close()  # closed by the server while idle (or never opened): a new one
+        conn: _Connection | None = getattr(self.local, "conn", None)
+        if conn is not None and select.select([conn.sock], [], [], 0)[0]:
+            conn.close()  # closed by the server while idle (or sent something unasked): a new one
             conn = None
         try:
             if conn is None:
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=connect_timeout)
-                conn.connect()
+                self.local.conn = None
+                conn = _Connection(socket.create_connection((self.host, self.port), timeout=connect_timeout))
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self.local.conn = conn
-            assert conn.sock is not None
             conn.sock.settimeout(read_timeout)
-            conn.request(method, path, body=body, headers=headers)
+            head = [f"{method} {path} HTTP/1.1", f"Host: {self.authority}", "Accept-Encoding: identity"]
+            head += [f"{k}: {v}" for k, v in headers.items()]
+            if body is not None:
+                head.append(f"Content-Length: {len(body)}")
+            conn.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b""))
             quickack = getattr(socket, "TCP_QUICKACK", None)  # Linux only
             if quickack is not None:
                 # A server that writes its headers and body in two segments with Nagle on
@@ -131,19 +235,18 @@ class _Loopback:
                 # the body until the headers are acknowledged, and Linux delays that ACK by
                 # 40 ms on a kept-alive connection: acknowledge at once instead.
                 conn.sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
-            r = conn.getresponse()
-            data = r.read()
-            if r.will_close:
+            status, reason, data, closes = conn.answer(method)
+            if closes or conn.buf:
                 conn.close()
                 self.local.conn = None
-            return r.status, r.reason, data
+            return status, reason, data
         except BaseException as exc:
             if conn is not None:
                 conn.close()
             self.local.conn = None
             if isinstance(exc, TimeoutError):
                 raise _Timeout(str(exc) or "timed out") from None
-            if isinstance(exc, (OSError, http.client.HTTPException)):
+            if isinstance(exc, (OSError, _BadAnswer)):
                 raise _Dropped(f"{type(exc).__name__}: {exc}") from None
             raise
 
@@ -174,8 +277,8 @@ class _Requests:
 
 
 class Client:
-    """Talks to one server. Thread-safe: the managed local server through ``http.client``
-    (a keep-alive connection per thread), any other through one ``requests.Session`` with
+    """Talks to one server. Thread-safe: a server on this machine through ``_Loopback`` (a
+    keep-alive connection per thread), any other through one ``requests.Session`` with
     a pool sized for the concurrency."""
 
     def __init__(self, url: str, timeout: float = 60.0, connect_timeout: float = 5.0, pool: int = 8) -> None:
