@@ -93,6 +93,47 @@ def rawlt(spec: dict) -> dict:
     return {"seconds": time.perf_counter() - t0, "requests": len(texts), "matches": matches}
 
 
+def rawlean(spec: dict) -> dict:
+    """``rawlt`` with the transport lintkit itself uses for a local server (one write per
+    request, the answer read by Content-Length, no http.client), written here again so
+    that no lintkit code runs: the strictest baseline, ~80 instead of ~230 µs of client CPU
+    per request."""
+    import socket
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlencode, urlparse
+
+    u = urlparse(spec["url"])
+    head = (f"POST {u.path.rstrip('/')}/v2/check HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n")
+    params, texts, workers = spec["params"], spec["texts"], int(spec["workers"])
+    local = threading.local()
+
+    def one(text: str) -> int:
+        sock = getattr(local, "sock", None)
+        if sock is None:
+            sock = local.sock = socket.create_connection((u.hostname, u.port), timeout=300)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        body = urlencode({**params, "text": text}).encode()
+        sock.sendall((head % len(body)).encode() + body)
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += sock.recv(65536)
+        top, _, buf = buf.partition(b"\r\n\r\n")
+        lines = top.decode("latin-1").split("\r\n")
+        length = next(int(v) for k, _, v in (ln.partition(":") for ln in lines[1:]) if k.lower() == "content-length")
+        while len(buf) < length:
+            buf += sock.recv(65536)
+        if lines[0].split()[1] != "200":
+            raise RuntimeError(f"{lines[0]}: {buf[:200]!r}")
+        return len(json.loads(buf)["matches"])
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        matches = sum(pool.map(one, texts))
+    return {"seconds": time.perf_counter() - t0, "requests": len(texts), "matches": matches}
+
+
 def main(argv: list[str]) -> int:
     cmd = argv[0]
     if cmd == "scaling":
@@ -103,6 +144,8 @@ def main(argv: list[str]) -> int:
         return 0
     elif cmd == "rawlt":
         result = rawlt(json.loads(Path(argv[1]).read_text()))
+    elif cmd == "rawlean":
+        result = rawlean(json.loads(Path(argv[1]).read_text()))
     else:
         raise SystemExit(f"unknown command {cmd!r}")
     json.dump(result, sys.stdout)
