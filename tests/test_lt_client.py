@@ -222,6 +222,8 @@ def test_connection_close_and_100_continue_are_honoured() -> None:
 
 @pytest.mark.parametrize("answer", [b"garbage\r\n\r\n", b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\n{}",
                                     b"HTTP/1.1 200 OK\r\nbroken header\r\nContent-Length: 2\r\n\r\n{}",
+                                    b"HTTP/1.1 200 OK\r\nContent-Length: \xb2\r\n\r\n{}",  # latin-1 "²"
+                                    b"HTTP/1.1 \xb200 OK\r\nContent-Length: 2\r\n\r\n{}",
                                     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
                                     # closed before the promised 99 bytes:
                                     b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n{\"matches\": []}"])
@@ -234,6 +236,24 @@ def test_a_garbled_or_cut_answer_is_retried_once_then_reported(answer: bytes) ->
             Client(seen["url"], timeout=5).check("Text.", {"language": "en-US"})
         assert len(seen["requests"]) == 2 and ltclient.STATS.retries == retries + 1
     assert "cannot reach LanguageTool" in str(err.value)
+
+
+def test_a_system_that_refuses_the_tcp_options_still_gets_its_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    real = socket.socket.setsockopt
+
+    def refuse(self: socket.socket, level: int, opt: int, value: Any) -> None:
+        if level == socket.IPPROTO_TCP:
+            raise OSError(92, "Protocol not available")
+        real(self, level, opt, value)
+
+    monkeypatch.setattr(socket.socket, "setsockopt", refuse)
+    with stub() as seen:
+        c = Client(seen["url"])
+        retries = ltclient.STATS.retries
+        assert [len(c.check("This is an test.", {"language": "en-US"})) for _ in range(2)] == [1, 1]
+        assert seen["connections"] == 1 and ltclient.STATS.retries == retries
 
 
 def test_transport_by_address() -> None:

@@ -147,7 +147,7 @@ class _Connection:
             self.buf = self.buf[i + 4:]
             version, _, rest = lines[0].partition(" ")
             code, _, reason = rest.partition(" ")
-            if not version.startswith("HTTP/1.") or not (code.isdigit() and len(code) == 3):
+            if not version.startswith("HTTP/1.") or not (code.isascii() and code.isdigit() and len(code) == 3):
                 raise _BadAnswer(f"bad status line {lines[0][:60]!r}")
             status = int(code)
             if status >= 200:
@@ -179,7 +179,7 @@ class _Connection:
                     raise _BadAnswer("chunk not followed by CRLF")
         length = headers.get("content-length")
         if length is not None:
-            if not length.isdigit():
+            if not (length.isascii() and length.isdigit()):  # "²" is a digit to isdigit()
                 raise _BadAnswer(f"bad Content-Length {length[:20]!r}")
             return status, reason, self._exactly(int(length)), closes
         while True:  # the body runs to the end of the connection
@@ -188,6 +188,17 @@ class _Connection:
                 body, self.buf = self.buf, b""
                 return status, reason, body, True
             self.buf += data
+
+
+def _tcp_option(sock: Any, option: int | None) -> None:
+    """Turn a TCP option on where the system has it; only speed depends on it."""
+    if option is not None:
+        import socket
+
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, option, 1)
+        except OSError:
+            pass
 
 
 class _Loopback:
@@ -220,7 +231,7 @@ class _Loopback:
             if conn is None:
                 self.local.conn = None
                 conn = _Connection(socket.create_connection((self.host, self.port), timeout=connect_timeout))
-                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                _tcp_option(conn.sock, getattr(socket, "TCP_NODELAY", None))
                 self.local.conn = conn
             conn.sock.settimeout(read_timeout)
             head = [f"{method} {path} HTTP/1.1", f"Host: {self.authority}", "Accept-Encoding: identity"]
@@ -228,13 +239,11 @@ class _Loopback:
             if body is not None:
                 head.append(f"Content-Length: {len(body)}")
             conn.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b""))
-            quickack = getattr(socket, "TCP_QUICKACK", None)  # Linux only
-            if quickack is not None:
-                # A server that writes its headers and body in two segments with Nagle on
-                # (the JDK's HTTP server unless told otherwise, as a user's own may be) holds
-                # the body until the headers are acknowledged, and Linux delays that ACK by
-                # 40 ms on a kept-alive connection: acknowledge at once instead.
-                conn.sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
+            # A server that writes its headers and body in two segments with Nagle on (the
+            # JDK's HTTP server unless told otherwise, as a user's own may be) holds the
+            # body until the headers are acknowledged, and Linux delays that ACK by 40 ms
+            # on a kept-alive connection: acknowledge at once instead (Linux only).
+            _tcp_option(conn.sock, getattr(socket, "TCP_QUICKACK", None))
             status, reason, data, closes = conn.answer(method)
             if closes or conn.buf:
                 conn.close()
