@@ -215,7 +215,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def format_timings(timings: dict[str, float]) -> str:
     """``--timings``: each plugin by time spent, slowest first, followed by the parts it
-    timed (``ctx.timed``: rules, rule packs), indented, slowest first."""
+    timed (``ctx.timed``: rules, rule packs), indented, slowest first. The engine times
+    every hook call of a plugin, so a plugin with parts always has its own line."""
     from lintkit.context import TIMING_SEP
 
     parts: dict[str, list[tuple[str, float]]] = {}
@@ -224,14 +225,10 @@ def format_timings(timings: dict[str, float]) -> str:
         if sep:
             parts.setdefault(plugin, []).append((label, secs))
     lines = []
-    tops = sorted(((k, v) for k, v in timings.items() if TIMING_SEP not in k), key=lambda kv: -kv[1])
-    for name in [k for k, _ in tops] + sorted(set(parts) - set(timings)):
-        if name in timings:
-            lines.append(f"{timings[name] * 1000:10.1f} ms  {name}")
-        else:
-            lines.append(f"{'':10}     {name}")
-        for label, secs in sorted(parts.get(name, ()), key=lambda kv: -kv[1]):
-            lines.append(f"{secs * 1000:10.1f} ms    {label}")
+    for name, secs in sorted(((k, v) for k, v in timings.items() if TIMING_SEP not in k), key=lambda kv: -kv[1]):
+        lines.append(f"{secs * 1000:10.1f} ms  {name}")
+        for label, part in sorted(parts.get(name, ()), key=lambda kv: -kv[1]):
+            lines.append(f"{part * 1000:10.1f} ms    {label}")
     return "".join(line + "\n" for line in lines)
 
 

@@ -355,12 +355,15 @@ class Engine:
                       len(out or ()), (time.perf_counter() - t0) * 1000)
         metrics: dict[str, Any] = {}
         for impl in self.pm.hook.lintkit_document_metrics.get_hookimpls():
+            t0 = time.perf_counter()
+            ctx.plugin = impl.plugin_name
             try:
                 m = impl.function(document=doc, ctx=ctx)
             except Exception as exc:  # metrics are optional; never fail a run on them
                 report.errors.append(FileError(source.path, f"metrics from {impl.plugin_name!r} failed: {exc}"))
                 failed = True
-                continue
+                m = None
+            self._time(impl.plugin_name, t0)
             if m:
                 metrics.update(m)
         for k, v in ctx.timings.items():  # the parts each plugin timed (ctx.timed)

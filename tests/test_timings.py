@@ -105,6 +105,27 @@ def test_a_plugin_times_its_own_rules(tmp_path: Path) -> None:
     assert 50.0 <= parts["SL101 slow-rule"] <= ms
 
 
+METRICS_PLUGIN = '''
+from lintkit.hookspecs import hookimpl
+
+
+@hookimpl
+def lintkit_document_metrics(document, ctx):
+    ctx.add_time("word count", 0.125)
+    return {"words": 1}
+'''
+
+
+def test_a_metrics_hook_is_timed_under_its_own_plugin(tmp_path: Path) -> None:
+    (tmp_path / "metrics_plugin.py").write_text(METRICS_PLUGIN)
+    (tmp_path / "lintkit.toml").write_text('plugins = ["metrics_plugin"]\nselect = ["RD301"]\n')
+    (tmp_path / "a.md").write_text("One sentence.\n")
+    got = timings(["a.md", "--jobs", "1"], tmp_path)
+    ms, parts = got["metrics_plugin"]
+    assert parts == {"word count": 125.0} and ms >= 0.0
+    assert "word count" not in got["readability"][1]  # not charged to the plugin called before it
+
+
 def test_parts_are_added_up_across_worker_processes(tmp_path: Path) -> None:
     (tmp_path / "slow_plugin.py").write_text(SLOW_PLUGIN)
     (tmp_path / "lintkit.toml").write_text('plugins = ["slow_plugin"]\nselect = ["SL", "CL101"]\n')
