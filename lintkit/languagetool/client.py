@@ -229,7 +229,6 @@ class _Loopback:
             conn = None
         try:
             if conn is None:
-                self.local.conn = None
                 conn = _Connection(socket.create_connection((self.host, self.port), timeout=connect_timeout))
                 _tcp_option(conn.sock, getattr(socket, "TCP_NODELAY", None))
                 self.local.conn = conn
