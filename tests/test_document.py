@@ -117,6 +117,39 @@ def test_crlf_and_emoji_positions() -> None:
     assert doc.position(start, utf16=True) == (3, 16)
 
 
+@pytest.mark.parametrize("text, prose, words", [
+    # An escape or an entity is the one character it stands for, mapped to its whole span.
+    ("\\*Note\\*: a &amp; b.\n", "*Note*: a & b.", [("*", "\\*"), ("&", "&amp;"), ("Note", "Note")]),
+    # The parser splits text where markup might start ("~" here); a URL stays one placeholder.
+    ("See http://www.x.edu/~dreyer/p.pdf for it.\n", "See Dummy0 for it.",
+     [("Dummy0", "http://www.x.edu/~dreyer/p.pdf")]),
+    ("| a \\| b | c |\n|---|---|\n| d | e |\n", "a | b\n\nc\n\nd\n\ne", [("|", "\\|")]),
+    # GFM strikethrough with one or two tildes: the text is prose, the tildes are not.
+    ("It is ~gone~ and ~~away~~ now.\n", "It is gone and away now.", [("gone", "gone"), ("away", "away")]),
+    # A reference-style image is left out up to its own end, not up to a later "](".
+    ("![Done][] ([RFC #1](http://x)) next\n\n[Done]: i.png\n", " (RFC #1) next", [("RFC", "RFC")]),
+    # An unclosed bracket before a lone backtick (the Rust markdown-it port panics here).
+    ("[a `b\n", "[a `b", [("b", "b")]),
+    # The parser counts UTF-8 bytes; positions are characters.
+    ("Café 😀 *naïve* wörd.\n", "Café 😀 naïve wörd.", [("naïve", "naïve"), ("wörd", "wörd")]),
+])
+def test_markdown_reader_cases(text: str, prose: str, words: list[tuple[str, str]]) -> None:
+    doc = md(text)
+    assert doc.prose == prose
+    check_map(doc)
+    for shown, source in words:
+        at = doc.prose.index(shown)
+        a, b = doc.source_span(at, at + len(shown))
+        assert doc.text[a:b] == source
+
+
+def test_an_image_alone_still_ends_the_block_before_it() -> None:
+    doc = md("a\n\n![only](i.png)\n\nb\n")
+    assert doc.prose == "a\n\n\n\nb"
+    assert [(p.kind, doc.text[slice(*doc.source_span(p.start, p.end))]) for p in doc.paragraphs] == [
+        ("paragraph", "a"), ("paragraph", "b")]
+
+
 def test_line_index_line_endings() -> None:
     idx = LineIndex("a\rb\r\nc\nd")
     assert [idx.position(i) for i in (0, 2, 5, 7)] == [(1, 1), (2, 1), (3, 1), (4, 1)]

@@ -140,42 +140,39 @@ def _block(b: ProjectionBuilder, text: str, start: int, end: int, ph: _Placehold
 
 
 # Markdown ---------------------------------------------------------------------------
+# The parser is pulldown-cmark (through pyromark): CommonMark with GFM tables and
+# strikethrough. It reports each event with its UTF-8 byte range in the source; text
+# events are verbatim slices of it (escapes and entities aside), so the projection copies
+# source spans directly.
 
-_md = None
+BLOCK_NESTING = 100  # nesting depth of block containers (a list level is two: the list and its item)
 
-
-def _parser():  # type: ignore[no-untyped-def]
-    global _md
-    if _md is None:
-        from markdown_it import MarkdownIt
-        from markdown_it.rules_core import block as core_block
-
-        md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
-        md.disable("text_join")
-
-        def deep_block(state):  # type: ignore[no-untyped-def]
-            # The CommonMark preset caps nesting at 20 tokens for blocks and inlines alike:
-            # text inside a list 10 levels deep would vanish unchecked. Blocks get a higher
-            # cap (cheap, no recursion trouble); inlines keep 20 (deep bracket runs cost
-            # time proportional to the cap). Deeper blocks are an input error (see below).
-            opts = state.md.options
-            saved = opts["maxNesting"]
-            opts["maxNesting"] = BLOCK_NESTING
-            try:
-                core_block(state)
-            finally:
-                opts["maxNesting"] = saved
-
-        md.core.ruler.at("block", deep_block)
-        _md = md
-    return _md
+_options = None
 
 
-BLOCK_NESTING = 100  # markdown-it block tokens (a list level is two: the list and its item)
+def _events(text: str):  # type: ignore[no-untyped-def]
+    global _options
+    import pyromark
+
+    if _options is None:
+        _options = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+    return pyromark.events_with_range(text, options=_options)
+
+
+# Tags of block elements; every other tag is inline (emphasis, links, images, ...).
+_BLOCK_TAGS = frozenset(("Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlock", "List", "Item",
+                         "FootnoteDefinition", "Table", "TableHead", "TableRow", "TableCell", "MetadataBlock",
+                         "DefinitionList", "DefinitionListTitle", "DefinitionListDefinition"))
+_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Block containers whose depth is limited.
+_CONTAINERS = frozenset(("BlockQuote", "List", "Item"))
+# The kind of prose inside a block (the innermost one that has a kind decides).
+_KIND = {"Heading": "heading", "TableCell": "table_cell", "Item": "list_item", "BlockQuote": "quote"}
 
 
 class _Norm:
-    """markdown-it normalises CRLF/CR to LF; this maps normalised offsets back."""
+    """The parser reads the text with CRLF/CR as LF (and NUL as U+FFFD, as CommonMark
+    asks); this maps offsets in that text back to the source."""
 
     def __init__(self, text: str) -> None:
         self.crlf = [m.start() for m in re.finditer("\r\n", text)]
@@ -185,6 +182,36 @@ class _Norm:
 
     def src(self, i: int) -> int:
         return i + bisect_right(self.npos, i - 1) if self.npos else i
+
+
+class _Chars:
+    """The parser reports UTF-8 byte offsets; this maps them to string offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # byte start, char start, byte length, char length of each run of non-ASCII
+        self.runs: list[tuple[int, int, int, int]] = []
+        self.bstarts: list[int] = []
+        if text.isascii():
+            return
+        extra = 0
+        for m in re.finditer(r"[^\x00-\x7f]+", text):
+            a, z = m.start(), m.end()
+            blen = len(m.group().encode())
+            self.runs.append((a + extra, a, blen, z - a))
+            self.bstarts.append(a + extra)
+            extra += blen - (z - a)
+
+    def __call__(self, b: int) -> int:
+        if not self.bstarts:
+            return b
+        i = bisect_right(self.bstarts, b) - 1
+        if i < 0:
+            return b
+        bs, cs, blen, clen = self.runs[i]
+        if b >= bs + blen:
+            return cs + clen + (b - bs - blen)
+        return cs + len(self.text[cs : cs + clen].encode()[: b - bs].decode("utf-8", "ignore"))
 
 
 def read_markdown(source: Source) -> Document:
@@ -199,56 +226,140 @@ def read_markdown(source: Source) -> Document:
         parse_text = re.sub(r"[^\n]", " ", ntext[: fm.end()]) + ntext[fm.end() :]
     lines = LineIndex(ntext)
     starts = lines.starts + [len(ntext)]
+    chars = _Chars(parse_text)
     b = ProjectionBuilder(text)
     ph = _Placeholders()
-    kinds: list[str] = []
-    ptr = 0
-    tokens = _parser().parse(parse_text)
-    for tok in tokens:
-        if tok.type in ("blockquote_open", "list_item_open") and tok.level >= BLOCK_NESTING - 1:
-            # markdown-it skips everything inside; say so rather than check half a file.
-            line = tok.map[0] + 1 if tok.map else 1
-            raise InputError(source.path, f"Markdown nested more than {BLOCK_NESTING} levels deep (lists or block "
-                                          f"quotes, line {line}); the text inside cannot be checked")
-    for tok in tokens:
-        t = tok.type
-        if t.endswith("_open") and t not in ("paragraph_open",):
-            kinds.append(t[:-5])
-        elif t.endswith("_close") and t != "paragraph_close" and kinds:
+    src = norm.src
+    kinds = ["paragraph"]  # the kind of prose in each open block
+    depth = 0  # open block containers
+    open_block = False  # a block of prose has begun
+    hidden = 0  # inside images (alt text is not prose), code and HTML blocks
+    pend_start = pend_end = -1  # verbatim text not copied yet
+    last = 0  # end of the last text, code, break or HTML event
+    for ev, r in _events(parse_text):
+        if pend_end >= 0 and (type(ev) is str or "Text" not in ev):
+            _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
+            pend_end = -1
+        if type(ev) is str:  # SoftBreak, HardBreak, Rule
+            if hidden:
+                continue
+            if ev == "Rule":
+                continue
+            a = chars(r["start"])
+            k = ntext.find("\n", a)
+            if k < 0 or not open_block:
+                continue
+            last = k + 1
+            s = src(k)
+            e = s + (2 if text.startswith("\r\n", s) else 1)
+            if ev == "SoftBreak":
+                b.copy(s, e)
+            elif ev == "HardBreak":
+                b.replace("\n", s, e)
+            continue
+        for key in ev:
+            val = ev[key]
+        if key == "Text":
+            if hidden:
+                continue
+            a, z = chars(r["start"]), chars(r["end"])
+            escape = a > last and ntext[a - 1] == "\\" and ntext[a] in _ESCAPABLE
+            last = z
+            if not open_block:
+                if val.isspace():
+                    continue  # (a table cell holding only a no-break space, say)
+                b.begin_block(kinds[-1], src(a - escape))
+                open_block = True
+            if escape and val[0] == ntext[a]:
+                # A backslash escape: the parser reports the character alone; the prose
+                # character stands for both, as with entities.
+                if pend_end >= 0:
+                    _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
+                    pend_end = -1
+                b.replace(val[0], src(a - 1), src(a) + 1)
+                a += 1
+                val = val[1:]
+                if not val:
+                    continue
+            if z - a == len(val) and ntext.startswith(val, a):
+                # Verbatim: copied with the text right after it (the parser splits text
+                # at every character that might start markup, inside URLs too).
+                if pend_end == a:
+                    pend_end = z
+                else:
+                    if pend_end >= 0:
+                        _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
+                    pend_start, pend_end = a, z
+                continue
+            if pend_end >= 0:
+                _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
+                pend_end = -1
+            if ntext.startswith("&", a) and ntext.startswith(";", z - 1):
+                b.replace(val, src(a), src(z - 1) + 1)  # an entity
+            else:
+                pos = _align(ntext, val, a, z)
+                if pos is not None and len(pos) == len(val):
+                    _copy_content(b, pos, 0, len(val), norm, ph)
+        elif key == "Code":
+            if hidden:
+                continue
+            a, z = chars(r["start"]), chars(r["end"])
+            last = z
+            if not open_block:
+                b.begin_block(kinds[-1], src(a))
+                open_block = True
+            b.replace(ph.next(), src(a), src(z - 1) + 1, placeholder=True)
+        elif key == "Start":
+            tag = val if type(val) is str else next(iter(val))
+            if tag not in _BLOCK_TAGS:
+                if not open_block and not hidden:
+                    b.begin_block(kinds[-1], src(chars(r["start"])))
+                    open_block = True
+                if tag == "Image":
+                    hidden += 1
+                continue
+            if open_block:
+                b.end_block()
+                open_block = False
+            if tag in _CONTAINERS:
+                if depth >= BLOCK_NESTING - 1 and tag != "List":
+                    # Deeper structures are an input error: lintkit does not check half a file.
+                    line = lines.position(chars(r["start"]))[0]
+                    raise InputError(source.path, f"Markdown nested more than {BLOCK_NESTING} levels deep (lists "
+                                                  f"or block quotes, line {line}); the text inside cannot be checked")
+                depth += 1
+            if tag == "CodeBlock" or tag == "HtmlBlock":
+                hidden += 1
+                if tag == "CodeBlock":
+                    a, z = chars(r["start"]), chars(r["end"])
+                    first = lines.position(a)[0] - 1
+                    after = lines.position(max(a, z - 1))[0]  # the line after the block
+                    skip.append((src(starts[first]), src(starts[min(after, len(starts) - 1)])))
+            kinds.append(_KIND.get(tag, kinds[-1]))
+        elif key == "End":
+            tag = val if type(val) is str else next(iter(val))
+            if tag not in _BLOCK_TAGS:
+                if tag == "Image":
+                    hidden -= 1
+                continue
+            if open_block:
+                b.end_block()
+                open_block = False
+            if tag in _CONTAINERS:
+                depth -= 1
+            if tag == "CodeBlock" or tag == "HtmlBlock":
+                hidden -= 1
             kinds.pop()
-        if t in ("fence", "code_block", "html_block") and tok.map:
-            if t != "html_block":  # suppression comments are HTML blocks themselves
-                skip.append((norm.src(starts[tok.map[0]]), norm.src(starts[min(tok.map[1], len(starts) - 1)])))
-            continue
-        if t != "inline" or not tok.map:
-            continue
-        kind = _kind(kinds)
-        region_start = max(ptr, starts[tok.map[0]])
-        region_end = starts[min(tok.map[1], len(starts) - 1)]
-        content = tok.content
-        pos = _align(ntext, content, region_start, region_end)
-        if pos is None or not content:
-            continue
-        ptr = pos[-1] + 1
-        b.begin_block(kind, norm.src(pos[0]))
-        # One look for a URL in the whole block spares one per run of text in it.
-        urls = _may_hold_url(text, norm.src(pos[0]), norm.src(pos[-1]) + 1)
-        _inline(b, tok.children or [], content, pos, norm, ph, urls)
+        elif key == "InlineHtml":
+            last = chars(r["end"])
+            if not open_block and not hidden:
+                b.begin_block(kinds[-1], src(chars(r["start"])))
+                open_block = True
+    if pend_end >= 0:
+        _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
+    if open_block:
         b.end_block()
     return _finish(source, b, skip, lines)  # lines index ntext, often the source itself
-
-
-def _kind(stack: list[str]) -> str:
-    for k in reversed(stack):
-        if k.startswith("heading"):
-            return "heading"
-        if k in ("th", "td"):
-            return "table_cell"
-        if k == "list_item":
-            return "list_item"
-        if k == "blockquote":
-            return "quote"
-    return "paragraph"
 
 
 def _align(ntext: str, content: str, start: int, end: int) -> Sequence[int] | None:
@@ -333,72 +444,6 @@ def _run_end(pos: Sequence[int], run: int, z: int) -> int:
         else:
             hi = mid
     return lo
-
-
-def _inline(  # type: ignore[no-untyped-def]
-    b: ProjectionBuilder, children, content: str, pos: Sequence[int], norm: _Norm, ph: _Placeholders, urls: bool = True
-) -> None:
-    ci = 0
-    n = len(pos)
-    skip_depth = 0  # inside an image: alt text is not prose
-    for ch in children:
-        t = ch.type
-        if t == "image":
-            k = content.find("](", ci)
-            if k >= 0:
-                ci = k
-            continue
-        if skip_depth:
-            continue
-        if t == "text":
-            k = content.find(ch.content, ci)
-            if k < 0 or k >= n:
-                continue
-            _copy_content(b, pos, k, k + len(ch.content), norm, ph, urls)
-            ci = k + len(ch.content)
-        elif t == "text_special":
-            k = content.find(ch.markup, ci)
-            if k < 0 or k + len(ch.markup) > n:
-                continue
-            b.replace(ch.content, norm.src(pos[k]), norm.src(pos[k + len(ch.markup) - 1]) + 1)
-            ci = k + len(ch.markup)
-        elif t == "code_inline":
-            k = content.find(ch.markup, ci)
-            if k < 0:
-                continue
-            k2 = _closing_run(content, ch.markup, k + len(ch.markup))
-            if k2 < 0 or k2 + len(ch.markup) > n:
-                continue
-            e = k2 + len(ch.markup)
-            b.replace(ph.next(), norm.src(pos[k]), norm.src(pos[e - 1]) + 1, placeholder=True)
-            ci = e
-        elif t in ("softbreak", "hardbreak"):
-            k = content.find("\n", ci)
-            if k < 0 or k >= n:
-                continue
-            s = norm.src(pos[k])
-            e = s + (2 if b.source[s : s + 2] == "\r\n" else 1)
-            if t == "softbreak":
-                b.copy(s, e)
-            else:
-                b.replace("\n", s, e)
-            ci = k + 1
-        elif t == "html_inline":
-            k = content.find(ch.content, ci)
-            if k >= 0:
-                ci = k + len(ch.content)
-        elif t == "link_close" and ch.markup == "autolink":
-            # <https://…> or <a@b.org>: the link ends at its ">", not at a later link's "]"
-            k = content.find(">", ci)
-            if k >= 0:
-                ci = k + 1
-        elif t == "link_close" and ch.markup != "linkify":
-            k = content.find("]", ci)
-            if k >= 0:
-                ci = k + 1
-                if ci < len(content) and content[ci] == "(":
-                    close = content.find(")", ci)
-                    ci = close + 1 if close > 0 else ci
 
 
 def _closing_run(content: str, run: str, start: int) -> int:
