@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
 
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
@@ -294,12 +293,10 @@ def read_markdown(source: Source) -> Document:
             if pend_end >= 0:
                 _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
                 pend_end = -1
-            if ntext.startswith("&", a) and ntext.startswith(";", z - 1):
-                b.replace(val, src(a), src(z - 1) + 1)  # an entity
-            else:
-                pos = _align(ntext, val, a, z)
-                if pos is not None and len(pos) == len(val):
-                    _copy_content(b, pos, 0, len(val), norm, ph)
+            if z > a:
+                # An entity ("&amp;"): the character it stands for, mapped to its span.
+                # (Any other text that is not a verbatim slice is mapped the same way.)
+                b.replace(val, src(a), src(z - 1) + 1)
         elif key == "Code":
             if hidden:
                 continue
@@ -360,103 +357,6 @@ def read_markdown(source: Source) -> Document:
     if open_block:
         b.end_block()
     return _finish(source, b, skip, lines)  # lines index ntext, often the source itself
-
-
-def _align(ntext: str, content: str, start: int, end: int) -> Sequence[int] | None:
-    """Normalised source offset of every content character (greedy subsequence)."""
-    n = len(content)
-    if start + n <= end and ntext.startswith(content, start):
-        return range(start, start + n)  # the usual case: the source holds it verbatim
-    pos: list[int] = []
-    p = start
-    find = ntext.find
-    i = 0
-    while i < n:
-        # Fast paths, same result as matching one character at a time: content the source
-        # repeats verbatim from p is matched as a whole. First the rest of the line (lines
-        # of list items and quotes differ only in their indentation and markers), capped,
-        # then the longest run in chunks and halves.
-        j = content.find("\n", i, i + 4096)
-        j = j + 1 if j >= 0 else min(n, i + 4096)
-        if p + j - i <= end and ntext.startswith(content[i:j], p):
-            pos.extend(range(p, p + j - i))
-            p += j - i
-            i = j
-            continue
-        step = 4096
-        while step >= 16:
-            if p + step <= end and i + step <= n and ntext.startswith(content[i : i + step], p):
-                pos.extend(range(p, p + step))
-                p += step
-                i += step
-            else:
-                step //= 2
-        if i >= n:
-            break
-        c = content[i]
-        if p < end and ntext[p] == c:
-            pos.append(p)
-            p += 1
-            i += 1
-            continue
-        q = find(c, p, end)
-        if q < 0:
-            return pos or None if len(pos) == len(content) else (pos if pos else None)
-        pos.append(q)
-        p = q + 1
-        i += 1
-    return pos
-
-
-def _copy_content(
-    b: ProjectionBuilder, pos: Sequence[int], a: int, z: int, norm: _Norm, ph: _Placeholders, urls: bool = True
-) -> None:
-    """Copy content[a:z] in runs where the source is contiguous."""
-    if a >= z or a >= len(pos):
-        return
-    z = min(z, len(pos))
-    run = a
-    while run < z:
-        k = _run_end(pos, run, z)
-        s, e = norm.src(pos[run]), norm.src(pos[k - 1]) + 1
-        if b.source.startswith("\r\n", e - 1):
-            e += 1  # a copied "\n" that was a CRLF in the source
-        _copy_prose(b, s, e, ph, urls)
-        run = k
-
-
-def _run_end(pos: Sequence[int], run: int, z: int) -> int:
-    """First k in (run, z] where pos[run:k] stops being contiguous. ``pos`` is strictly
-    increasing, so pos[run:k] is contiguous exactly when pos[k-1] - pos[run] == k-1-run:
-    gallop, then bisect (a character-by-character scan was slow on megabyte lines)."""
-    base = pos[run]
-    if pos[z - 1] - base == z - 1 - run:
-        return z  # all of it (the usual case)
-    lo, step = run + 1, 1  # pos[run:lo] is contiguous
-    while lo + step <= z and pos[lo + step - 1] - base == lo + step - 1 - run:
-        lo += step
-        step *= 2
-    hi = min(lo + step, z + 1)  # pos[run:hi] is not contiguous, or hi == z + 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if pos[mid - 1] - base == mid - 1 - run:
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-def _closing_run(content: str, run: str, start: int) -> int:
-    """Index of the backtick run of exactly ``len(run)`` that closes a code span."""
-    k = content.find(run, start)
-    while k >= 0:
-        end = k + len(run)
-        if (k == 0 or content[k - 1] != "`") and (end >= len(content) or content[end] != "`"):
-            return k
-        while end < len(content) and content[end] == "`":
-            end += 1
-        k = content.find(run, end)
-    return -1
 
 
 @hookimpl
