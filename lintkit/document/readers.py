@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
@@ -31,10 +32,9 @@ class _Placeholders:
         return word
 
 
-def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders, urls: bool = True) -> None:
-    """Copy source[start:end] into the projection, with URLs as placeholder words;
-    ``urls=False`` says the caller knows there is no URL there."""
-    if not urls or not _may_hold_url(b.source, start, end):
+def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -> None:
+    """Copy source[start:end] into the projection, with URLs as placeholder words."""
+    if not _may_hold_url(b.source, start, end):
         b.copy(start, end)
         return
     pos = start
@@ -162,6 +162,7 @@ def _events(text: str):  # type: ignore[no-untyped-def]
 _BLOCK_TAGS = frozenset(("Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlock", "List", "Item",
                          "FootnoteDefinition", "Table", "TableHead", "TableRow", "TableCell", "MetadataBlock",
                          "DefinitionList", "DefinitionListTitle", "DefinitionListDefinition"))
+# What a backslash escapes (ASCII punctuation, as CommonMark says).
 _ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # Block containers whose depth is limited.
 _CONTAINERS = frozenset(("BlockQuote", "List", "Item"))
@@ -213,6 +214,12 @@ class _Chars:
         return cs + len(self.text[cs : cs + clen].encode()[: b - bs].decode("utf-8", "ignore"))
 
 
+def _flush(b: ProjectionBuilder, src: Callable[[int], int], start: int, end: int, ph: _Placeholders) -> int:
+    """Copy the pending verbatim text [start, end) of the parsed text; -1 (none pending)."""
+    _copy_prose(b, src(start), src(end - 1) + 1, ph)
+    return -1
+
+
 def read_markdown(source: Source) -> Document:
     text = source.text
     norm = _Norm(text)
@@ -237,8 +244,7 @@ def read_markdown(source: Source) -> Document:
     last = 0  # end of the last text, code, break or HTML event
     for ev, r in _events(parse_text):
         if pend_end >= 0 and (type(ev) is str or "Text" not in ev):
-            _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
-            pend_end = -1
+            pend_end = _flush(b, src, pend_start, pend_end, ph)
         if type(ev) is str:  # SoftBreak, HardBreak, Rule
             if hidden:
                 continue
@@ -267,33 +273,28 @@ def read_markdown(source: Source) -> Document:
             if not open_block:
                 if val.isspace():
                     continue  # (a table cell holding only a no-break space, say)
-                b.begin_block(kinds[-1], src(a - escape))
+                b.begin_block(kinds[-1], src(a - 1 if escape else a))
                 open_block = True
             if escape and val[0] == ntext[a]:
                 # A backslash escape: the parser reports the character alone; the prose
                 # character stands for both, as with entities.
                 if pend_end >= 0:
-                    _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
-                    pend_end = -1
+                    pend_end = _flush(b, src, pend_start, pend_end, ph)
                 b.replace(val[0], src(a - 1), src(a) + 1)
                 a += 1
                 val = val[1:]
                 if not val:
                     continue
-            if z - a == len(val) and ntext.startswith(val, a):
-                # Verbatim: copied with the text right after it (the parser splits text
-                # at every character that might start markup, inside URLs too).
-                if pend_end == a:
-                    pend_end = z
-                else:
-                    if pend_end >= 0:
-                        _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
-                    pend_start, pend_end = a, z
-                continue
-            if pend_end >= 0:
-                _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
-                pend_end = -1
-            if z > a:
+            verbatim = z - a == len(val) and ntext.startswith(val, a)
+            if pend_end >= 0 and (pend_end != a or not verbatim):
+                pend_end = _flush(b, src, pend_start, pend_end, ph)
+            if verbatim:
+                # Copied together with the verbatim text right after it: the parser splits
+                # text at every character that might start markup, inside URLs too.
+                if pend_end < 0:
+                    pend_start = a
+                pend_end = z
+            elif z > a:
                 # An entity ("&amp;"): the character it stands for, mapped to its span.
                 # (Any other text that is not a verbatim slice is mapped the same way.)
                 b.replace(val, src(a), src(z - 1) + 1)
@@ -353,7 +354,7 @@ def read_markdown(source: Source) -> Document:
                 b.begin_block(kinds[-1], src(chars(r["start"])))
                 open_block = True
     if pend_end >= 0:
-        _copy_prose(b, src(pend_start), src(pend_end - 1) + 1, ph)
+        _flush(b, src, pend_start, pend_end, ph)
     if open_block:
         b.end_block()
     return _finish(source, b, skip, lines)  # lines index ntext, often the source itself
