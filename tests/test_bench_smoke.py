@@ -102,3 +102,19 @@ def test_parallel_run_equals_serial_and_warm_rerun_starts_no_worker(tmp_path: Pa
     warm_engine = Engine(Overrides(isolated=True, ignore=["GR"]))
     warm = warm_engine.check_paths(files, jobs=2)
     assert (_keys(warm), warm.files, warm_engine.computed) == (_keys(serial), serial.files, 0)
+
+
+def test_a_warm_ratio_near_the_target_is_shown_with_a_decimal() -> None:
+    """6.58 s → 0.33 s is 19.9×: shown as "19.9×" beside "missed", not as "20×"."""
+    from types import SimpleNamespace
+
+    def fam(family: str, cold: float, warm: float) -> dict[str, object]:
+        return {"corpus": "rfcs", "family": family, "cold": SimpleNamespace(wall=cold),
+                "warm": SimpleNamespace(wall=warm)}
+
+    bench = SimpleNamespace(results={"peers": [], "grammar": [], "scaling": {}, "startup": {},
+                                     "families": [fam("all", 6.38, 0.14), fam("all but GR", 6.58, 0.33)]})
+    rows = {t: (shown, ok) for t, shown, ok in bench_run.acceptance(bench)}  # type: ignore[arg-type]
+    assert rows["warm re-run ≥ 20× faster than cold (all but GR, RFC corpus)"] == (
+        "19.9× (6.58 s → 0.33 s)", False)
+    assert rows["warm re-run ≥ 20× faster than cold (all, RFC corpus)"] == ("46× (6.38 s → 0.14 s)", True)
