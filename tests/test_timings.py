@@ -3,6 +3,7 @@ timed (rules, rule packs), as users read it to find a slow house rule."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -32,6 +33,13 @@ def lintkit_check(document, ctx):
     ctx.add_time("SL101 measured by the plugin", 0.25)
     return []
 '''
+
+
+def with_plugin(cwd: Path, name: str, source: str, select: list[str]) -> None:
+    """A plugin module ``name`` in ``cwd`` (on PYTHONPATH for :func:`timings`), named in
+    the folder's config with the rules to select."""
+    (cwd / f"{name}.py").write_text(source)
+    (cwd / "lintkit.toml").write_text(f"plugins = [{json.dumps(name)}]\nselect = {json.dumps(select)}\n")
 
 
 def timings(args: list[str], cwd: Path) -> dict[str, tuple[float, dict[str, float]]]:
@@ -95,8 +103,7 @@ def test_only_the_selected_rules_are_timed_and_a_user_pack_has_its_own_line(tmp_
 
 
 def test_a_plugin_times_its_own_rules(tmp_path: Path) -> None:
-    (tmp_path / "slow_plugin.py").write_text(SLOW_PLUGIN)
-    (tmp_path / "lintkit.toml").write_text('plugins = ["slow_plugin"]\nselect = ["SL"]\n')
+    with_plugin(tmp_path, "slow_plugin", SLOW_PLUGIN, ["SL"])
     (tmp_path / "a.md").write_text("One sentence.\n")
     got = timings(["a.md", "--jobs", "1"], tmp_path)
     ms, parts = got["slow_plugin"]
@@ -117,8 +124,7 @@ def lintkit_document_metrics(document, ctx):
 
 
 def test_a_metrics_hook_is_timed_under_its_own_plugin(tmp_path: Path) -> None:
-    (tmp_path / "metrics_plugin.py").write_text(METRICS_PLUGIN)
-    (tmp_path / "lintkit.toml").write_text('plugins = ["metrics_plugin"]\nselect = ["RD301"]\n')
+    with_plugin(tmp_path, "metrics_plugin", METRICS_PLUGIN, ["RD301"])
     (tmp_path / "a.md").write_text("One sentence.\n")
     got = timings(["a.md", "--jobs", "1"], tmp_path)
     ms, parts = got["metrics_plugin"]
@@ -127,8 +133,7 @@ def test_a_metrics_hook_is_timed_under_its_own_plugin(tmp_path: Path) -> None:
 
 
 def test_parts_are_added_up_across_worker_processes(tmp_path: Path) -> None:
-    (tmp_path / "slow_plugin.py").write_text(SLOW_PLUGIN)
-    (tmp_path / "lintkit.toml").write_text('plugins = ["slow_plugin"]\nselect = ["SL", "CL101"]\n')
+    with_plugin(tmp_path, "slow_plugin", SLOW_PLUGIN, ["SL", "CL101"])
     for i in range(4):
         (tmp_path / f"s{i}.txt").write_text(SEED.read_text(encoding="utf-8") * (i + 1), encoding="utf-8")
     for jobs in ("1", "2"):  # with 2: the parent checks one file, two workers the other three
