@@ -63,11 +63,13 @@ class CheckContext:
         """``with ctx.timed("XX101 my rule"):`` adds the time spent in the block to
         ``--timings``, under the calling plugin's line. Label a part by the codes it
         reports (or the rule pack it runs) so users see what each rule costs."""
-        return _Timer(self.timings, f"{self.plugin}{TIMING_SEP}{label}")
+        return _Timer(self, f"{self.plugin}{TIMING_SEP}{label}")
 
     def add_time(self, label: str, seconds: float) -> None:
         """Like :meth:`timed`, for time measured by the plugin itself."""
-        key = f"{self.plugin}{TIMING_SEP}{label}"
+        self._add_time(f"{self.plugin}{TIMING_SEP}{label}", seconds)
+
+    def _add_time(self, key: str, seconds: float) -> None:
         self.timings[key] = self.timings.get(key, 0.0) + seconds
 
     def finding(
@@ -93,15 +95,15 @@ TIMING_SEP = " › "
 
 
 class _Timer:
-    __slots__ = ("timings", "key", "t0")
+    __slots__ = ("ctx", "key", "t0")
 
-    def __init__(self, timings: dict[str, float], key: str) -> None:
-        self.timings = timings
-        self.key = key
+    def __init__(self, ctx: CheckContext, key: str) -> None:
+        self.ctx = ctx
+        self.key = key  # fixed when the block starts
         self.t0 = 0.0
 
     def __enter__(self) -> None:
         self.t0 = time.perf_counter()
 
     def __exit__(self, *exc: object) -> None:
-        self.timings[self.key] = self.timings.get(self.key, 0.0) + time.perf_counter() - self.t0
+        self.ctx._add_time(self.key, time.perf_counter() - self.t0)
