@@ -249,14 +249,20 @@ class Bench:
         self.settle()
         return measure.run(cmd, env=lk_env(cache), timeout=timeout or self.args.timeout, cwd=self.tmp)
 
+    def grammar_skipped(self) -> str | None:
+        """Why the grammar measurements are left out, or None: ``--no-grammar`` says so
+        whether or not a server is running; without it, a missing server does."""
+        if self.args.no_grammar:
+            return "--no-grammar"
+        return "no LanguageTool server running" if self.lt is None else None
+
     # 1. per family, cold and warm ---------------------------------------------------------
     def families(self, corpus: Corpus) -> None:
         for label, sel in FAMILIES:
             grammar = not sel or sel == ["--select", "GR"]
-            if grammar and (self.args.no_grammar or self.lt is None):
-                self.results["families"].append({"corpus": corpus.name, "family": label, "skipped":
-                                                 "no LanguageTool server running" if self.lt is None
-                                                 else "--no-grammar"})
+            if grammar and self.grammar_skipped():
+                self.results["families"].append({"corpus": corpus.name, "family": label,
+                                                 "skipped": self.grammar_skipped()})
                 continue
             cache = self.cache()
             config = self.grammar_config() if grammar else None
@@ -325,20 +331,19 @@ class Bench:
         series("lintkit --version", [LINTKIT, "--version"])
         series("check, no grammar, no cache", [LINTKIT, "check", "--isolated", "--ignore", "GR", "--no-cache", str(f)])
         series("check, no grammar, warm cache", [LINTKIT, "check", "--isolated", "--ignore", "GR", str(f)])
-        if self.lt is not None and not self.args.no_grammar:
+        if not self.grammar_skipped():
             cfg = self.tmp / "nocache.toml"
             cfg.write_text("[grammar]\ncache = false\n")
             series("check, all families with the LanguageTool server, no cache",
                    [LINTKIT, "check", "--config", str(cfg), "--no-cache", str(f)])
         else:
-            out["note"] = "no LanguageTool server running: grammar start-up not measured"
+            out["note"] = f"{self.grammar_skipped()}: grammar start-up not measured"
         self.results["startup"] = out
 
     # 4. grammar overhead -------------------------------------------------------------------
     def grammar_overhead(self, corpus: Corpus) -> None:
-        if self.lt is None or self.args.no_grammar:
-            self.results["grammar"].append({"corpus": corpus.name, "skipped": "no LanguageTool server running"
-                                            if self.lt is None else "--no-grammar"})
+        if self.grammar_skipped():
+            self.results["grammar"].append({"corpus": corpus.name, "skipped": self.grammar_skipped()})
             return
         url = f"http://127.0.0.1:{self.lt['port']}"
         trials = []
