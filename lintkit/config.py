@@ -145,6 +145,8 @@ class Config:
 
     def file_ignores(self, path: str) -> list[str]:
         out: list[str] = []
+        if not self.core["per-file-ignores"]:
+            return out
         try:
             rel = os.path.relpath(os.path.abspath(path), self.root)
         except ValueError:

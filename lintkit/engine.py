@@ -102,7 +102,9 @@ class Report:
 
 
 def format_for(path: str) -> str:
-    return "markdown" if Path(path).suffix.lower() in MARKDOWN_SUFFIXES else "text"
+    name = os.path.basename(path)
+    suffix = os.path.splitext(name)[1] if not name.endswith(".") else ""  # as Path(path).suffix
+    return "markdown" if suffix.lower() in MARKDOWN_SUFFIXES else "text"
 
 
 def decode(path: str, data: bytes) -> Source:
@@ -261,7 +263,7 @@ class Engine:
             st = os.stat(path)
         except OSError as exc:
             raise InputError(path, _os_reason(exc)) from None
-        if os.path.isdir(path):
+        if stat.S_ISDIR(st.st_mode):
             raise InputError(path, "is a directory")
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block open() forever, a device never ends
             raise InputError(path, f"not a regular file ({_file_kind(st.st_mode)})")

@@ -60,18 +60,29 @@ def test_modes_do_not_depend_on_the_umask(tmp_path: Path) -> None:
     assert stat.S_IMODE(_entry(cache, "cd" + "1" * 62).stat().st_mode) == 0o600
 
 
+_ROW = '["CL101", "x", "warning", "m", 0, 1, 1, 1, 1, 2, [], {}, []]'
+
+
 @pytest.mark.parametrize("content", [
     b"",
-    b'{"schema": 1, "findings": [{"code": "CL101", "rule": "x"',  # truncated mid-entry
+    b'{"schema": 2, "findings": [["CL101", "x"',  # truncated mid-entry
     b"\xff\xfe\x00garbage",
     b"[]",
     b"null",
     b'{"schema": 99, "findings": []}',
-    b'{"schema": 1, "findings": "abc"}',
-    b'{"schema": 1, "findings": [1, 2]}',
-    b'{"schema": 1, "findings": [{"code": "X"}]}',
-    b'{"schema": 1, "findings": [], "metrics": 5}',
-], ids=["empty", "truncated", "binary", "list", "null", "schema", "str", "ints", "keys", "metrics"])
+    # an entry of schema 1 (keyed objects), written by lintkit before the arrays of 2
+    b'{"schema": 1, "findings": [{"code": "CL101", "rule": "x", "severity": "warning", "message": "m", '
+    b'"start": 0, "end": 1, "line": 1, "column": 1, "end_line": 1, "end_column": 2, "aliases": [], '
+    b'"data": {}, "fixes": []}], "metrics": {}}',
+    b'{"schema": 2, "findings": "abc"}',
+    b'{"schema": 2, "findings": [1, 2]}',
+    b'{"schema": 2, "findings": [["CL101"]]}',
+    b'{"schema": 2, "findings": [["CL101", "x", "loud", "m", 0, 1, 1, 1, 1, 2, [], {}, []]]}',
+    b'{"schema": 2, "findings": [["CL101", "x", "warning", "m", 0, 1, 1, 1, 1, 2, [], [], []]]}',
+    b'{"schema": 2, "findings": [["CL101", "x", "warning", "m", 0, 1, 1, 1, 1, 2, [], {}, [[0, 1]]]]}',
+    b'{"schema": 2, "findings": [], "metrics": 5}',
+], ids=["empty", "truncated", "binary", "list", "null", "schema", "schema1", "str", "ints", "short",
+        "severity", "data", "fix", "metrics"])
 def test_corrupt_entry_is_a_miss_and_is_rebuilt(tmp_path: Path, content: bytes) -> None:
     cache = ResultCache(tmp_path)
     key = "ef" + "2" * 62
@@ -81,6 +92,18 @@ def test_corrupt_entry_is_a_miss_and_is_rebuilt(tmp_path: Path, content: bytes) 
     cache.put(key, [_finding()], {"n": 1})
     got = cache.get(key)
     assert got is not None and got[1] == {"n": 1} and got[0][0].code == "CL101"
+
+
+def test_a_well_formed_row_is_read(tmp_path: Path) -> None:
+    """The counterpart of the corrupt cases above: the same shape, well formed, is a hit."""
+    cache = ResultCache(tmp_path)
+    key = "ef" + "3" * 62
+    cache.put(key, [], {})
+    _entry(cache, key).write_bytes(('{"schema": 2, "findings": [' + _ROW + '], "metrics": {}}').encode())
+    got = cache.get(key)
+    assert got is not None
+    assert [(f.code, f.rule, f.severity, f.message, f.start, f.end, f.end_column) for f in got[0]] == [
+        ("CL101", "x", Severity.WARNING, "m", 0, 1, 2)]
 
 
 def test_unwritable_cache_is_not_an_error(tmp_path: Path) -> None:
