@@ -61,6 +61,9 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
         for fam in ("RD readability", "CL claims", "CN consistency", "all but GR"):
             row = rows[(corpus_name, fam)]
             assert (row["cold"]["rc"], row["warm"]["rc"], row["cold"]["timed_out"]) == (0, 0, False)
+            # three warm runs; the row's warm run is the median one
+            assert len(row["warm_walls"]) == bench_run.WARM_RUNS == 3
+            assert row["warm"]["wall"] == sorted(row["warm_walls"])[1]
 
 
 def _tiny_tree(root: Path) -> list[str]:
