@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,6 +90,10 @@ def check_parallel(engine: Engine, files: list[str], jobs: int) -> Report:
     # backlog), and checks it one ahead (Engine.check_files) so a backend's queue never drains
     # between two of its files.
     rest.sort(key=_size, reverse=True)
+    # imported here: a warm re-run, or a run of one file, starts no worker (~10 ms of imports)
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
     global _engine, _files, _counter
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     counter = ctx.Value("q", 0)

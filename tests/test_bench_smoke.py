@@ -83,7 +83,6 @@ def _keys(report) -> list[tuple[str, int, int, str, str]]:  # type: ignore[no-un
 
 
 def test_parallel_run_equals_serial_and_warm_rerun_starts_no_worker(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from lintkit import parallel
     from lintkit.engine import Engine, Overrides
 
     monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
@@ -101,7 +100,9 @@ def test_parallel_run_equals_serial_and_warm_rerun_starts_no_worker(tmp_path: Pa
     def no_pool(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a warm re-run must not start worker processes")
 
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)  # what check_parallel imports
     warm_engine = Engine(Overrides(isolated=True, ignore=["GR"]))
     warm = warm_engine.check_paths(files, jobs=2)
     assert (_keys(warm), warm.files, warm_engine.computed) == (_keys(serial), serial.files, 0)

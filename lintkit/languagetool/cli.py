@@ -8,7 +8,6 @@ import sys
 
 from lintkit.errors import LintkitError
 from lintkit.languagetool import install as inst
-from lintkit.languagetool import server
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,6 +54,9 @@ def _config_options() -> dict:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # imported here: every lintkit command builds this subcommand's parser (add_arguments)
+    from lintkit.languagetool import server
+
     cmd = args.lt_command
     if cmd == "install":
         if args.via == "language-tool-python":

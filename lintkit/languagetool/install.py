@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -84,6 +82,8 @@ def not_installed_error(h: Path | None = None) -> BackendError:
 
 def find_java() -> str:
     """Path of a ``java`` 17+ binary (``JAVA_HOME`` first, then ``PATH``)."""
+    import shutil
+
     cands = []
     jh = os.environ.get("JAVA_HOME")
     if jh:
@@ -106,6 +106,8 @@ def find_java() -> str:
 
 
 def java_version(java: str) -> int | None:
+    import subprocess
+
     try:
         out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
@@ -118,6 +120,8 @@ def java_version(java: str) -> int | None:
 
 
 def find_mvn() -> str:
+    import shutil
+
     mvn = os.environ.get("LINTKIT_MVN") or shutil.which("mvn")
     if not mvn:
         raise BackendError(WHERE, "mvn (Apache Maven) not found; it resolves LanguageTool from Maven Central",
@@ -127,6 +131,9 @@ def find_mvn() -> str:
 
 def install(force: bool = False, log: Callable[[str], None] = lambda s: None, timeout: float = 1800) -> Path:
     """Resolve the server jars with Maven into ``<home>/<version>/libs``. Idempotent."""
+    import shutil
+    import subprocess
+
     h = home()
     libs = libs_dir(h)
     if not force and classpath(h) is not None:

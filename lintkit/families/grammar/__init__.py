@@ -20,10 +20,9 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lintkit.config import Option, OptionSection
 from lintkit.context import cache_dir
@@ -31,10 +30,18 @@ from lintkit.errors import BackendError, ConfigError, PackError
 from lintkit.fsutil import write_cache_file
 from lintkit.hookspecs import hookimpl
 from lintkit.languagetool import install as inst
-from lintkit.languagetool import server
-from lintkit.languagetool.client import Client, ConnectionFailed, Match, dumps
 from lintkit.plugin import Command
 from lintkit.types import Finding, Fix, Rule, Severity
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from lintkit.languagetool.client import Client, Match
+
+# The HTTP client, the server manager and thread pools are imported when a check needs the
+# server (``from lintkit.languagetool import server`` in the functions below): every other
+# command loads this plugin too, to list its rules and options, and need not pay ~15 ms of
+# imports (socket, subprocess, concurrent.futures) for it.
 
 SECTION = "grammar"
 ENV_URL = "LINTKIT_LANGUAGETOOL_URL"
@@ -124,6 +131,8 @@ def settings_from_options(opts: dict[str, Any], default_language: str) -> Settin
         raise ConfigError(None, f"[grammar] server {url!r} is not an http(s) URL")
     concurrency = int(opts.get("concurrency", 0) or 0)
     if concurrency <= 0:
+        from lintkit.languagetool import server
+
         concurrency = 2 if url else server.default_concurrency()
     return Settings(language, params, url.rstrip("/"), float(opts.get("timeout", 60.0)), concurrency,
                     bool(opts.get("auto-start", True)), float(opts.get("idle-timeout", 30.0)),
@@ -354,6 +363,8 @@ def cache_key(prefix: str, text: str) -> str:
 
 
 def cache_get(key: str) -> list[Match] | None:
+    from lintkit.languagetool.client import Match
+
     path = _cache_root() / key[:2] / f"{key}.json"
     try:
         data = json.loads(path.read_bytes())
@@ -366,6 +377,8 @@ _MADE: set[Path] = set()  # cache folders known to exist (this process)
 
 
 def cache_put(key: str, matches: list[Match]) -> None:
+    from lintkit.languagetool.client import dumps
+
     folder = _cache_root() / key[:2]
     try:
         if folder not in _MADE:
@@ -385,6 +398,8 @@ _CLIENTS: dict[tuple[str, float, int], Client] = {}
 def _client(url: str, timeout: float, pool: int) -> Client:
     key = (url, timeout, pool)
     if key not in _CLIENTS:
+        from lintkit.languagetool.client import Client
+
         _CLIENTS[key] = Client(url, timeout=timeout, pool=pool)
     return _CLIENTS[key]
 
@@ -398,6 +413,8 @@ _MANAGED: dict[tuple[float, int], Client] = {}
 
 def connect(settings: Settings) -> tuple[Client, bool]:
     """A client for the configured server; (client, managed)."""
+    from lintkit.languagetool import server
+
     if settings.url:
         return _client(settings.url, settings.timeout, settings.concurrency), False
     last = _MANAGED.get((settings.timeout, settings.concurrency))
@@ -428,11 +445,22 @@ def paragraph_text(prose: str, start: int, end: int) -> str:
 # this one's last answers come in. Threads do not survive a fork: a forked worker (--jobs)
 # starts its own pool and its own HTTP connections (see _forget_after_fork).
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+_DROP_REGISTERED = False  # _drop_queued registered as an exit hook (by _pool)
 
 
 def _pool(concurrency: int) -> ThreadPoolExecutor:
+    global _DROP_REGISTERED
     pool = _POOLS.get(concurrency)
     if pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if not _DROP_REGISTERED:
+            # The executor joins its threads from a hook of threading's shutdown, which runs
+            # before atexit handlers and calls its hooks last-registered first. Its hook is
+            # registered when concurrent.futures.thread is first imported (just above, at
+            # the latest): registering ours now puts it first.
+            getattr(threading, "_register_atexit", atexit.register)(_drop_queued)
+            _DROP_REGISTERED = True
         pool = _POOLS[concurrency] = ThreadPoolExecutor(concurrency, thread_name_prefix="lintkit-grammar")
     return pool
 
@@ -454,10 +482,6 @@ def _drop_queued() -> None:
     for pool in list(_POOLS.values()):
         pool.shutdown(wait=False, cancel_futures=True)
 
-
-# The executor joins its threads from a hook of threading's shutdown, which runs before
-# atexit handlers and calls its hooks last-registered first: register there, after it.
-getattr(threading, "_register_atexit", atexit.register)(_drop_queued)
 
 
 class Batch:
@@ -546,6 +570,8 @@ class Batch:
         if self.error is not None:
             raise self.error
         if self.todo:
+            from lintkit.languagetool.client import ConnectionFailed
+
             try:
                 self._wait()
             except ConnectionFailed:
