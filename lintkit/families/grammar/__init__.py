@@ -483,7 +483,6 @@ def _drop_queued() -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-
 class Batch:
     """The paragraphs of one document: cache hits at once, the rest sent to the server
     when the batch is made (through the shared pool); :meth:`results` waits for the

@@ -138,7 +138,7 @@ def load() -> Any:
         if "textstat" not in sys.modules:
             # The one textstat module that imports NLTK is the one whose function lintkit
             # replaces: put the replacement in its place before textstat imports it, so NLTK
-            # (~0.15 s of imports, every process that meets a word cmudict lacks) is never
+            # (~0.2-0.3 s of imports, every process that meets a word cmudict lacks) is never
             # loaded. If textstat was imported already, the assignments below patch it.
             stand_in = ModuleType(_CMU_MODULE)
             stand_in.get_cmudict = _get_cmudict  # type: ignore[attr-defined]
