@@ -48,22 +48,19 @@ def finding_from_row(row: list[Any]) -> Finding:
 class ResultCache:
     def __init__(self, root: Path | None = None) -> None:
         self._root = root
-        self._results: Path | None = None
-        self._results_str: str | None = None
+        self._results: str | None = None  # the folder of the entries, resolved once
         self._plugin_sig: str | None = None
         # The part of a key that depends on the settings only, per Config (see key()).
         self._prefix: tuple[Config | None, Any] = (None, None)
 
     @property
     def root(self) -> Path:
-        if self._results is None:  # resolved once: cache_dir() reads the environment
-            self._results = (self._root or cache_dir()) / "results"
-        return self._results
+        return Path(self._folder())
 
-    def _root_str(self) -> str:
-        if self._results_str is None:
-            self._results_str = str(self.root)
-        return self._results_str
+    def _folder(self) -> str:
+        if self._results is None:  # cache_dir() reads the environment: once per cache
+            self._results = os.path.join(self._root or cache_dir(), "results")
+        return self._results
 
     def _plugins(self, pm: pluggy.PluginManager) -> str:
         if self._plugin_sig is None:
@@ -109,13 +106,13 @@ class ResultCache:
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
-    def _file(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+    def _file(self, key: str) -> str:
+        # a string path: pathlib costs more than the read for a small entry
+        return os.path.join(self._folder(), key[:2], key + ".json")
 
     def get(self, key: str) -> tuple[list[Finding], dict[str, Any]] | None:
         try:
-            # a string path: pathlib costs more than the read for a small entry
-            with open(os.path.join(self._root_str(), key[:2], key + ".json"), "rb") as fh:
+            with open(self._file(key), "rb") as fh:
                 data = json.loads(fh.read())
             if data.get("schema") != SCHEMA:
                 return None
@@ -127,7 +124,7 @@ class ResultCache:
             return None  # corrupt, truncated or foreign: ignored, rebuilt by the next put()
 
     def put(self, key: str, findings: list[Finding], metrics: dict[str, Any]) -> None:
-        path = self._file(key)
+        path = Path(self._file(key))
         try:
             _private_dirs(path.parent)
             blob = json.dumps({"schema": SCHEMA, "findings": [finding_to_row(f) for f in findings],
