@@ -128,23 +128,22 @@ class _Connection:
         data, self.buf = self.buf[:n], self.buf[n:]
         return data
 
-    def _line(self) -> bytes:
-        while (i := self.buf.find(b"\r\n")) < 0:
+    def _upto(self, sep: bytes, what: str) -> bytes:
+        """The bytes before ``sep`` (consumed with it); at most ``_MAX_HEAD`` of them."""
+        while (i := self.buf.find(sep)) < 0:
             if len(self.buf) > _MAX_HEAD:
-                raise _BadAnswer("line too long")
+                raise _BadAnswer(f"{what} too long")
             self._more()
-        line, self.buf = self.buf[:i], self.buf[i + 2:]
-        return line
+        data, self.buf = self.buf[:i], self.buf[i + len(sep):]
+        return data
+
+    def _line(self) -> bytes:
+        return self._upto(b"\r\n", "line")
 
     def answer(self, method: str) -> tuple[int, str, bytes, bool]:
         """Read one answer: (status, reason, body, the server closes the connection)."""
         while True:
-            while (i := self.buf.find(b"\r\n\r\n")) < 0:
-                if len(self.buf) > _MAX_HEAD:
-                    raise _BadAnswer("headers too long")
-                self._more()
-            lines = self.buf[:i].decode("latin-1").split("\r\n")
-            self.buf = self.buf[i + 4:]
+            lines = self._upto(b"\r\n\r\n", "headers").decode("latin-1").split("\r\n")
             version, _, rest = lines[0].partition(" ")
             code, _, reason = rest.partition(" ")
             if not version.startswith("HTTP/1.") or not (code.isascii() and code.isdigit() and len(code) == 3):
