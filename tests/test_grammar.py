@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +21,7 @@ from lintkit.api import check_text
 from lintkit.document.model import Source
 from lintkit.engine import Engine, Overrides
 from lintkit.families import grammar
+from lintkit.families.grammar.store import store_in
 from lintkit.languagetool import client as ltclient
 from lintkit.languagetool import server
 
@@ -261,8 +264,16 @@ def test_paragraph_cache_sends_nothing_for_unchanged_text_and_one_request_per_ed
     third = eng.check_source(Source("c.md", edited, "markdown")).findings
     assert ltclient.STATS.checks - mid == 1  # one edited paragraph re-checked
     assert len(third) == len(first)
-    files = list((tmp_path / "cache" / "grammar").rglob("*.json"))
-    assert len(files) == 7 and all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+    db = tmp_path / "cache" / "grammar" / "paragraphs.sqlite3"
+    assert len(_rows(db)) == 7
+    files = sorted((tmp_path / "cache" / "grammar").iterdir())  # with the log of the open connection
+    assert [f.name for f in files] == ["paragraphs.sqlite3", "paragraphs.sqlite3-shm", "paragraphs.sqlite3-wal"]
+    assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)  # they hold the user's text
+
+
+def _rows(db: Path) -> dict[bytes, bytes]:
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        return dict(con.execute("SELECT key, data FROM entries"))
 
 
 @pytest.mark.parametrize("concurrency", [1, 16])
@@ -308,13 +319,84 @@ def test_corrupt_cache_entry_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch:
     text = "This is an test.\n"
     eng = Engine(Overrides(isolated=True, select=["GR"], cache=False))
     first = eng.check_source(Source("k.md", text, "markdown")).findings
-    (entry,) = list((tmp_path / "cache" / "grammar").rglob("*.json"))
-    entry.write_bytes(entry.read_bytes()[:7])  # truncated
+    db = tmp_path / "cache" / "grammar" / "paragraphs.sqlite3"
+    ((key, data),) = _rows(db).items()
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("UPDATE entries SET data = ? WHERE key = ?", (data[:7], key))  # truncated
     before = ltclient.STATS.checks
     again = eng.check_source(Source("k.md", text, "markdown")).findings
     assert ltclient.STATS.checks == before + 1
     assert [(f.start, f.code) for f in again] == [(f.start, f.code) for f in first]
-    json.loads(entry.read_bytes())  # rewritten whole
+    assert _rows(db) == {key: data}  # rewritten whole
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a database at all\n" * 300, b"SQLite format 3\0" + b"\xff" * 5000])
+def test_a_cache_file_that_is_not_a_database_is_made_again(tmp_path: Path, monkeypatch: Any,
+                                                           garbage: bytes) -> None:
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    db = tmp_path / "cache" / "grammar" / "paragraphs.sqlite3"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(garbage)
+    text = "This is an test.\n"
+    eng = Engine(Overrides(isolated=True, select=["GR"], cache=False))
+    before = ltclient.STATS.checks
+    first = eng.check_source(Source("k.md", text, "markdown")).findings
+    assert [f.code for f in first] == ["GR201"] and ltclient.STATS.checks == before + 1
+    assert len(_rows(db)) == 1  # a database again, with the answer
+    again = eng.check_source(Source("k.md", text, "markdown")).findings
+    assert ltclient.STATS.checks == before + 1 and again == first
+
+
+def test_a_cache_of_another_schema_is_emptied_and_used(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    db = tmp_path / "cache" / "grammar" / "paragraphs.sqlite3"
+    db.parent.mkdir(parents=True)
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, data TEXT)")
+        con.execute("INSERT INTO entries VALUES ('k', '[]')")
+        con.execute("PRAGMA user_version=99")
+    eng = Engine(Overrides(isolated=True, select=["GR"], cache=False))
+    before = ltclient.STATS.checks
+    found = eng.check_source(Source("k.md", "This is an test.\n", "markdown")).findings
+    assert [f.code for f in found] == ["GR201"] and ltclient.STATS.checks == before + 1
+    rows = _rows(db)
+    assert len(rows) == 1 and all(isinstance(k, bytes) and len(k) == 32 for k in rows)
+
+
+def test_an_unwritable_cache_folder_costs_requests_not_findings(tmp_path: Path, monkeypatch: Any) -> None:
+    if os.geteuid() == 0:
+        # root writes anyway: a cache "folder" that is a file stands for it
+        (tmp_path / "cache").mkdir()
+        (tmp_path / "cache" / "grammar").write_text("a file, not a folder")
+    else:
+        (tmp_path / "cache").mkdir(mode=0o500)
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    eng = Engine(Overrides(isolated=True, select=["GR"], cache=False))
+    before = ltclient.STATS.checks
+    for _ in range(2):
+        found = eng.check_source(Source("k.md", "This is an test.\n", "markdown")).findings
+        assert [f.code for f in found] == ["GR201"]
+    assert ltclient.STATS.checks == before + 2  # checked both times: nothing could be cached
+
+
+def _put_in_child(folder: str, key: bytes) -> None:
+    store_in(folder).put_many([(key, b"[]")])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork: POSIX only")
+def test_a_forked_worker_writes_through_its_own_connection(tmp_path: Path) -> None:
+    import multiprocessing
+
+    folder = str(tmp_path / "grammar")
+    store = store_in(folder)
+    store.put_many([(b"p" * 32, b"[1]")])
+    parent_db = store._db
+    child = multiprocessing.get_context("fork").Process(target=_put_in_child, args=(folder, b"c" * 32))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert store._db is parent_db  # the parent's connection is untouched, and sees the child's row
+    assert store.get_many([b"p" * 32, b"c" * 32, b"x" * 32]) == {b"p" * 32: b"[1]", b"c" * 32: b"[]"}
 
 
 def test_second_lintkit_check_of_unchanged_seed_sends_no_request(tmp_path: Path, lt: dict[str, Any]) -> None:

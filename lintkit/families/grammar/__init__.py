@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from lintkit.config import Option, OptionSection
 from lintkit.context import cache_dir
 from lintkit.errors import BackendError, ConfigError, PackError
-from lintkit.fsutil import write_cache_file
 from lintkit.hookspecs import hookimpl
 from lintkit.languagetool import install as inst
 from lintkit.plugin import Command
@@ -358,36 +357,29 @@ def _cache_root() -> Path:
     return cache_dir() / "grammar"
 
 
-def cache_key(prefix: str, text: str) -> str:
-    return hashlib.sha256(f"{prefix}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+def cache_key(prefix: str, text: str) -> bytes:
+    return hashlib.sha256(f"{prefix}\0{text}".encode("utf-8", "surrogatepass")).digest()
 
 
-def cache_get(key: str) -> list[Match] | None:
+def cache_get(keys: list[bytes]) -> dict[bytes, list[Match]]:
+    """The cached answers of those ``keys`` that have a readable one (see :mod:`.store`)."""
+    from lintkit.families.grammar.store import store_in
     from lintkit.languagetool.client import Match
 
-    path = _cache_root() / key[:2] / f"{key}.json"
-    try:
-        data = json.loads(path.read_bytes())
-        return [Match.from_json(d) for d in data]
-    except (OSError, ValueError, TypeError, KeyError):
-        return None  # missing or corrupt: check again
+    found: dict[bytes, list[Match]] = {}
+    for key, data in store_in(str(_cache_root())).get_many(keys).items():
+        try:
+            found[key] = [Match.from_json(d) for d in json.loads(data)]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            pass  # corrupt: checked again, and replaced
+    return found
 
 
-_MADE: set[Path] = set()  # cache folders known to exist (this process)
-
-
-def cache_put(key: str, matches: list[Match]) -> None:
+def cache_put(entries: list[tuple[bytes, list[Match]]]) -> None:
+    from lintkit.families.grammar.store import store_in
     from lintkit.languagetool.client import dumps
 
-    folder = _cache_root() / key[:2]
-    try:
-        if folder not in _MADE:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            _MADE.add(folder)
-        write_cache_file(folder / f"{key}.json", dumps(matches))
-    except OSError:
-        _MADE.discard(folder)  # removed meanwhile? made again next time
-        # a read-only cache only costs speed
+    store_in(str(_cache_root())).put_many([(key, dumps(matches)) for key, matches in entries])
 
 
 # Checking --------------------------------------------------------------------------------
@@ -495,8 +487,9 @@ class Batch:
         self.keys = [cache_key(prefix, t) for t in texts]
         self.done: list[list[Match] | None] = [None] * len(texts)
         self.todo: list[int] = []
+        hits = cache_get(self.keys) if settings.cache else {}
         for i, k in enumerate(self.keys):
-            hit = cache_get(k) if settings.cache else None
+            hit = hits.get(k)
             if hit is not None:
                 self.done[i] = hit
             else:
@@ -551,17 +544,11 @@ class Batch:
                     error = exc
                 else:
                     fresh.append(i)
-        # Cache entries are written here, by this thread, once the answers are in. From the
-        # request threads, each entry's four system calls competed for the interpreter with
-        # fifteen other threads, on the cores the local server needs: the essays' 360
-        # paragraphs took 0.55-0.62 s of lintkit CPU during the requests, now 0.28-0.36 s.
-        # By now the next document's requests are in flight and their threads wait on the
-        # server.
-        if self.settings.cache:
-            for i in fresh:
-                matches = self.done[i]
-                assert matches is not None
-                cache_put(self.keys[i], matches)
+        # Cache entries are written here, by this thread, once the answers are in: one
+        # transaction for the document (see .store). By now the next document's requests are
+        # in flight and their threads wait on the server.
+        if self.settings.cache and fresh:
+            cache_put([(self.keys[i], done) for i in fresh if (done := self.done[i]) is not None])
         if error is not None:
             raise error
 

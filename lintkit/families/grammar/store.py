@@ -1,0 +1,167 @@
+"""The grammar family's per-paragraph cache: one SQLite database per cache folder
+(``<cache>/grammar/paragraphs.sqlite3``), one row per paragraph.
+
+Before, every paragraph was a file of its own (``<cache>/grammar/xx/<sha256>.json``):
+four system calls to write one, an ``open`` to miss one, and each of them handed the
+interpreter to the sixteen request threads and back. On the first 60 RFCs (2,252
+paragraphs) that cost 0.4-1.3 s of system CPU, on the two cores the local LanguageTool
+server needs. Here a document's look-ups are one query and its new answers one
+transaction.
+
+It is a cache: every SQLite error counts as a miss (reading) or is skipped (writing),
+so a read-only, locked or full cache folder costs speed, never findings. A file that is
+not a database (truncated, overwritten) is removed and made again once per process.
+Several processes may share it (the CLI, the language server, pre-commit): the database
+is in WAL mode where the file system allows it, and waits up to two seconds for another
+writer."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+SCHEMA = 1  # PRAGMA user_version of the database; another value: the table is made again
+FILE = "paragraphs.sqlite3"
+_CHUNK = 500  # keys per query (SQLite's oldest limit on parameters is 999)
+
+
+class ParagraphStore:
+    """Cached LanguageTool answers (JSON bytes) by key (a SHA-256 digest), in ``folder``."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.path = os.path.join(folder, FILE)
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+        self._rebuilt = False  # a broken database file was replaced already (this process)
+
+    # Reading and writing -------------------------------------------------------------
+
+    def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """The cached answers of those ``keys`` that have one."""
+        found: dict[bytes, bytes] = {}
+        if not keys:
+            return found
+        with self._lock:
+            db = self._open(create=False)
+            if db is None:
+                return found
+            try:
+                for i in range(0, len(keys), _CHUNK):
+                    part = keys[i:i + _CHUNK]
+                    rows = db.execute(f"SELECT key, data FROM entries WHERE key IN ({','.join('?' * len(part))})",
+                                      part)
+                    found.update(rows)
+            except sqlite3.Error as exc:
+                self._failed(exc)
+        return found
+
+    def put_many(self, items: list[tuple[bytes, bytes]]) -> None:
+        """Store answers by key, in one transaction (replacing what a key had)."""
+        if not items:
+            return
+        with self._lock:
+            db = self._open(create=True)
+            if db is None:
+                return
+            try:
+                with _transaction(db):
+                    db.executemany("INSERT OR REPLACE INTO entries (key, data) VALUES (?, ?)", items)
+            except sqlite3.Error as exc:
+                self._failed(exc)
+
+    # The database ----------------------------------------------------------------------
+
+    def _open(self, create: bool) -> sqlite3.Connection | None:
+        """The connection of this process, opened on first use; None when there is no
+        database yet (and ``create`` is false) or it cannot be used."""
+        pid = os.getpid()
+        if self._db is not None and self._pid == pid:
+            return self._db
+        self._db = None  # a connection made before a fork is the parent's: never used here
+        if not create and not os.path.exists(self.path):
+            return None
+        try:
+            os.makedirs(self.folder, mode=0o700, exist_ok=True)
+            # The entries hold the user's text, as the files did: owner-only (SQLite gives
+            # its -wal and -shm files the mode of the database file).
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            self._prepare(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if self._rebuilt or not _broken(exc):
+                return None
+            self._rebuilt = True  # not a database: made again, once
+            _remove(self.path)
+            return self._open(create)
+        except sqlite3.Error:
+            db.close()
+            return None
+        self._db, self._pid = db, pid
+        return db
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")  # stays in its old mode where WAL is not possible
+        db.execute("PRAGMA synchronous=NORMAL")  # with WAL: no fsync per transaction, never corrupt
+        if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:
+            return
+        with _transaction(db):  # (asked again inside: another process may have made it meanwhile)
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                db.execute("DROP TABLE IF EXISTS entries")
+                db.execute("CREATE TABLE entries (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
+                db.execute(f"PRAGMA user_version={SCHEMA}")
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """After an error in a query: a broken file is made again on the next use."""
+        if isinstance(exc, sqlite3.DatabaseError) and _broken(exc) and not self._rebuilt and self._db is not None:
+            self._db.close()
+            self._db = None
+            self._rebuilt = True
+            _remove(self.path)
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (the connection is in autocommit mode otherwise)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _broken(exc: sqlite3.DatabaseError) -> bool:
+    """Does the error say the file is not a (whole) database?"""
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def _remove(path: str) -> None:
+    for p in (path, path + "-wal", path + "-shm"):
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
+
+
+_STORES: dict[str, ParagraphStore] = {}
+
+
+def store_in(folder: str) -> ParagraphStore:
+    """The store of a cache folder (one per folder and process)."""
+    s = _STORES.get(folder)
+    if s is None:
+        s = _STORES[folder] = ParagraphStore(folder)
+    return s
