@@ -21,6 +21,7 @@ from lintkit.api import check_text
 from lintkit.document.model import Source
 from lintkit.engine import Engine, Overrides
 from lintkit.families import grammar
+from lintkit.families.grammar import store as grammar_store
 from lintkit.families.grammar.store import store_in
 from lintkit.languagetool import client as ltclient
 from lintkit.languagetool import server
@@ -361,6 +362,28 @@ def test_a_cache_of_another_schema_is_emptied_and_used(tmp_path: Path, monkeypat
     assert [f.code for f in found] == ["GR201"] and ltclient.STATS.checks == before + 1
     rows = _rows(db)
     assert len(rows) == 1 and all(isinstance(k, bytes) and len(k) == 32 for k in rows)
+
+
+def test_making_the_database_removes_the_entries_of_the_one_file_per_paragraph_layout(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "cache" / "grammar"
+    old = [root / "ab" / ("ab" + "0" * 62 + ".json"), root / "ab" / ("ab" + "f" * 62 + ".json"),
+           root / "ab" / f".ab{'1' * 62}.json.123.456.lintkit-tmp", root / "c9" / ("c9" + "2" * 62 + ".json")]
+    kept = [root / "c9" / "notes.txt", root / "zz" / ("zz" + "3" * 62 + ".json"), root / "ab1.json"]
+    for f in old + kept:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("[]")
+    eng = Engine(Overrides(isolated=True, select=["GR"], cache=False))
+    found = eng.check_source(Source("k.md", "This is an test.\n", "markdown")).findings
+    assert [f.code for f in found] == ["GR201"]
+    assert [f.exists() for f in old] == [False] * 4 and all(f.exists() for f in kept)
+    assert not (root / "ab").exists() and (root / "c9").is_dir()  # emptied folders only
+    # An old cache larger than a process's time budget goes over several processes.
+    (root / "ab").mkdir()
+    (root / "ab" / old[0].name).write_text("[]")
+    assert grammar_store.remove_old_entries(str(root), 0.0) == 0 and (root / "ab" / old[0].name).exists()
+    assert grammar_store.remove_old_entries(str(root)) == 1 and not (root / "ab").exists()
 
 
 def test_an_unwritable_cache_folder_costs_requests_not_findings(tmp_path: Path, monkeypatch: Any) -> None:

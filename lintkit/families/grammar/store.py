@@ -17,11 +17,15 @@ writer."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+log = logging.getLogger("lintkit.grammar")
 
 SCHEMA = 1  # PRAGMA user_version of the database; another value: the table is made again
 FILE = "paragraphs.sqlite3"
@@ -87,6 +91,7 @@ class ParagraphStore:
             return None
         try:
             os.makedirs(self.folder, mode=0o700, exist_ok=True)
+            remove_old_entries(self.folder)
             # The entries hold the user's text, as the files did: owner-only (SQLite gives
             # its -wal and -shm files the mode of the database file).
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
@@ -140,6 +145,47 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
             db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+_HEX = frozenset("0123456789abcdef")
+OLD_LAYOUT_BUDGET = 0.2  # seconds a process spends removing entries of the old layout
+
+
+def remove_old_entries(folder: str, budget: float = OLD_LAYOUT_BUDGET) -> int:
+    """Remove the entries of the earlier layout, one file per paragraph
+    (``<folder>/xx/<64 hex digits>.json``, and temp files of writes cut short), and their
+    folders once empty. Only names of those shapes are touched. Called whenever a process
+    opens the database; it stops after ``budget`` seconds (a file takes ~0.1 ms to remove
+    here, and a big old cache 18 s), so a large old cache goes over a few runs instead of
+    stalling one. Returns the number of files removed."""
+    removed = 0
+    stop = time.perf_counter() + budget
+    try:
+        subs = [e for e in os.scandir(folder) if len(e.name) == 2 and _HEX.issuperset(e.name) and e.is_dir()]
+    except OSError:
+        return 0
+    for sub in subs:
+        try:
+            with os.scandir(sub.path) as entries:
+                for e in entries:
+                    n = e.name
+                    if time.perf_counter() > stop:
+                        break
+                    if (len(n) == 69 and n.endswith(".json") and n.startswith(sub.name) and _HEX.issuperset(n[:64])) \
+                            or (n.startswith(f".{sub.name}") and n.endswith(".lintkit-tmp")):  # a write cut short
+                        try:
+                            os.unlink(e.path)
+                            removed += 1
+                        except OSError:
+                            pass
+            os.rmdir(sub.path)  # fails, harmlessly, if something else is in it
+        except OSError:
+            pass
+        if time.perf_counter() > stop:
+            break
+    if removed:
+        log.debug("removed %d cache entries of the earlier one-file-per-paragraph layout from %s", removed, folder)
+    return removed
 
 
 def _broken(exc: sqlite3.DatabaseError) -> bool:
