@@ -317,9 +317,13 @@ def test_interrupt_drops_queued_requests_and_exits_promptly(tmp_path: Path) -> N
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text("\n\n".join(f"Paragraph {i} of {name}." for i in range(40)) + "\n")
     with http_stub(h) as url:
+        # A process started with SIGINT ignored (as a shell starts background jobs, and so
+        # everything under a backgrounded test run) keeps ignoring it, rightly: the child
+        # gets the default disposition, as from a terminal.
         proc = subprocess.Popen([*LINTKIT, "check", "--isolated", "--no-cache", "--select", "GR", str(tmp_path)],
                                 env=_env(LINTKIT_LANGUAGETOOL_URL=url), cwd=ROOT, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         assert wait_until(lambda: seen["n"] >= 4, 30, step=0.05)
         sent = seen["n"]
         proc.send_signal(signal.SIGINT)
