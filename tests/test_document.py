@@ -223,8 +223,10 @@ def test_sentence_words_are_found_on_first_use_and_kept() -> None:
     doc = Engine(Overrides(isolated=True)).document(Source("w.md", "Naïve café, `x` done.\n\nPlain words here.\n",
                                                            "markdown"))
     s0, s1 = doc.sentences
-    assert s0._words is not None  # a placeholder (inline code) in it: marked while building
-    assert s1._words is None  # nobody asked yet
+    # Nobody asked yet: not even the sentence with a placeholder (inline code) has words;
+    # it knows where the placeholders are, and marks its words when they are found.
+    assert s0._words is None and s1._words is None
+    assert s0.placeholders is not None and s1.placeholders is None
     words = s1.words
     assert [w.text for w in words] == ["Plain", "words", "here"] and s1.words is words
     assert [(w.text, w.placeholder) for w in s0.words] == [("Naïve", False), ("café", False), ("Dummy0", True),

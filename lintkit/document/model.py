@@ -203,8 +203,10 @@ def words_in(text: str, start: int, end: int, ascii_only: bool | None = None) ->
 class Sentence:
     """A sentence of the projection. Its words are found on first use of :attr:`words`
     (from ``prose``, the projection its offsets index), then kept: a run that needs no
-    words (grammar alone) does not pay for them. ``Sentence(start, end, text, words)``
-    gives the words directly (without ``prose`` and words, it has none)."""
+    words (grammar alone) does not pay for them, nor for marking the words that stand for
+    inline code or URLs (``placeholders``, set by the reader for a sentence that overlaps
+    one). ``Sentence(start, end, text, words)`` gives the words directly (without ``prose``
+    and words, it has none)."""
 
     start: int  # projection offsets
     end: int
@@ -212,13 +214,27 @@ class Sentence:
     _words: list[Word] | None = field(default=None, compare=False)
     paragraph: int = 0  # index into Document.paragraphs
     prose: str = field(default="", repr=False, compare=False)
+    # (starts, ends) of the document's placeholder spans, sorted and disjoint, when one
+    # overlaps this sentence: its words there are marked when they are found.
+    placeholders: tuple[list[int], list[int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> list[Word]:
         w = self._words
         if w is None:
             w = self._words = words_in(self.prose, self.start, self.end, self.text.isascii()) if self.prose else []
+            if self.placeholders is not None:
+                mark_placeholders(w, *self.placeholders)
         return w
+
+
+def mark_placeholders(words: list[Word], starts: list[int], ends: list[int]) -> None:
+    """Mark the words that start inside a placeholder span (``starts``/``ends``: sorted,
+    disjoint spans of the projection)."""
+    for w in words:
+        i = bisect_right(starts, w.start) - 1
+        if i >= 0 and w.start < ends[i]:
+            w.placeholder = True
 
 
 @dataclass(slots=True)

@@ -81,15 +81,13 @@ def _finish(
         # overlaps one need a look.
         starts = [a for a, _ in b.placeholders]
         ends = [z for _, z in b.placeholders]
+        spans = (starts, ends)
         for p in paragraphs:
             for s in p.sentences:
                 i = bisect_right(ends, s.start)  # first placeholder ending after s.start
                 if i == len(ends) or starts[i] >= s.end:
                     continue
-                for w in s.words:
-                    i = bisect_right(starts, w.start) - 1
-                    if i >= 0 and w.start < ends[i]:
-                        w.placeholder = True
+                s.placeholders = spans  # its words there are marked when they are found, if ever
     if lines is None or lines.text is not source.text:
         lines = LineIndex(source.text)
     doc = Document(
