@@ -157,6 +157,20 @@ def settle(lt: dict[str, Any] | None, limit: float = 30.0) -> float:
     return time.monotonic() - t0
 
 
+def find_jcmd() -> str | None:
+    """The JDK's ``jcmd`` (on the PATH, else beside the java lintkit starts LanguageTool with)."""
+    found = shutil.which("jcmd")
+    if found:
+        return found
+    try:
+        from lintkit.languagetool.install import find_java
+
+        cand = Path(os.path.realpath(find_java())).with_name("jcmd")
+    except Exception:
+        return None
+    return str(cand) if os.access(cand, os.X_OK) else None
+
+
 def _entries(cache: str) -> int:
     return sum(1 for _ in Path(cache, "results").rglob("*.json"))
 
@@ -215,6 +229,8 @@ class Bench:
                                         "scaling": {}, "peers": [], "notes": []}
         self.lt = lt_status()
         self.settled = 0.0  # seconds waited for the LanguageTool server to go idle
+        self.jcmd = find_jcmd() if self.lt else None
+        self.collections = 0  # full garbage collections asked of the LanguageTool JVM
         self.jobs = os.cpu_count() or 1
         self._n = 0
         self._subsets: dict[tuple[str, int], Corpus] = {}
@@ -237,7 +253,22 @@ class Bench:
         return str(cfg)
 
     def settle(self) -> None:
-        """Before each timed run: let the LanguageTool JVM finish its background work."""
+        """Before each timed run: a full garbage collection of the LanguageTool JVM, then let
+        it finish its background work. Every run with a new ``[grammar]`` setting (each
+        side's unique dummy rule) leaves ~14 MB of LanguageTool pipelines in the JVM's old
+        generation; without this, every sixth run or so paid for a full collection (serial
+        GC, ~0.65 s on this machine), whichever side it was."""
+        if self.jcmd and self.lt and self.lt.get("pid"):
+            try:
+                r = subprocess.run([self.jcmd, str(self.lt["pid"]), "GC.run"], capture_output=True, text=True,
+                                   timeout=120)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                r = subprocess.CompletedProcess([], 1, "", str(exc))
+            if r.returncode == 0:
+                self.collections += 1
+            else:
+                log(f"  jcmd GC.run failed ({(r.stderr or r.stdout).strip()[:120]}); no more collections asked")
+                self.jcmd = None
         waited = settle(self.lt)
         self.settled += waited
         if waited > 1.5:
@@ -533,9 +564,13 @@ def report(bench: Bench, info: dict[str, str], found: list[Corpus], skipped: lis
           "is cached, as after `pip install`). CPU s = user + system of the whole process tree (`os.wait4`); "
           "peak RSS = "
           "`ru_maxrss`, the largest single process of the tree. `findings` = non-empty output lines. "
-          "Before each timed run the benchmark waits until the LanguageTool JVM is idle (under 5 % of a core "
-          "over 0.5 s, at most 30 s): after a grammar run it goes on compiling and collecting garbage for "
-          f"seconds, on the cores the next run needs ({bench.settled:.0f} s waited in all).", ""]
+          "Before each timed run the benchmark asks the LanguageTool JVM for a full garbage collection "
+          f"(`jcmd PID GC.run`; {bench.collections} in this run): each run with a new `[grammar]` setting "
+          "leaves ~14 MB of LanguageTool pipelines in its old generation, and a full collection during a timed "
+          "run (serial GC, ~0.65 s here) landed on whichever side was running. Then it waits until the JVM is "
+          "idle (under 5 % of a core over 0.5 s, at most 30 s): after a grammar run it goes on compiling and "
+          f"collecting garbage for seconds, on the cores the next run needs ({bench.settled:.0f} s waited in "
+          "all).", ""]
 
     L += ["## Per check family", ""] + family_table(res["families"]) + [""]
 
