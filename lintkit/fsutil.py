@@ -43,8 +43,8 @@ def write_cache_file(path: Path, data: bytes) -> None:
     """Replace a cache entry atomically: ``atomic_write`` for files in lintkit's own
     private cache folders, without its work for user files (no symlink resolution, no
     mode or owner to keep, no fsync). The temp name is unique per process and thread, the
-    file is created owner-only (0600). About a third of ``atomic_write``'s cost, which
-    counts for the grammar family's one entry per paragraph."""
+    file is created owner-only (0600). About a third of ``atomic_write``'s cost, paid once
+    per file by the result cache."""
     import threading
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.lintkit-tmp")
