@@ -402,8 +402,12 @@ def test_an_unwritable_cache_folder_costs_requests_not_findings(tmp_path: Path, 
     assert ltclient.STATS.checks == before + 2  # checked both times: nothing could be cached
 
 
-def _put_in_child(folder: str, key: bytes) -> None:
-    store_in(folder).put_many([(key, b"[]")])
+def _put_in_child(folder: str, key: bytes, parent_db: int) -> None:
+    store = store_in(folder)
+    # a store of its own: the parent's connection (the same object id after a fork) is
+    # kept aside, never used (nor closed) here
+    assert store._db is None and any(id(c) == parent_db for c in grammar_store._INHERITED)
+    store.put_many([(key, b"[]")])
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork: POSIX only")
@@ -414,7 +418,7 @@ def test_a_forked_worker_writes_through_its_own_connection(tmp_path: Path) -> No
     store = store_in(folder)
     store.put_many([(b"p" * 32, b"[1]")])
     parent_db = store._db
-    child = multiprocessing.get_context("fork").Process(target=_put_in_child, args=(folder, b"c" * 32))
+    child = multiprocessing.get_context("fork").Process(target=_put_in_child, args=(folder, b"c" * 32, id(parent_db)))
     child.start()
     child.join(60)
     assert child.exitcode == 0

@@ -40,7 +40,6 @@ class ParagraphStore:
         self.path = os.path.join(folder, FILE)
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
-        self._pid = -1
         self._rebuilt = False  # a broken database file was replaced already (this process)
 
     # Reading and writing -------------------------------------------------------------
@@ -83,10 +82,8 @@ class ParagraphStore:
     def _open(self, create: bool) -> sqlite3.Connection | None:
         """The connection of this process, opened on first use; None when there is no
         database yet (and ``create`` is false) or it cannot be used."""
-        pid = os.getpid()
-        if self._db is not None and self._pid == pid:
+        if self._db is not None:
             return self._db
-        self._db = None  # a connection made before a fork is the parent's: never used here
         if not create and not os.path.exists(self.path):
             return None
         try:
@@ -100,17 +97,13 @@ class ParagraphStore:
             return None
         try:
             self._prepare(db)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             db.close()
-            if self._rebuilt or not _broken(exc):
+            if not self._broken_once(exc):
                 return None
-            self._rebuilt = True  # not a database: made again, once
             _remove(self.path)
             return self._open(create)
-        except sqlite3.Error:
-            db.close()
-            return None
-        self._db, self._pid = db, pid
+        self._db = db
         return db
 
     @staticmethod
@@ -127,11 +120,20 @@ class ParagraphStore:
 
     def _failed(self, exc: sqlite3.Error) -> None:
         """After an error in a query: a broken file is made again on the next use."""
-        if isinstance(exc, sqlite3.DatabaseError) and _broken(exc) and not self._rebuilt and self._db is not None:
+        if self._db is not None and self._broken_once(exc):
             self._db.close()
             self._db = None
-            self._rebuilt = True
             _remove(self.path)
+
+    def _broken_once(self, exc: sqlite3.Error) -> bool:
+        """Does ``exc`` say the file is not a (whole) database, for the first time in this
+        process? Then the caller removes it, to be made again; a second time, the store
+        stays unused (a file that keeps breaking is not fought over)."""
+        if self._rebuilt or not isinstance(exc, sqlite3.DatabaseError):
+            return False
+        text = str(exc).lower()
+        self._rebuilt = "not a database" in text or "malformed" in text
+        return self._rebuilt
 
 
 @contextmanager
@@ -188,12 +190,6 @@ def remove_old_entries(folder: str, budget: float = OLD_LAYOUT_BUDGET) -> int:
     return removed
 
 
-def _broken(exc: sqlite3.DatabaseError) -> bool:
-    """Does the error say the file is not a (whole) database?"""
-    text = str(exc).lower()
-    return "not a database" in text or "malformed" in text
-
-
 def _remove(path: str) -> None:
     for p in (path, path + "-wal", path + "-shm"):
         try:
@@ -203,6 +199,21 @@ def _remove(path: str) -> None:
 
 
 _STORES: dict[str, ParagraphStore] = {}
+# Connections a forked child inherited: kept, never used or closed there (SQLite: a
+# connection must not be carried across fork(), and closing it counts).
+_INHERITED: list[sqlite3.Connection] = []
+
+
+def _forget_after_fork() -> None:
+    """In a forked child (a --jobs worker), every store starts again with its own
+    connection and lock, as the grammar family's pools and clients do (its
+    ``_forget_after_fork``)."""
+    _INHERITED.extend(st._db for st in _STORES.values() if st._db is not None)
+    _STORES.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def store_in(folder: str) -> ParagraphStore:
