@@ -9,6 +9,7 @@ Raise the example counts locally with ``LINTKIT_FUZZ_EXAMPLES=2000``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tomllib
 import types
@@ -92,6 +93,18 @@ def test_sentence_spans_are_inside_ordered_disjoint_and_trimmed(text: str, data:
         assert text[prev:a].strip() == ""  # nothing but space is left out between sentences
         prev = b
     assert text[prev:end].strip() == ""
+
+
+# The sentence-final mark as first written; segment._BOUNDARY is a faster form of it.
+_BOUNDARY_REFERENCE = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’»)\]]*(?=\s|$)")
+
+
+@settings(max_examples=max(N, 400), deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list(".!?…\"'”’»)] \n\taB")), max_size=24))
+def test_sentence_boundary_pattern_matches_as_first_written(text: str) -> None:
+    from lintkit.document.segment import _BOUNDARY
+
+    assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in _BOUNDARY_REFERENCE.finditer(text)]
 
 
 # Suppression comments ------------------------------------------------------------------
