@@ -80,6 +80,8 @@ class Verdict:
 
 
 def _overlaps_placeholder(sentence: Sentence, a: int, b: int) -> bool:
+    if sentence.prose and sentence.placeholders is None:
+        return False  # its words are (or will be) found in the projection, none marked
     return any(w.placeholder and w.start < b and a < w.end for w in sentence.words)
 
 
