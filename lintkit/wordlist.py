@@ -237,8 +237,27 @@ def encode(key: tuple[Any, ...], table: WordList, version: int = marshal.version
             offset += len(blob)
             blobs.append(blob)
         indexes.append((len(whole), index))
-    header = marshal.dumps((key, indexes[0], indexes[1]), version)
-    return _HEAD.pack(MAGIC, len(header)) + header + b"".join(blobs)
+    return _pack((key, indexes[0], indexes[1]), b"".join(blobs), version)
+
+
+def _pack(head: tuple[Any, ...], body: bytes, version: int = marshal.version) -> bytes:
+    """A file: magic, the length of the marshalled ``head`` (key, then each table's size
+    and index of parts), ``head``, then ``body`` (the parts)."""
+    header = marshal.dumps(head, version)
+    return _HEAD.pack(MAGIC, len(header)) + header + body
+
+
+def _unpack(data: bytes) -> tuple[tuple[Any, ...], bytes] | None:
+    """(head, body) of a file as :func:`_pack` writes it, or None when it is not one."""
+    try:
+        magic, n = _HEAD.unpack_from(data)
+        start = _HEAD.size + n
+        head = marshal.loads(memoryview(data)[_HEAD.size:start])  # marshal.load(file) reads in small pieces: slower
+    except (EOFError, ValueError, TypeError, struct.error):
+        return None
+    if magic != MAGIC or not isinstance(head, tuple) or len(head) != 3:
+        return None
+    return head, data[start:]
 
 
 def _read(path: Path, key: tuple[Any, ...]) -> WordList | None:
@@ -252,15 +271,10 @@ def _read(path: Path, key: tuple[Any, ...]) -> WordList | None:
 def _decode(data: bytes, key: tuple[Any, ...]) -> WordList | None:
     """The table in ``data`` (a file as :func:`encode` writes it), or None when it is
     not one, is cut short or was made for another ``key``."""
-    try:
-        magic, n = _HEAD.unpack_from(data)
-        start = _HEAD.size + n
-        head = marshal.loads(memoryview(data)[_HEAD.size:start])  # marshal.load(file) reads in small pieces: slower
-    except (EOFError, ValueError, TypeError, struct.error):
+    found = _unpack(data)
+    if found is None or found[0][0] != key:
         return None
-    if magic != MAGIC or not isinstance(head, tuple) or len(head) != 3 or head[0] != key:
-        return None
-    body = data[start:]
+    head, body = found
     tables = []
     for which, (size, index) in zip(("keys", "syllables"), head[1:]):
         if not (isinstance(size, int) and isinstance(index, dict)
@@ -271,10 +285,6 @@ def _decode(data: bytes, key: tuple[Any, ...]) -> WordList | None:
     if not tables[1].index or max(e for _s, e in tables[1].index.values()) != len(body):
         return None  # cut short
     return WordList(ShardedSet(tables[0]), ShardedDict(tables[1]))
-
-
-def _write(path: Path, key: tuple[Any, ...], table: WordList) -> None:
-    _store(path, encode(key, table))
 
 
 def _store(path: Path, data: bytes) -> None:
@@ -302,15 +312,13 @@ def _from_shipped(data: Path, key: tuple[Any, ...]) -> bytes | None:
     import zlib
 
     try:
-        blob = zlib.decompress(SHIPPED.read_bytes())  # zlib checks its own checksum
-        magic, n = _HEAD.unpack_from(blob)
-        head = marshal.loads(memoryview(blob)[_HEAD.size:_HEAD.size + n])
-        if magic != MAGIC or not isinstance(head, tuple) or len(head) != 3 or head[0] != shipped_key(data):
-            return None
-    except (OSError, zlib.error, EOFError, ValueError, TypeError, struct.error):
+        found = _unpack(zlib.decompress(SHIPPED.read_bytes()))  # zlib checks its own checksum
+    except (OSError, zlib.error):
         return None
-    header = marshal.dumps((key, head[1], head[2]))
-    return _HEAD.pack(MAGIC, len(header)) + header + blob[_HEAD.size + n:]
+    if found is None or found[0][0] != shipped_key(data):
+        return None
+    head, body = found
+    return _pack((key, *head[1:]), body)
 
 
 def write_shipped(path: Path | None = None) -> Path:
@@ -336,14 +344,12 @@ def _rebuild(shipped: bool = True) -> WordList:
     data = _data_file()
     key = _key(data)
     path = cache_dir() / FILE_NAME
-    if shipped:
-        made = _from_shipped(data, key)
-        table = _decode(made, key) if made is not None else None
-        if made is not None and table is not None:
-            _store(path, made)
-            return table
-    table = parse(data.read_bytes().decode("utf-8"))
-    _write(path, key, table)
+    made = _from_shipped(data, key) if shipped else None
+    table = _decode(made, key) if made is not None else None
+    if made is None or table is None:
+        table = parse(data.read_bytes().decode("utf-8"))
+        made = encode(key, table)
+    _store(path, made)
     return table
 
 
