@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lintkit.document import model as _model
 from lintkit.document.model import Document, Paragraph, Sentence
 
 # Metric keys, in display order. The grade-like ones rise as text gets harder;
@@ -128,9 +129,6 @@ def rounded(scores: dict[str, Any], digits: int = 2) -> dict[str, Any]:
 
 # Per-word facts -------------------------------------------------------------------------
 
-# Facts of each word seen, per textstat language: {lang: {word: facts}}.
-_WORD_CACHE: dict[str, dict[str, tuple[int, int, int, int, int]]] = {}
-
 
 def textstat_lang(language: str) -> str:
     """textstat/pyphen language for a lintkit language variant (en-GB hyphenation for
@@ -138,19 +136,11 @@ def textstat_lang(language: str) -> str:
     return "en_GB" if language == "en-GB" else "en_US"
 
 
-def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
-    """(syllables, letters, polysyllabic, complex, difficult) of one word, by textstat."""
-    cache = _WORD_CACHE.setdefault(lang, {})
-    hit = cache.get(text)
-    if hit is not None:
-        return hit
-    from lintkit.families.readability.offline import fast_word_facts, load
+def textstat_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
+    """(syllables, letters, polysyllabic, complex, difficult) of one word, asked of
+    textstat itself (the reference for :func:`word_facts`)."""
+    from lintkit.families.readability.offline import load
 
-    fast = fast_word_facts(text, lang)  # a plain word cmudict knows: no need to import textstat
-    if fast is not None:
-        if len(cache) < 500_000:
-            cache[text] = fast
-        return fast
     load()
     from textstat.backend.counts import count_letters, count_syllables
     from textstat.backend.selections import list_words
@@ -164,34 +154,108 @@ def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
         poly += n >= 3
         cplx += is_difficult_word(token, 3, lang)
         diff += is_difficult_word(token, 0, lang)
-    facts = (syl, let, poly, cplx, diff)
-    if len(cache) < 500_000:
-        cache[text] = facts
-    return facts
+    return (syl, let, poly, cplx, diff)
+
+
+def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
+    """(syllables, letters, polysyllabic, complex, difficult) of one word, by textstat."""
+    from lintkit.families.readability.offline import fast_word_facts
+
+    # an ASCII word: answered from cmudict's table (and pyphen) without importing textstat
+    fast = fast_word_facts(text, lang)
+    return fast if fast is not None else textstat_word_facts(text, lang)
+
+
+# The five facts of a word packed in one int, _SHIFT bits each, so that one C-level
+# sum() over a paragraph's words adds all five at once. A field overflows only past
+# 2**32 letters in one paragraph.
+_SHIFT = 32
+_MASK = (1 << _SHIFT) - 1
+_MAX_CACHED = 500_000
+
+
+class _PackedFacts(dict[str, int]):
+    """word -> packed facts for one textstat language; a miss is computed and kept."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, word: str) -> int:
+        syl, let, poly, cplx, diff = word_facts(word, self.lang)
+        v = syl | let << _SHIFT | poly << 2 * _SHIFT | cplx << 3 * _SHIFT | diff << 4 * _SHIFT
+        if len(self) < _MAX_CACHED:
+            self[word] = v
+        return v
+
+
+# Facts of each word seen, per textstat language.
+_WORD_CACHE: dict[str, _PackedFacts] = {}
+
+
+def _packed_facts(lang: str) -> _PackedFacts:
+    cache = _WORD_CACHE.get(lang)
+    if cache is None:
+        cache = _WORD_CACHE[lang] = _PackedFacts(lang)
+    return cache
+
+
+def _word_texts(sentence: Sentence) -> tuple[list[str], int, int]:
+    """Texts of the sentence's non-placeholder words, and the characters and number of its
+    placeholder words. Exactly ``Sentence.words``; for a sentence without placeholders
+    whose words nobody has asked for yet, the same pattern's ``findall`` over the same span
+    gives the texts without building the ``Word`` objects (``test_word_texts_*`` checks
+    that they agree)."""
+    words = sentence._words
+    if words is None and sentence.placeholders is None:
+        if not sentence.prose:
+            return [], 0, 0
+        pattern = _model._ASCII_WORD if sentence.text.isascii() else _model._unicode_word()
+        return pattern.findall(sentence.prose, sentence.start, sentence.end), 0, 0
+    words = sentence.words
+    texts = [w.text for w in words if not w.placeholder]
+    if len(texts) == len(words):
+        return texts, 0, 0
+    ph = [len(w.text) for w in words if w.placeholder]
+    return texts, sum(ph), len(ph)
+
+
+def paragraph_counts(sentences: list[Sentence], lang: str) -> tuple[Counts, list[int]]:
+    """Counts of a run of sentences, and the number of words of each: the sum of every
+    sentence's counts, where a sentence without words counts for nothing (not even as a
+    sentence) and every one with words has at least one whitespace token."""
+    facts = _packed_facts(lang).__getitem__
+    per_sentence: list[int] = []
+    texts: list[str] = []
+    n_sentences = chars = tokens = 0
+    for s in sentences:
+        t, ph_chars, ph_tokens = _word_texts(s)
+        per_sentence.append(len(t))
+        if not t:
+            continue
+        texts += t
+        n_sentences += 1
+        split = s.text.split()
+        if ph_tokens:
+            chars += max(0, sum(map(len, split)) - ph_chars)
+            tokens += max(1, len(split) - ph_tokens)
+        else:
+            chars += sum(map(len, split))
+            tokens += len(split) or 1
+    c = Counts(len(texts), n_sentences)
+    if texts:
+        packed = sum(map(facts, texts))
+        c.syllables = packed & _MASK
+        c.letters = packed >> _SHIFT & _MASK
+        c.polysyllables = packed >> 2 * _SHIFT & _MASK
+        c.complex = packed >> 3 * _SHIFT & _MASK
+        c.difficult = packed >> 4 * _SHIFT
+        c.chars, c.tokens = chars, tokens
+    return c, per_sentence
 
 
 def sentence_counts(sentence: Sentence, lang: str) -> Counts:
-    c = Counts()
-    words = sentence.words
-    texts = [w.text for w in words if not w.placeholder]
-    if not texts:
-        return c
-    get = _WORD_CACHE.setdefault(lang, {}).get
-    # A facts tuple is never empty, so ``or`` falls back only on a cache miss.
-    facts = [get(t) or word_facts(t, lang) for t in texts]
-    c.words = len(facts)
-    c.syllables, c.letters, c.polysyllables, c.complex, c.difficult = map(sum, zip(*facts))
-    c.sentences = 1
-    ph_chars = ph_tokens = 0
-    if len(texts) != len(words):
-        for w in words:
-            if w.placeholder:
-                ph_chars += len(w.text)
-                ph_tokens += 1
-    tokens = sentence.text.split()
-    c.chars = max(0, sum(map(len, tokens)) - ph_chars)
-    c.tokens = max(1, len(tokens) - ph_tokens)
-    return c
+    return paragraph_counts([sentence], lang)[0]
 
 
 @dataclass
@@ -232,9 +296,8 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
         return per_doc[lang]
     paras: list[ParagraphStats] = []
     for i, p in enumerate(document.paragraphs):
-        per_sentence = [sentence_counts(s, lang) for s in p.sentences]
-        counts = Counts.total(per_sentence)
-        ps = ParagraphStats(i, p, counts, [c.words for c in per_sentence])
+        counts, sentence_words = paragraph_counts(p.sentences, lang)
+        ps = ParagraphStats(i, p, counts, sentence_words)
         ps.scores = counts.scores()
         paras.append(ps)
     doc_counts = Counts.total(p.counts for p in paras if p.paragraph.kind in BODY_KINDS)

