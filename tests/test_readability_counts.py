@@ -94,7 +94,7 @@ def _reference_texts(s: Sentence) -> tuple[list[str], int, int]:
 def test_word_texts_are_the_document_models_words(text: str) -> None:
     for doc in _docs(text):
         fresh = [_word_texts(s) for s in doc.sentences]  # before any Word is built
-        assert all(s._words is None for s in doc.sentences if s.placeholders is None)
+        assert all(s._words is None for s in doc.sentences)
         assert fresh == [_reference_texts(s) for s in doc.sentences]
         assert [_word_texts(s) for s in doc.sentences] == fresh  # and from built words
 
@@ -147,3 +147,26 @@ def test_punctuation_removal_is_textstats() -> None:
     from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 
     assert offline._NONCONTRACTION.pattern == RE_NONCONTRACTION_APOSTROPHE
+
+
+@pytest.mark.parametrize("lang", ["en_US", "en_GB"])
+def test_hyphenation_count_is_pyphens_on_known_words(lang: str) -> None:
+    from pyphen import Pyphen
+
+    from lintkit.families.readability.offline import _Hyphenation
+
+    h, p = _Hyphenation(lang), Pyphen(lang=lang)
+    for word in [w.lower() for w in WORDS] + ["hyphenation", "lettergrepen", "rustlang", "20140311",
+                                               "nonoverridable", "a", "ab", "abc", "abcd", "é", ""]:
+        assert h.count(word) == len(p.positions(word)), word
+
+
+@FAST
+@given(st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0129'_"), max_size=30),
+       st.sampled_from(["en_US", "en_GB"]))
+def test_hyphenation_count_is_pyphens(word: str, lang: str) -> None:
+    from pyphen import Pyphen
+
+    from lintkit.families.readability.offline import _Hyphenation
+
+    assert _Hyphenation(lang).count(word) == len(Pyphen(lang=lang).positions(word))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,17 +203,31 @@ def _packed_facts(lang: str) -> _PackedFacts:
 
 def _word_texts(sentence: Sentence) -> tuple[list[str], int, int]:
     """Texts of the sentence's non-placeholder words, and the characters and number of its
-    placeholder words. Exactly ``Sentence.words``; for a sentence without placeholders
-    whose words nobody has asked for yet, the same pattern's ``findall`` over the same span
-    gives the texts without building the ``Word`` objects (``test_word_texts_*`` checks
-    that they agree)."""
+    placeholder words: exactly what ``Sentence.words`` gives. When nobody has asked for
+    the words yet, the document model's own pattern over the same span (``findall``; or
+    ``finditer``, and its rule for marking placeholder words, where the sentence overlaps
+    a placeholder) gives them without building the ``Word`` objects
+    (``test_word_texts_*`` checks that they agree)."""
     words = sentence._words
-    if words is None and sentence.placeholders is None:
+    if words is None:
         if not sentence.prose:
             return [], 0, 0
         pattern = _model._ASCII_WORD if sentence.text.isascii() else _model._unicode_word()
-        return pattern.findall(sentence.prose, sentence.start, sentence.end), 0, 0
-    words = sentence.words
+        if sentence.placeholders is None:
+            return pattern.findall(sentence.prose, sentence.start, sentence.end), 0, 0
+        # as mark_placeholders: a word is a placeholder when it starts inside a span
+        starts, ends = sentence.placeholders
+        texts: list[str] = []
+        ph_chars = ph_count = 0
+        for m in pattern.finditer(sentence.prose, sentence.start, sentence.end):
+            a = m.start()
+            i = bisect_right(starts, a) - 1
+            if i >= 0 and a < ends[i]:
+                ph_chars += m.end() - a
+                ph_count += 1
+            else:
+                texts.append(m.group())
+        return texts, ph_chars, ph_count
     texts = [w.text for w in words if not w.placeholder]
     if len(texts) == len(words):
         return texts, 0, 0

@@ -90,18 +90,57 @@ _NONCONTRACTION = re.compile(r"\'(?!" + r"[tsd]|ve|ll|re" + ")")
 _PUNCTUATION = re.compile(r"[^\w\s\']")
 # Printable ASCII without the space: no character that str.split or \s treats as whitespace.
 _VISIBLE_ASCII = re.compile(r"[!-~]+")
-_pyphens: dict[str, Any] = {}
+
+
+class _Hyphenation:
+    """Counts the hyphenation points pyphen's ``Pyphen(lang=lang).positions(word)`` gives
+    (textstat's syllable count for a word cmudict lacks is that + 1), with the same
+    patterns and the same arithmetic. pyphen looks up every substring of up to ``maxlen``
+    (28 for English) characters at each position of the word; a substring that starts no
+    pattern cannot be extended into one, so this stops at the first such substring: the
+    same patterns are applied, in the same order, for a fraction of the lookups."""
+
+    def __init__(self, lang: str) -> None:
+        from pyphen import Pyphen
+
+        self.pyphen = Pyphen(lang=lang)  # left=2, right=2, as textstat builds it
+        hd = self.pyphen.hd
+        self.patterns: dict[str, tuple[int, Any]] = hd.patterns
+        self.maxlen: int = hd.maxlen
+        self.prefixes = frozenset(key[:k] for key in self.patterns for k in range(1, len(key) + 1))
+
+    def count(self, word: str) -> int:
+        """``len(Pyphen(lang=lang).positions(word))`` for a lower-case ``word``."""
+        pointed = f".{word}."
+        n = len(pointed)
+        references = [0] * (n + 1)
+        patterns, prefixes, maxlen = self.patterns, self.prefixes, self.maxlen
+        for i in range(n - 1):
+            for j in range(i + 1, min(i + maxlen, n) + 1):
+                part = pointed[i:j]
+                if part not in prefixes:
+                    break
+                pattern = patterns.get(part)
+                if not pattern:
+                    continue
+                offset, values = pattern
+                slice_ = slice(i + offset, i + offset + len(values))
+                references[slice_] = map(max, values, references[slice_])
+        # pyphen's point at index k of ``references`` is k - 1, kept when left <= k - 1 <= right
+        left, right = self.pyphen.left, len(word) - self.pyphen.right
+        return sum(r % 2 for r in references[left + 1:right + 2])
+
+
+_hyphenations: dict[str, _Hyphenation] = {}
 
 
 def _pyphen_syllables(word: str, lang: str) -> int:
     """textstat's fallback for a word cmudict lacks: hyphenation points + 1, from the same
     pyphen dictionary (``Pyphen(lang=lang)``, which textstat's ``get_pyphen`` builds)."""
-    p = _pyphens.get(lang)
-    if p is None:
-        from pyphen import Pyphen
-
-        p = _pyphens[lang] = Pyphen(lang=lang)
-    return len(p.positions(word)) + 1
+    h = _hyphenations.get(lang)
+    if h is None:
+        h = _hyphenations[lang] = _Hyphenation(lang)
+    return h.count(word) + 1
 
 
 def fast_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int] | None:
