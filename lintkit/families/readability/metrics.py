@@ -279,7 +279,14 @@ class ParagraphStats:
     paragraph: Paragraph
     counts: Counts
     sentence_words: list[int]  # non-placeholder words per sentence
-    scores: dict[str, Any] = field(default_factory=dict)
+    _scores: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def scores(self) -> dict[str, Any]:
+        """Every metric, computed on first use: most paragraphs are never graded."""
+        if self._scores is None:
+            self._scores = self.counts.scores()
+        return self._scores
 
     def longest(self) -> tuple[Sentence, int] | None:
         if not self.paragraph.sentences:
@@ -312,9 +319,7 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     paras: list[ParagraphStats] = []
     for i, p in enumerate(document.paragraphs):
         counts, sentence_words = paragraph_counts(p.sentences, lang)
-        ps = ParagraphStats(i, p, counts, sentence_words)
-        ps.scores = counts.scores()
-        paras.append(ps)
+        paras.append(ParagraphStats(i, p, counts, sentence_words))
     doc_counts = Counts.total(p.counts for p in paras if p.paragraph.kind in BODY_KINDS)
     result = Analysis(paras, doc_counts, doc_counts.scores())
     per_doc[lang] = result
