@@ -22,6 +22,7 @@ from lintkit.families.readability.metrics import (
     Counts,
     _word_texts,
     analyse,
+    first_word_spans,
     paragraph_counts,
     textstat_word_facts,
     word_facts,
@@ -170,3 +171,14 @@ def test_hyphenation_count_is_pyphens(word: str, lang: str) -> None:
     from lintkit.families.readability.offline import _Hyphenation
 
     assert _Hyphenation(lang).count(word) == len(Pyphen(lang=lang).positions(word))
+
+
+@FAST
+@given(texts, st.integers(0, 8))
+def test_first_word_spans_are_the_document_models_words(text: str, k: int) -> None:
+    for doc in _docs(text):
+        fresh = [first_word_spans(s, k) for s in doc.sentences]  # before any Word is built
+        assert all(s._words is None for s in doc.sentences)
+        expected = [[(w.start, w.end) for w in s.words if not w.placeholder][:k] for s in doc.sentences]
+        assert fresh == expected
+        assert [first_word_spans(s, k) for s in doc.sentences] == expected  # and from built words

@@ -14,6 +14,7 @@ from lintkit.families.readability.metrics import (
     Analysis,
     ParagraphStats,
     analyse,
+    first_word_spans,
 )
 from lintkit.families.readability.settings import Settings, resolve
 from lintkit.types import Finding
@@ -54,10 +55,10 @@ def _where(document: Document, sentence: Sentence) -> str:
 
 
 def _opening(sentence: Sentence, n: int = 5) -> str:
-    words = [w for w in sentence.words if not w.placeholder]
+    words = first_word_spans(sentence, n + 1)  # one more tells whether the opening is all
     if not words:
         return ""
-    text = sentence.text[words[0].start - sentence.start: words[min(n, len(words)) - 1].end - sentence.start]
+    text = sentence.text[words[0][0] - sentence.start: words[min(n, len(words)) - 1][1] - sentence.start]
     return f"“{text}…”" if len(words) > n else f"“{text}”"
 
 

@@ -235,6 +235,29 @@ def _word_texts(sentence: Sentence) -> tuple[list[str], int, int]:
     return texts, sum(ph), len(ph)
 
 
+def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
+    """(start, end) of the sentence's first ``k`` non-placeholder words: as
+    :func:`_word_texts`, without building ``Word`` objects when nobody has asked for them,
+    and scanning no further than the ``k``-th word."""
+    if sentence._words is not None or not sentence.prose:
+        return [(w.start, w.end) for w in sentence.words if not w.placeholder][:k]
+    pattern = _model._ASCII_WORD if sentence.text.isascii() else _model._unicode_word()
+    out: list[tuple[int, int]] = []
+    if k <= 0:
+        return out
+    spans = sentence.placeholders
+    for m in pattern.finditer(sentence.prose, sentence.start, sentence.end):
+        if spans is not None:  # mark_placeholders' rule
+            a = m.start()
+            i = bisect_right(spans[0], a) - 1
+            if i >= 0 and a < spans[1][i]:
+                continue
+        out.append(m.span())
+        if len(out) == k:
+            break
+    return out
+
+
 def paragraph_counts(sentences: list[Sentence], lang: str) -> tuple[Counts, list[int]]:
     """Counts of a run of sentences, and the number of words of each: the sum of every
     sentence's counts, where a sentence without words counts for nothing (not even as a
