@@ -71,7 +71,8 @@ def test_words_fast_path_does_not_answer_go_to_textstat(word: str) -> None:
 PIECES = ["word", "Word", "don't", "don’t", "a-b", "x.y", "1,000", "3.14", "café", "e\u0301", "İ",
           "straße", "α", "漢字", "😀", "`code`", "x`y`z", "http://a.b/c", "[l](http://x.y)", "Dummy1",
           "Mr. Smith", "U.S.", "e.g.", "...", "?", "!", ".", ",", "'", "’", "-", "_", " ", " ", "\t",
-          "\n", "\n\n", "- ", "# ", "> ", "|a|b|\n|-|-|\n|c|d|\n", "```\ncode\n```\n"]
+          "\n", "\n\n", "- ", "# ", "> ", "|a|b|\n|-|-|\n|c|d|\n", "```\ncode\n```\n", "a-`b`-c",
+          "`a`'s", "`a`.`b`", "`a` `b`", "é`c`", "`c`\u0301", "x\u2003`y`", "`a``b`", "<http://u.v>x"]
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=40).map("".join)
 
 
@@ -182,3 +183,16 @@ def test_first_word_spans_are_the_document_models_words(text: str, k: int) -> No
         expected = [[(w.start, w.end) for w in s.words if not w.placeholder][:k] for s in doc.sentences]
         assert fresh == expected
         assert [first_word_spans(s, k) for s in doc.sentences] == expected  # and from built words
+
+
+def test_heading_and_table_cell_counts_are_counted_on_first_use() -> None:
+    text = "# A heading with words\n\n| cell one | cell two |\n|---|---|\n| x | y |\n\nA paragraph of words here.\n"
+    doc = lintkit_read_document(Source("f.md", text, "markdown"))
+    assert doc is not None
+    an = analyse(doc)
+    lazy = [p for p in an.paragraphs if p.paragraph.kind in ("heading", "table_cell")]
+    assert lazy and all(p._counts is None for p in lazy)
+    for p in an.paragraphs:
+        counts, per_sentence = paragraph_counts(p.paragraph.sentences, "en_US")
+        assert (dataclasses.astuple(p.counts), p.sentence_words) == (dataclasses.astuple(counts), per_sentence)
+    assert an.paragraphs[0].counts.words == 4

@@ -29,7 +29,7 @@ import math
 import weakref
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lintkit.document import model as _model
@@ -296,13 +296,40 @@ def sentence_counts(sentence: Sentence, lang: str) -> Counts:
     return paragraph_counts([sentence], lang)[0]
 
 
-@dataclass
+# Kinds whose counts no check reads (labels, not sentences: only ``lintkit stats
+# --paragraphs`` shows them): counted on first use.
+_LAZY_KINDS = frozenset({"heading", "table_cell"})
+
+
 class ParagraphStats:
-    index: int
-    paragraph: Paragraph
-    counts: Counts
-    sentence_words: list[int]  # non-placeholder words per sentence
-    _scores: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """Counts, words per sentence and scores of one paragraph."""
+
+    __slots__ = ("index", "paragraph", "_lang", "_counts", "_sentence_words", "_scores")
+
+    def __init__(self, index: int, paragraph: Paragraph, lang: str) -> None:
+        self.index = index
+        self.paragraph = paragraph
+        self._lang = lang
+        self._counts: Counts | None = None
+        self._sentence_words: list[int] = []  # non-placeholder words per sentence
+        self._scores: dict[str, Any] | None = None
+        if paragraph.kind not in _LAZY_KINDS:
+            self._count()
+
+    def _count(self) -> Counts:
+        self._counts, self._sentence_words = paragraph_counts(self.paragraph.sentences, self._lang)
+        return self._counts
+
+    @property
+    def counts(self) -> Counts:
+        return self._counts if self._counts is not None else self._count()
+
+    @property
+    def sentence_words(self) -> list[int]:
+        """Non-placeholder words per sentence."""
+        if self._counts is None:
+            self._count()
+        return self._sentence_words
 
     @property
     def scores(self) -> dict[str, Any]:
@@ -341,8 +368,7 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
         return per_doc[lang]
     paras: list[ParagraphStats] = []
     for i, p in enumerate(document.paragraphs):
-        counts, sentence_words = paragraph_counts(p.sentences, lang)
-        paras.append(ParagraphStats(i, p, counts, sentence_words))
+        paras.append(ParagraphStats(i, p, lang))
     doc_counts = Counts.total(p.counts for p in paras if p.paragraph.kind in BODY_KINDS)
     result = Analysis(paras, doc_counts, doc_counts.scores())
     per_doc[lang] = result
