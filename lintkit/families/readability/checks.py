@@ -66,10 +66,11 @@ def _long_sentences(document: Document, ctx: CheckContext, an: Analysis, st: Set
     out: list[Finding] = []
     limit = st.max_sentence_words
     rd202 = ctx.enabled("RD202")
+    rd101 = ctx.enabled("RD101")
     for ps in an.paragraphs:
         kind = ps.paragraph.kind
-        if kind in NOT_SENTENCES:
-            continue
+        if kind in NOT_SENTENCES or max(ps.sentence_words, default=0) <= limit:
+            continue  # (no sentence over the limit: nothing to report)
         sentences = ps.paragraph.sentences
         if rd202 and kind in PARAGRAPH_KINDS and len(sentences) == 1 and ps.sentence_words[0] > limit:
             a, b = _span(document, sentences[0], sentences[0])
@@ -79,7 +80,7 @@ def _long_sentences(document: Document, ctx: CheckContext, an: Analysis, st: Set
                 f"paragraph is a single sentence of {n} words (limit {limit}); split it into shorter sentences",
                 words=n, limit=limit))
             continue
-        if not ctx.enabled("RD101"):
+        if not rd101:
             continue
         for s, n in zip(sentences, ps.sentence_words, strict=True):
             if n > limit:
@@ -93,6 +94,10 @@ def _runs(document: Document, ctx: CheckContext, an: Analysis, st: Settings) -> 
     out: list[Finding] = []
     for ps in an.paragraphs:
         if ps.paragraph.kind not in BODY_KINDS:
+            continue
+        words = ps.sentence_words
+        # a run needs run_length (>= 1) sentences of run_sentence_words or more
+        if len(words) < st.run_length or max(words) < st.run_sentence_words:
             continue
         run: list[int] = []
         for i, n in enumerate([*ps.sentence_words, 0]):  # the sentinel closes a final run
