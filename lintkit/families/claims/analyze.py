@@ -141,6 +141,23 @@ def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str], batch: B
                    hedged=hedged, opinion=opinion, question=question, scores=scores)
 
 
+# Slack for :func:`score_bound` (a sum of 3-decimal numbers, like the real score, but
+# perhaps added in another order; the thresholds are multiples of 0.001).
+_BOUND_SLACK = 1e-6
+
+
+def score_bound(signals: dict[str, dict[int, list[Hit]]], k: int) -> float:
+    """An upper bound of text ``k``'s score: the strongest hit of each category, rounded
+    as there, summed. :func:`score_sentence` only drops hits and multiplies weights by
+    factors <= 1 (and rounding is monotone)."""
+    total = 0.0
+    for found in signals.values():
+        hits = found.get(k)
+        if hits:
+            total += round(max(h[3] for h in hits), 3)
+    return total
+
+
 def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
             enabled: set[str], timings: dict[str, float] | None = None) -> list[Verdict]:
     """Verdicts for every claim sentence (score ≥ threshold), supported ones included
@@ -186,6 +203,8 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
                     timings[key] = timings.get(key, 0.0) + secs
     with_hits = sorted({k for found in signals.values() for k in found})
     for k in with_hits:
+        if score_bound(signals, k) < threshold - _BOUND_SLACK:
+            continue  # cannot reach the threshold: most sentences hold only a weak "will" or "all"
         i = todo[k]
         s = sentences[i]
         v = score_sentence(s, lex, enabled, batch, k, signals)
