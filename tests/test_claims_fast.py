@@ -215,3 +215,25 @@ def test_empty_batch() -> None:
     batch = Batch([])
     assert batch.ok and batch.starts == []
     assert all(lex.scan(category, batch) == {} for category in CATEGORIES)
+
+
+def test_score_bound_is_an_upper_bound(sentences: list[str]) -> None:
+    """A sentence is only scored when score_bound reaches the threshold: the bound must
+    never be below the real score (every modifier lowers it)."""
+    from lintkit.document.model import Sentence
+    from lintkit.families.claims.analyze import score_bound, score_sentence
+    from lintkit.families.claims.lexicon import SIGNALS
+
+    lex = load_lexicon(())
+    texts = sentences + ["If all of them will never fail, I think it is clearly the best?",
+                         "Experts say 40% of users may never return, apparently."]
+    batch = Batch(texts)
+    enabled = set(SIGNALS)
+    signals = {cat: lex.scan(cat, batch) for cat in SIGNALS}
+    checked = 0
+    for k in sorted({k for found in signals.values() for k in found}):
+        sentence = Sentence(0, len(batch.texts[k]), batch.texts[k], [])
+        v = score_sentence(sentence, lex, enabled, batch, k, signals)
+        assert v.score <= score_bound(signals, k) + 1e-9, batch.texts[k]
+        checked += 1
+    assert checked > 50
