@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lintkit.families.claims.fast import (
     SEP,
@@ -237,3 +239,45 @@ def test_score_bound_is_an_upper_bound(sentences: list[str]) -> None:
         assert v.score <= score_bound(signals, k) + 1e-9, batch.texts[k]
         checked += 1
     assert checked > 50
+
+
+def test_prefilter_is_shared_by_the_phrase_packs() -> None:
+    lex = load_lexicon(())
+    members = sorted(c.category for cs in lex.by_category.values() for c in cs if c.prefilter is not None)
+    assert members == ["booster", "hearsay", "prediction", "trend"]
+    assert len({id(c.prefilter) for cs in lex.by_category.values() for c in cs if c.prefilter}) == 1
+
+
+def test_prefilter_lets_through_every_text_with_a_hit(sentences: list[str]) -> None:
+    lex = load_lexicon(())
+    members = [c for cs in lex.by_category.values() for c in cs if c.prefilter is not None]
+    pre = members[0].prefilter
+    assert pre is not None
+    for texts in (sentences, [s for s in sentences if s.isascii()], sentences[::-1]):
+        batch = Batch(texts)
+        kept = pre.texts(batch)
+        assert kept == sorted(set(kept))
+        for c in members:
+            hit = {k for k, text in enumerate(texts) if any(a != b for a, b in
+                                                            (m.span() for m in c.pattern.finditer(text)))}
+            assert hit <= set(kept), c.pack
+        sub, keep = batch.subset(pre)
+        assert keep == kept and sub.texts == [texts[k] for k in kept]
+        assert sub.folded == Batch(sub.texts).folded and sub.starts == Batch(sub.texts).starts
+
+
+PHRASE_WORDS = ["will", "never", "Will", "is", "said", "to", "of", "course", "clearly", "more", "and", "so-called",
+                "increasingly", "won't", "sooner", "or", "later", "apparently", "doubt", "without", "a", "growing",
+                "number", "-", "’", "'", ".", ",", "\u0130", "\u212a", "x", "1", "  ", "\n", "é"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(PHRASE_WORDS), max_size=12).map(" ".join), min_size=1, max_size=8))
+def test_scan_with_prefilter_equals_reference(texts: list[str]) -> None:
+    lex = load_lexicon(())
+    texts = [normalise(t) for t in texts]
+    batch = Batch(texts)
+    for category in ("prediction", "booster", "hearsay", "trend"):
+        scanned = lex.scan(category, batch)
+        for k, text in enumerate(texts):
+            assert scanned.get(k, []) == reference(lex, category, text), (category, text)

@@ -435,9 +435,10 @@ class Batch:
     so that each category is one scan of ``folded``; ``starts[k]`` is where text k begins.
     ``ok`` is False when a text contains a NUL (then only the reference patterns are used)."""
 
-    __slots__ = ("texts", "starts", "folded", "ok", "ascii")
+    __slots__ = ("texts", "starts", "folded", "ok", "ascii", "_subsets")
 
     def __init__(self, texts: list[str]) -> None:
+        self._subsets: dict[int, tuple[Batch, list[int]]] = {}
         self.texts = texts
         joined = SEP + SEP.join(texts) + SEP
         separators = len(texts) + 1 if texts else 2
@@ -454,3 +455,106 @@ class Batch:
     def locate(self, a: int, lo: int = 0) -> int:
         """Index of the text that holds offset ``a`` of ``folded``."""
         return bisect_right(self.starts, a, lo) - 1
+
+    def subset(self, pre: Prefilter) -> tuple[Batch, list[int]]:
+        """The texts that ``pre`` lets through, as a batch of their own (their folded text
+        copied, not folded again), and their indices here; made once per pre-filter."""
+        found = self._subsets.get(id(pre))
+        if found is None:
+            keep = pre.texts(self)
+            sub = Batch.__new__(Batch)
+            sub._subsets = {}
+            sub.texts = [self.texts[k] for k in keep]
+            folded, starts = self.folded, self.starts
+            sub.folded = SEP + SEP.join([folded[starts[k]:starts[k] + len(self.texts[k])] for k in keep]) + SEP
+            sub.ok = True
+            sub.ascii = self.ascii  # a part of an ASCII text is ASCII; else the general patterns serve
+            sub.starts = []
+            pos = len(SEP)
+            for t in sub.texts:
+                sub.starts.append(pos)
+                pos += len(t) + len(SEP)
+            found = self._subsets[id(pre)] = (sub, keep)
+        return found
+
+
+class Prefilter:
+    """Which texts of a :class:`Batch` can hold a hit of some of the packs: one scan for
+    several packs, so that each of them is then searched in those texts only.
+
+    Its pattern is the consumed boundary followed by a look-ahead for the union of the
+    packs' alternatives (their phrases in one trie, their patterns as they are) and the
+    right boundary: it matches at a boundary exactly when one of the packs matches right
+    after it (each pack's pattern is an ordered alternation of the same alternatives, and
+    the order only decides *which* one matches). Worth it for packs of phrases (a trie is
+    cheap to scan), not for packs of many patterns."""
+
+    __slots__ = ("_sources", "_compiled")
+
+    def __init__(self, body: str, first: str | None, right: str) -> None:
+        guard = f"(?={first})" if first else ""
+        self._sources = {True: f"{ASCII_BOUNDARY}{guard}(?=(?:{body}){right})",
+                         False: f"{BOUNDARY}{guard}(?=(?:{body}){right})"}
+        self._compiled: dict[bool, Any] = {}
+        self._pattern(True)
+
+    def _pattern(self, ascii_text: bool) -> Any:
+        found = self._compiled.get(ascii_text)
+        if found is None:
+            found = self._compiled[ascii_text] = re.compile(self._sources[ascii_text])
+        return found
+
+    def texts(self, batch: Batch) -> list[int]:
+        """Indices of the texts of ``batch`` where the pattern matches, in order. After a
+        match, the search goes on at the separator before the next text."""
+        search = self._pattern(batch.ascii).search
+        text, starts = batch.folded, batch.starts
+        n = len(starts)
+        out: list[int] = []
+        pos, k = 0, 0
+        while (m := search(text, pos)) is not None:
+            k = bisect_right(starts, m.start() + 1, k) - 1
+            out.append(k)
+            if k + 1 >= n:
+                break
+            pos = starts[k + 1] - 1
+        return out
+
+
+def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[str]]]], left: str,
+                      right: str) -> Prefilter | None:
+    """The :class:`Prefilter` of several packs, each given as the ``groups`` of
+    :func:`compile_fast` (for which it returned a consuming pattern), or None."""
+    if _P is None or left != r"(?<![\w\-])" or not packs:
+        return None
+    try:
+        phrases: dict[tuple[str, ...], None] = {}
+        patterns: dict[str, None] = {}
+        firsts: set[str] | None = set()
+        for groups in packs:
+            for _name, words_list, pats in groups:
+                for words in words_list:
+                    tokens = tuple(phrase_tokens(words))
+                    phrases[tokens] = None
+                    if firsts is not None:
+                        firsts.add(tokens[0])
+                for p in pats:
+                    low = _lowered(p)
+                    src = anchor_sentence_start(low[0] if low is not None else f"(?i:{p})")
+                    tree = low[1] if low is not None and src == low[0] else _P.parse(src, 0)
+                    if not joinable(tree) or tree.getwidth()[0] < 1:
+                        return None
+                    first = _first(tree)
+                    if first is None or first[1] or firsts is None:
+                        firsts = None
+                    else:
+                        firsts |= first[0]
+                    patterns[f"(?:{src})"] = None
+        alts = [trie([list(t) for t in sorted(phrases, key=len, reverse=True)])] if phrases else []
+        alts += list(patterns)
+        if not alts:
+            return None
+        first_class = "[" + "".join(sorted(firsts)) + "]" if firsts else None
+        return Prefilter("|".join(alts), first_class, right)
+    except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
+        return None
