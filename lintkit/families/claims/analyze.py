@@ -192,15 +192,19 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
     # a sentence without any signal hit cannot be a claim.
     todo = [i for i, s in enumerate(sentences) if document.paragraphs[s.paragraph].kind not in SKIP_KINDS]
     batch = Batch([normalise(sentences[i].text) for i in todo])
-    signals: dict[str, dict[int, list[Hit]]] = {}
-    for cat in SIGNALS:
-        if cat in enabled:
-            per_pack: dict[str, float] = {}
-            signals[cat] = lex.scan(cat, batch, per_pack)
-            if timings is not None:
-                for name, secs in per_pack.items():
-                    key = f"{CODES[cat]} pack {name}"
-                    timings[key] = timings.get(key, 0.0) + secs
+    cats = [cat for cat in SIGNALS if cat in enabled]
+    per_pack: dict[str, dict[str, float]] = {cat: {} for cat in cats}
+    raw = {cat: lex.scan_raw(cat, batch, per_pack[cat]) for cat in cats}
+    # The exceptions only remove hits: they are only looked for in the sentences that could
+    # reach the threshold with all their hits.
+    keep = {k for k in {k for found in raw.values() for k in found}
+            if score_bound(raw, k) >= threshold - _BOUND_SLACK}
+    signals = {cat: lex.finish(cat, batch, raw[cat], keep, per_pack[cat]) for cat in cats}
+    if timings is not None:
+        for cat in cats:
+            for name, secs in per_pack[cat].items():
+                key = f"{CODES[cat]} pack {name}"
+                timings[key] = timings.get(key, 0.0) + secs
     with_hits = sorted({k for found in signals.values() for k in found})
     for k in with_hits:
         if score_bound(signals, k) < threshold - _BOUND_SLACK:

@@ -119,18 +119,29 @@ class Lexicon:
         without hits left out. A category's exception patterns are only searched in texts
         with a hit (most have none). ``timings``: seconds spent per pack (its pattern and
         its exceptions) are added there, by pack name."""
-        packs_ = self.by_category.get(category)
-        if not packs_:
-            return {}
+        return self.finish(category, batch, self.scan_raw(category, batch, timings), None, timings)
+
+    def scan_raw(self, category: str, batch: Batch,
+                 timings: dict[str, float] | None = None) -> dict[int, list[Hit]]:
+        """The first half of :meth:`scan`: hits before the exceptions, unsorted."""
         found: dict[int, list[Hit]] = {}
-        for c in packs_:
+        for c in self.by_category.get(category, ()):
             t0 = time.perf_counter()
             for k, hit in _pack_hits(c, batch):
                 found.setdefault(k, []).append(hit)
             if timings is not None:
                 timings[c.pack] = timings.get(c.pack, 0.0) + time.perf_counter() - t0
+        return found
+
+    def finish(self, category: str, batch: Batch, found: dict[int, list[Hit]], keep: set[int] | None = None,
+               timings: dict[str, float] | None = None) -> dict[int, list[Hit]]:
+        """The second half of :meth:`scan`: the exceptions applied to the hits ``found`` of
+        :meth:`scan_raw`, in the texts of ``keep`` only (all if None)."""
+        packs_ = self.by_category.get(category, [])
         out: dict[int, list[Hit]] = {}
         for k, hits in found.items():
+            if keep is not None and k not in keep:
+                continue
             kept = self._finish(packs_, batch, k, hits, timings)
             if kept:
                 out[k] = kept
