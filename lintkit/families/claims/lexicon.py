@@ -335,23 +335,29 @@ def _load(extra: tuple[str, ...]) -> Lexicon:
     return lex
 
 
-# A pack with more patterns than this is not worth pre-filtering: patterns are the costly
-# part of a scan, and the pre-filter would search them as often as the pack itself.
-PREFILTER_MAX_PATTERNS = 2
+# Pre-filters by the number of patterns of a pack: patterns are the costly part of a scan,
+# and a pre-filter searches them all wherever their packs' phrases do not decide. Packs
+# with up to 2 patterns share one pre-filter, packs with 3 to 8 another (a pre-filter of
+# both kinds would let through the texts of either, so each pack would search more text);
+# a pack with more is searched everywhere, since its pre-filter would cost about as much as
+# the pack itself.
+PREFILTER_GROUPS = ((0, 2), (3, 8))
 
 
 def _share_prefilter(lex: Lexicon) -> None:
-    """One :class:`~.fast.Prefilter` for the signal packs made mostly of phrases (on the
-    built-in packs: predictions, boosters, hearsay, trends); each of them is then searched
-    only in the sentences it lets through (on the RFCs, about a seventh of the text)."""
-    members = [c for cat in SIGNALS for c in lex.by_category.get(cat, [])
-               if c.fast is not None and c.fast.consumes
-               and sum(len(pats) for _n, _w, pats in c.groups) <= PREFILTER_MAX_PATTERNS]
-    if len(members) < 2:
-        return
-    pre = compile_prefilter([c.groups for c in members], _LEFT, _RIGHT)
-    for c in members:
-        c.prefilter = pre
+    """:class:`~.fast.Prefilter` s for the signal packs (on the built-in packs: one for
+    predictions, boosters, hearsay and trends, about a seventh of the RFC text passes it;
+    one for absolutes, superlatives and vague attributions, also about a seventh); each
+    pack is then searched only in the sentences its pre-filter lets through."""
+    for low, high in PREFILTER_GROUPS:
+        members = [c for cat in SIGNALS for c in lex.by_category.get(cat, [])
+                   if c.fast is not None and c.fast.consumes
+                   and low <= sum(len(pats) for _n, _w, pats in c.groups) <= high]
+        if len(members) < 2:
+            continue
+        pre = compile_prefilter([c.groups for c in members], _LEFT, _RIGHT)
+        for c in members:
+            c.prefilter = pre
 
 
 def load_lexicon(extra: list[str] | tuple[str, ...] | None = ()) -> Lexicon:
