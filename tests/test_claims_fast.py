@@ -287,3 +287,35 @@ def test_scan_with_prefilter_equals_reference(texts: list[str]) -> None:
         scanned = lex.scan(category, batch)
         for k, text in enumerate(texts):
             assert scanned.get(k, []) == reference(lex, category, text), (category, text)
+
+
+def _plain_union(groups_list: list, right: str = r"(?![\w\-])") -> str:
+    """The pre-filter's look-ahead written plainly: one trie of all phrases, then every pattern."""
+    from lintkit.families.claims.fast import _lowered, phrase_tokens
+
+    phrases = {tuple(phrase_tokens(w)) for groups in groups_list for _n, ws, _p in groups for w in ws}
+    pats = []
+    for groups in groups_list:
+        for _n, _w, ps in groups:
+            for p in ps:
+                low = _lowered(p)
+                pats.append("(?:" + anchor_sentence_start(low[0] if low is not None else f"(?i:{p})") + ")")
+    body = "|".join([trie([list(t) for t in sorted(phrases, key=len, reverse=True)])] + pats)
+    return f"(?=(?:{body}){right})"
+
+
+@pytest.mark.parametrize("category", ["prediction", "absolute"])
+def test_prefilter_matches_where_the_plain_union_does(sentences: list[str], category: str) -> None:
+    from lintkit.families.claims.fast import ASCII_BOUNDARY, BOUNDARY
+
+    lex = load_lexicon(())
+    pre = lex.by_category[category][0].prefilter
+    assert pre is not None
+    union = _plain_union([c.groups for cs in lex.by_category.values() for c in cs if c.prefilter is pre])
+    extra = ["3 out of 4 people always say so", "Users never fail", "x the latest, the best ever"]
+    for texts in (sentences + extra, [s for s in sentences + extra if s.isascii()]):
+        batch = Batch(texts)
+        plain = re.compile((ASCII_BOUNDARY if batch.ascii else BOUNDARY) + union)
+        want = [m.start() for m in plain.finditer(batch.folded)]
+        assert [m.start() for m in pre._pattern(batch.ascii).finditer(batch.folded)] == want
+        assert len(want) > 20

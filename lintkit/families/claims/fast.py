@@ -140,21 +140,27 @@ def trie(alternatives: list[list[str]]) -> str:
     tokens never match at the same place (distinct literal characters, and ``\\s+`` next to
     non-space literals) and (b) an alternative comes after every longer alternative that it
     is a prefix of (true of a longest-first order)."""
-    end = ""  # marks the end of an alternative (no token is empty)
+    return _emit_trie(_trie_root(alternatives))
+
+
+_END = ""  # marks the end of an alternative in a trie node (no token is empty)
+
+
+def _trie_root(alternatives: list[list[str]]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for tokens in alternatives:
         node = root
         for t in tokens:
             node = node.setdefault(t, {})
-        node[end] = {}
+        node[_END] = {}
+    return root
 
-    def emit(node: dict[str, Any]) -> str:
-        alts = [t + emit(child) for t, child in node.items() if t != end]
-        if end in node:
-            alts.append("")  # a prefix that is a whole alternative comes last (rule b)
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return emit(root)
+def _emit_trie(node: dict[str, Any]) -> str:
+    alts = [t + _emit_trie(child) for t, child in node.items() if t != _END]
+    if _END in node:
+        alts.append("")  # a prefix that is a whole alternative comes last (rule b)
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def anchor_sentence_start(pattern: str) -> str:
@@ -483,18 +489,17 @@ class Prefilter:
     several packs, so that each of them is then searched in those texts only.
 
     Its pattern is the consumed boundary followed by a look-ahead for the union of the
-    packs' alternatives (their phrases in one trie, their patterns as they are) and the
-    right boundary: it matches at a boundary exactly when one of the packs matches right
-    after it (each pack's pattern is an ordered alternation of the same alternatives, and
-    the order only decides *which* one matches). Worth it for packs of phrases (a trie is
+    packs' alternatives (their phrases in one trie, their patterns as they are, keyed by
+    first character: :func:`_prefilter_body`), each followed by the right boundary: it
+    matches at a boundary exactly when one of the packs matches right after it (each
+    pack's pattern is an ordered alternation of the same alternatives, and the order only
+    decides *which* one matches). Worth it for packs of phrases (a trie is
     cheap to scan), not for packs of many patterns."""
 
     __slots__ = ("_sources", "_compiled")
 
-    def __init__(self, body: str, first: str | None, right: str) -> None:
-        guard = f"(?={first})" if first else ""
-        self._sources = {True: f"{ASCII_BOUNDARY}{guard}(?=(?:{body}){right})",
-                         False: f"{BOUNDARY}{guard}(?=(?:{body}){right})"}
+    def __init__(self, body: str) -> None:
+        self._sources = {True: f"{ASCII_BOUNDARY}(?={body})", False: f"{BOUNDARY}(?={body})"}
         self._compiled: dict[bool, Any] = {}
         self._pattern(True)
 
@@ -529,15 +534,11 @@ def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[s
         return None
     try:
         phrases: dict[tuple[str, ...], None] = {}
-        patterns: dict[str, None] = {}
-        firsts: set[str] | None = set()
+        patterns: dict[str, set[str] | None] = {}  # source -> its first characters (class items)
         for groups in packs:
             for _name, words_list, pats in groups:
                 for words in words_list:
-                    tokens = tuple(phrase_tokens(words))
-                    phrases[tokens] = None
-                    if firsts is not None:
-                        firsts.add(tokens[0])
+                    phrases[tuple(phrase_tokens(words))] = None
                 for p in pats:
                     low = _lowered(p)
                     src = anchor_sentence_start(low[0] if low is not None else f"(?i:{p})")
@@ -545,16 +546,42 @@ def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[s
                     if not joinable(tree) or tree.getwidth()[0] < 1:
                         return None
                     first = _first(tree)
-                    if first is None or first[1] or firsts is None:
-                        firsts = None
-                    else:
-                        firsts |= first[0]
-                    patterns[f"(?:{src})"] = None
-        alts = [trie([list(t) for t in sorted(phrases, key=len, reverse=True)])] if phrases else []
-        alts += list(patterns)
-        if not alts:
+                    patterns[f"(?:{src})"] = None if first is None or first[1] or not first[0] else first[0]
+        if not phrases and not patterns:
             return None
-        first_class = "[" + "".join(sorted(firsts)) + "]" if firsts else None
-        return Prefilter("|".join(alts), first_class, right)
+        return Prefilter(_prefilter_body(phrases, patterns, right))
     except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
         return None
+
+
+def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, set[str] | None],
+                    right: str) -> str:
+    """The look-ahead of a :class:`Prefilter`: an alternation, each branch followed by
+    ``right``.
+
+    The branches are keyed by first character, so that the engine skips all but one with
+    a cheap test: ``c`` followed by the rest of the phrase trie under ``c`` and by the
+    patterns that may start with ``c``. Such a pattern is tried from the character before
+    (a look-ahead inside a look-behind of width 1), as ``c`` is already consumed. A pattern
+    of unknown first character is a branch of its own. (A class of all first characters
+    checked first, as in :class:`FastPattern`, costs more than it saves here.)"""
+    root = _trie_root([list(t) for t in sorted(phrases, key=len, reverse=True)])
+    by_item: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    for src, items in patterns.items():
+        if items is None:
+            unknown.append(src)
+        else:
+            for item in sorted(items):
+                by_item.setdefault(item, []).append(src)
+    branches: list[str] = []
+    for key in dict.fromkeys([*root, *by_item]):
+        parts: list[str] = []
+        if key in root:
+            parts.append(_emit_trie(root[key]) + right)
+        if key in by_item:
+            parts.append(f"(?<=(?=(?:{'|'.join(by_item[key])}){right})(?s:.))")
+        head = key if key in root else f"[{key}]"
+        branches.append(head + (parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"))
+    branches += [f"(?:{src}){right}" for src in unknown]
+    return "|".join(branches)
