@@ -249,7 +249,7 @@ def test_prefilters_are_shared_by_packs_of_few_patterns() -> None:
             if c.prefilter is not None:
                 groups.setdefault(id(c.prefilter), []).append(c.category)
     assert sorted(sorted(g) for g in groups.values()) == [
-        ["absolute", "superlative", "vague_attribution"], ["booster", "hearsay", "prediction", "trend"]]
+        ["absolute", "quantity", "superlative", "vague_attribution"], ["booster", "hearsay", "prediction", "trend"]]
 
 
 @pytest.mark.parametrize("category", ["prediction", "absolute"])
@@ -273,6 +273,7 @@ def test_prefilter_lets_through_every_text_with_a_hit(sentences: list[str], cate
 
 PHRASE_WORDS = ["will", "never", "Will", "is", "said", "to", "of", "course", "clearly", "more", "and", "so-called",
                 "the", "best", "fastest", "All", "every", "people", "always", "Experts", "say", "everyone", "knows",
+                "40", "3", "%", "$", "million", "percent", "than", "over", "1,200", "out", "in", "times",
                 "increasingly", "won't", "sooner", "or", "later", "apparently", "doubt", "without", "a", "growing",
                 "number", "-", "’", "'", ".", ",", "\u0130", "\u212a", "x", "1", "  ", "\n", "é"]
 
@@ -283,7 +284,8 @@ def test_scan_with_prefilter_equals_reference(texts: list[str]) -> None:
     lex = load_lexicon(())
     texts = [normalise(t) for t in texts]
     batch = Batch(texts)
-    for category in ("prediction", "booster", "hearsay", "trend", "absolute", "superlative", "vague_attribution"):
+    for category in ("prediction", "booster", "hearsay", "trend", "absolute", "superlative", "vague_attribution",
+                     "quantity"):
         scanned = lex.scan(category, batch)
         for k, text in enumerate(texts):
             assert scanned.get(k, []) == reference(lex, category, text), (category, text)

@@ -335,28 +335,28 @@ def _load(extra: tuple[str, ...]) -> Lexicon:
     return lex
 
 
-# Pre-filters by the number of patterns of a pack: patterns are the costly part of a scan,
-# and a pre-filter searches them all wherever their packs' phrases do not decide. Packs
-# with up to 2 patterns share one pre-filter, packs with 3 to 8 another (a pre-filter of
-# both kinds would let through the texts of either, so each pack would search more text);
-# a pack with more is searched everywhere, since its pre-filter would cost about as much as
-# the pack itself.
-PREFILTER_GROUPS = ((0, 2), (3, 8))
+# The signal packs share two pre-filters: packs of at most this many patterns (mostly
+# phrases) one, the others another. Each pack searches the texts its pre-filter lets
+# through; apart, the two let through fewer texts each (most of the first's pass for a
+# "will", most of the second's for an "all").
+PREFILTER_SPLIT = 2
 
 
 def _share_prefilter(lex: Lexicon) -> None:
-    """:class:`~.fast.Prefilter` s for the signal packs (on the built-in packs: one for
-    predictions, boosters, hearsay and trends, about a seventh of the RFC text passes it;
-    one for absolutes, superlatives and vague attributions, also about a seventh); each
-    pack is then searched only in the sentences its pre-filter lets through."""
-    for low, high in PREFILTER_GROUPS:
-        members = [c for cat in SIGNALS for c in lex.by_category.get(cat, [])
-                   if c.fast is not None and c.fast.consumes
-                   and low <= sum(len(pats) for _n, _w, pats in c.groups) <= high]
-        if len(members) < 2:
+    """:class:`~.fast.Prefilter` s for the built-in signal packs (on the RFCs: one for
+    predictions, boosters, hearsay and trends, one for quantities, absolutes, superlatives
+    and vague attributions; each lets through about a seventh of the text); each pack is
+    then searched only in the sentences its pre-filter lets through."""
+    members: dict[bool, list[Compiled]] = {True: [], False: []}
+    for cat in SIGNALS:
+        for c in lex.by_category.get(cat, []):
+            if c.fast is not None and c.fast.consumes:
+                members[sum(len(pats) for _n, _w, pats in c.groups) <= PREFILTER_SPLIT].append(c)
+    for group in members.values():
+        if len(group) < 2:
             continue
-        pre = compile_prefilter([c.groups for c in members], _LEFT, _RIGHT)
-        for c in members:
+        pre = compile_prefilter([c.groups for c in group], _LEFT, _RIGHT)
+        for c in group:
             c.prefilter = pre
 
 
