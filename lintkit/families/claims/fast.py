@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 SEP = "\x00\x00"
@@ -115,8 +116,10 @@ def lowered(pattern: str) -> str | None:
     return None if found is None else found[0]
 
 
+@lru_cache(maxsize=1024)
 def _lowered(pattern: str) -> tuple[str, Any] | None:
-    """:func:`lowered` and its parse tree."""
+    """:func:`lowered` and its parse tree (kept: the pre-filters parse the packs' patterns
+    again; the tree is only read)."""
     if _P is None:
         return None
     low = pattern.lower()
