@@ -78,7 +78,8 @@ def check_document(document: Document, *, sensitivity: str = "medium", scope: st
     """Reported verdicts (claims without support) for a document; the API of the gold-set
     evaluation and of :func:`lintkit_check`. ``timings``: seconds per part are added there
     (``"rule packs (loaded once per process)"``, ``"<code> pack <name>"`` per signal pack,
-    ``"CL scoring, hedges and support"`` for the rest)."""
+    ``"CL scoring, hedges and support"`` for the rest; the scan of a pre-filter shared by
+    several packs, see :func:`.lexicon._share_prefilter`, is in the first of them)."""
     from lintkit.families.claims.analyze import analyse
     from lintkit.families.claims.lexicon import load_lexicon
 

@@ -89,9 +89,11 @@ class Compiled:
     fast: FastPattern | None = None
     fast_exceptions: FastPattern | None = None
     # The alternatives of ``fast`` (as given to compile_fast), and the pre-filter shared
-    # with other packs when this pack is searched only in the texts it lets through.
-    groups: list[tuple[str | None, list[list[str]], list[str]]] = field(default_factory=list)
-    prefilter: Prefilter | None = None
+    # with other packs when this pack is searched only in the texts it lets through (its
+    # scan, charged to the first pack searched, is in that pack's time).
+    groups: list[tuple[str | None, list[list[str]], list[str]]] = field(default_factory=list, repr=False,
+                                                                        compare=False)
+    prefilter: Prefilter | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_fast(self) -> bool:
