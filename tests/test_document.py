@@ -232,3 +232,101 @@ def test_sentence_words_are_found_on_first_use_and_kept() -> None:
     assert [(w.text, w.placeholder) for w in s0.words] == [("Naïve", False), ("café", False), ("Dummy0", True),
                                                              ("done", False)]
     assert Sentence(0, 5, "Hello").words == []  # no prose, no words given: none
+
+
+# Faster forms of the document model's steps, each against the plain code it replaces.
+_TEXT = st.lists(st.sampled_from(_PIECES + ["A", "Mr.", "U.S.", " Senate", "e.g.", "...", "…", "?", "!", "\"", ")",
+                                            "Ünï", "😀", "It", "J.", "doi://", "wwww.", "doi:10.1/x"]),
+                 max_size=24).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.data())
+def test_url_literals_equal_may_hold_url(text: str, data: st.DataObject) -> None:
+    from lintkit.document.readers import _may_hold_url, _UrlLiterals
+
+    lit = _UrlLiterals(text)
+    for _ in range(8):
+        a = data.draw(st.integers(0, len(text)))
+        z = data.draw(st.integers(a, len(text)))
+        assert lit.may_hold(a, z) == _may_hold_url(text, a, z)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.data())
+def test_words_and_placeholder_marks_equal_the_plain_code(text: str, data: st.DataObject) -> None:
+    from lintkit.document import model
+
+    a = data.draw(st.integers(0, len(text)))
+    z = data.draw(st.integers(a, len(text)))
+    pattern = model._ASCII_WORD if text[a:z].isascii() else model._unicode_word()
+    expected = [model.Word(m.start(), m.end(), m.group()) for m in pattern.finditer(text, a, z)]
+    assert model.words_in(text, a, z) == expected
+    assert model.words_in(text, a, z, text[a:z].isascii(), text[a:z]) == expected
+    # Placeholder spans: sorted, disjoint; words starting inside one are marked.
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=6))))
+    starts, ends = cuts[0::2][: len(cuts) // 2], cuts[1::2]
+    got = model.words_in(text, a, z)
+    model._mark_in(got, a, z, starts, ends)
+    model.mark_placeholders(expected, starts, ends)
+    assert [(w.start, w.placeholder) for w in got] == [(w.start, w.placeholder) for w in expected]
+
+
+def _split_reference(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence splitting as first written: the block sliced out, searched by itself."""
+    from lintkit.document.segment import _BOUNDARY, _is_break
+
+    chunk = text[start:end]
+    spans, cur = [], 0
+    for m in _BOUNDARY.finditer(chunk):
+        if _is_break(chunk, m):
+            spans.append((cur, m.end()))
+            cur = m.end()
+    spans.append((cur, len(chunk)))
+    out = []
+    for a, b in spans:
+        piece = chunk[a:b]
+        a += len(piece) - len(piece.lstrip())
+        b -= len(piece) - len(piece.rstrip())
+        if a < b:
+            out.append((start + a, start + b))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.data())
+def test_sentences_of_blocks_equal_blocks_split_alone(text: str, data: st.DataObject) -> None:
+    from lintkit.document.segment import build_paragraphs
+
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    blocks = [(a, z, "paragraph") for a, z in zip(cuts[0::2], cuts[1::2], strict=False)]
+    expected = [(a, z, _split_reference(text, a, z)) for a, z, _ in blocks]
+    assert [(a, z, spans) for a, z, spans in expected] == [(a, z, split_sentences(text, a, z)) for a, z, _ in blocks]
+    got = [(p.start, p.end, [(s.start, s.end) for s in p.sentences]) for p in build_paragraphs(text, blocks)]
+    assert got == [e for e in expected if e[2]]
+    for p in build_paragraphs(text, blocks):
+        assert all(s.text == text[s.start:s.end] for s in p.sentences)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 12), st.integers(0, 3)), max_size=20))
+def test_builder_runs_equal_offset_map_add(ops: list[tuple[bool, int, int]]) -> None:
+    from lintkit.document.build import ProjectionBuilder
+    from lintkit.document.model import REPLACED, OffsetMap
+
+    source = "abcdefghijklmnopqrstuvwxyz"
+    b = ProjectionBuilder(source)
+    ref, length, pos = OffsetMap(), 0, 0
+    for is_copy, n, skip in ops:
+        s = min(pos + skip, len(source))
+        e = min(s + n, len(source))
+        if is_copy:
+            b.copy(s, e)
+            ref.add(length, s, e - s, COPY, e - s)
+            length += max(e - s, 0)
+        else:
+            b.replace("x" * (n % 3), s, e)
+            ref.add(length, s, n % 3, REPLACED, e - s)
+            length += n % 3
+        pos = e
+    assert list(b.offsets.runs()) == list(ref.runs()) and b.length == length == len(b.text())

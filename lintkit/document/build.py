@@ -19,20 +19,41 @@ class ProjectionBuilder:
         self.placeholders: list[tuple[int, int]] = []  # projection spans
 
     def copy(self, sstart: int, send: int) -> None:
-        if send <= sstart:
+        n = send - sstart
+        if n <= 0:
             return
-        self.offsets.add(self.length, sstart, send - sstart, COPY, send - sstart)
+        # OffsetMap.add, inline (readers copy a span per text event): a copy that continues
+        # the last COPY run in both texts extends it.
+        o = self.offsets
+        p = self.length
+        lens = o._len
+        if lens and o._kind[-1] == COPY and o._p[-1] + lens[-1] == p and o._s[-1] + lens[-1] == sstart:
+            lens[-1] += n
+            o._slen[-1] += n
+        else:
+            o._p.append(p)
+            o._s.append(sstart)
+            lens.append(n)
+            o._kind.append(COPY)
+            o._slen.append(n)
         self.parts.append(self.source[sstart:send])
-        self.length += send - sstart
+        self.length = p + n
 
     def replace(self, text: str, sstart: int, send: int, placeholder: bool = False) -> None:
-        if not text:
+        n = len(text)
+        if not n:
             return
-        self.offsets.add(self.length, sstart, len(text), REPLACED, send - sstart)
+        o = self.offsets
+        p = self.length
+        o._p.append(p)  # OffsetMap.add, inline: a REPLACED run is never merged
+        o._s.append(sstart)
+        o._len.append(n)
+        o._kind.append(REPLACED)
+        o._slen.append(send - sstart)
         if placeholder:
-            self.placeholders.append((self.length, self.length + len(text)))
+            self.placeholders.append((p, p + n))
         self.parts.append(text)
-        self.length += len(text)
+        self.length = p + n
 
     def begin_block(self, kind: str, sstart: int) -> None:
         if self.length:

@@ -9,7 +9,7 @@ projection offset back to the source exactly.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -190,13 +190,50 @@ def _unicode_word() -> Any:
     return _word
 
 
-def words_in(text: str, start: int, end: int, ascii_only: bool | None = None) -> list[Word]:
+# The word patterns as one group, for ``split``: it alternates the text between words and
+# the words, so every offset follows from the lengths (no match object per word). The
+# quantifiers may be possessive: a letter or digit never follows a maximal run of them, so
+# giving one back never lets the rest match (the same words, found faster).
+_ASCII_SPLIT = re.compile(r"([A-Za-z0-9]++(?:['.,\-][A-Za-z0-9]++)*+)")
+_usplit: Any = None
+
+
+def _unicode_split() -> Any:
+    global _usplit
+    if _usplit is None:
+        import regex
+
+        _usplit = regex.compile(f"({_WORD_PATTERN})")
+    return _usplit
+
+
+def words_in(text: str, start: int, end: int, ascii_only: bool | None = None, span: str | None = None) -> list[Word]:
     """Words of ``text[start:end]``; ``ascii_only`` says whether that span is ASCII (it is
-    checked when not given)."""
+    checked when not given); ``span`` may give ``text[start:end]`` when it is at hand."""
+    if span is None:
+        span = text[start:end]
     if ascii_only is None:
-        ascii_only = text[start:end].isascii()
-    word = _ASCII_WORD if ascii_only else (_word or _unicode_word())
-    return [Word(m.start(), m.end(), m.group()) for m in word.finditer(text, start, end)]
+        ascii_only = span.isascii()
+    # [gap, word, gap, word, ..., gap]: word i starts after the first 2i + 1 pieces.
+    parts = (_ASCII_SPLIT if ascii_only else (_usplit or _unicode_split())).split(span)
+    if len(parts) == 1:
+        return []
+    offsets = list(accumulate(map(len, parts), initial=start))
+    return list(map(Word, offsets[1:-1:2], offsets[2::2], parts[1::2]))
+
+
+def _mark_in(words: list[Word], start: int, end: int, starts: list[int], ends: list[int]) -> None:
+    """:func:`mark_placeholders` for the words of the span ``[start, end)``, by span: the
+    words that start inside a placeholder are found by bisection, not looked at one by one."""
+    i = bisect_right(ends, start)  # the first placeholder that ends after ``start``
+    n = len(starts)
+    if i >= n or starts[i] >= end:
+        return
+    wstarts = [w.start for w in words]
+    while i < n and starts[i] < end:
+        for w in words[bisect_left(wstarts, starts[i]) : bisect_left(wstarts, ends[i])]:
+            w.placeholder = True
+        i += 1
 
 
 @dataclass(slots=True)
@@ -222,9 +259,10 @@ class Sentence:
     def words(self) -> list[Word]:
         w = self._words
         if w is None:
-            w = self._words = words_in(self.prose, self.start, self.end, self.text.isascii()) if self.prose else []
-            if self.placeholders is not None:
-                mark_placeholders(w, *self.placeholders)
+            text = self.text
+            w = self._words = words_in(self.prose, self.start, self.end, text.isascii(), text) if self.prose else []
+            if self.placeholders is not None and w:
+                _mark_in(w, self.start, self.end, *self.placeholders)
         return w
 
 

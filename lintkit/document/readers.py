@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
 
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
@@ -37,6 +36,11 @@ def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -
     if not _may_hold_url(b.source, start, end):
         b.copy(start, end)
         return
+    _copy_urls(b, start, end, ph)
+
+
+def _copy_urls(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -> None:
+    """:func:`_copy_prose` for a span that may hold a URL."""
     pos = start
     for m in URL.finditer(b.source, start, end):
         b.copy(pos, m.start())
@@ -53,27 +57,63 @@ def _may_hold_url(text: str, start: int, end: int) -> bool:
         or find("doi:", start, end) >= 0
 
 
-def _url_spans(text: str) -> list[tuple[int, int]]:
+class _UrlLiterals:
+    """``_may_hold_url`` for many spans of one text: where the literals are is found once
+    (a few occurrences in most files), and a span is checked by bisection."""
+
+    def __init__(self, text: str) -> None:
+        found: list[tuple[int, int]] = []
+        find = text.find
+        for lit in ("://", "@", "www.", "doi:"):
+            i = find(lit)
+            while i >= 0:
+                found.append((i, i + len(lit)))
+                i = find(lit, i + 1)
+        found.sort()
+        self.starts = [a for a, _ in found]
+        self.ends = [z for _, z in found]
+
+    def may_hold(self, start: int, end: int) -> bool:
+        starts = self.starts
+        i = bisect_left(starts, start)
+        n = len(starts)
+        while i < n and starts[i] < end:  # literals are at most 4 long: a few steps at most
+            if self.ends[i] <= end:
+                return True
+            i += 1
+        return False
+
+
+def _url_spans(text: str, literals: _UrlLiterals | None = None) -> list[tuple[int, int]]:
     """Spans of ``URL.finditer(text)``. No match holds two whitespace characters in a row
     or starts or ends with one, so the pattern runs on each blank-line separated chunk by
-    itself, and only on chunks that may hold a URL (the same matches, found faster)."""
+    itself, and only on chunks that hold one of the literals every match holds (the same
+    matches, found faster). A chunk may start later than after its blank line's first two
+    newlines, on more newlines: no match starts there."""
+    if literals is None:
+        literals = _UrlLiterals(text)
     out: list[tuple[int, int]] = []
-    n = len(text)
-    a = 0
-    while a < n:
-        z = text.find("\n\n", a)
+    z = -1  # end of the last chunk searched
+    # A literal holds no newline: one that starts inside a chunk ends inside it.
+    for h in literals.starts:
+        if h < z:
+            continue
+        a = text.rfind("\n\n", 0, h) + 2
+        if a == 1:
+            a = 0
+        z = text.find("\n\n", h)
         if z < 0:
-            z = n
-        if _may_hold_url(text, a, z):
-            out.extend((m.start(), m.end()) for m in URL.finditer(text, a, z))
-        a = z + 2
+            z = len(text)
+        out.extend((m.start(), m.end()) for m in URL.finditer(text, a, z))
     return out
 
 
 def _finish(
-    source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]], lines: LineIndex | None = None
+    source: Source, b: ProjectionBuilder, skip: list[tuple[int, int]], lines: LineIndex | None = None,
+    literals: _UrlLiterals | None = None,
 ) -> Document:
-    """The document; ``lines`` may be given when it indexes ``source.text`` already."""
+    """The document; ``lines`` may be given when it indexes ``source.text`` already, and
+    ``literals`` when it holds the URL literals of ``source.text``."""
     prose = b.text()
     paragraphs = build_paragraphs(prose, b.blocks)
     if b.placeholders:
@@ -96,7 +136,7 @@ def _finish(
         b.offsets,
         paragraphs,
         parse_suppressions(source.text, lines, skip),
-        _url_spans(source.text)
+        _url_spans(source.text, literals)
         + [(m.start(1), m.end(1)) for m in re.finditer(r"\]\(\s*<?([^)\s>]+)", source.text)],
     )
     doc._lines = lines
@@ -212,12 +252,6 @@ class _Chars:
         return cs + len(self.text[cs : cs + clen].encode()[: b - bs].decode("utf-8", "ignore"))
 
 
-def _flush(b: ProjectionBuilder, src: Callable[[int], int], start: int, end: int, ph: _Placeholders) -> int:
-    """Copy the pending verbatim text [start, end) of the parsed text; -1 (none pending)."""
-    _copy_prose(b, src(start), src(end - 1) + 1, ph)
-    return -1
-
-
 def read_markdown(source: Source) -> Document:
     text = source.text
     norm = _Norm(text)
@@ -234,6 +268,24 @@ def read_markdown(source: Source) -> Document:
     b = ProjectionBuilder(text)
     ph = _Placeholders()
     src = norm.src
+    # Most files are ASCII with LF newlines: byte offsets are then string offsets, and the
+    # parsed text's offsets are the source's; the loop below skips both mappings then.
+    same_chars = not chars.bstarts
+    same_src = not norm.npos
+    url = _UrlLiterals(text)
+    url_starts = url.starts
+    copy = b.copy
+
+    def flush(start: int, end: int) -> int:
+        """Copy the pending verbatim text [start, end) of the parsed text; -1 (none pending)."""
+        if not same_src:
+            start, end = src(start), src(end - 1) + 1
+        if url_starts and url.may_hold(start, end):
+            _copy_urls(b, start, end, ph)
+        else:
+            copy(start, end)
+        return -1
+
     kinds = ["paragraph"]  # the kind of prose in each open block
     depth = 0  # open block containers
     open_block = False  # a block of prose has begun
@@ -241,31 +293,34 @@ def read_markdown(source: Source) -> Document:
     pend_start = pend_end = -1  # verbatim text not copied yet
     last = 0  # end of the last text, code, break or HTML event
     for ev, r in _events(parse_text):
-        if pend_end >= 0 and (type(ev) is str or "Text" not in ev):
-            pend_end = _flush(b, src, pend_start, pend_end, ph)
         if type(ev) is str:  # SoftBreak, HardBreak, Rule
-            if hidden:
+            if pend_end >= 0:
+                pend_end = flush(pend_start, pend_end)
+            if hidden or ev == "Rule":
                 continue
-            if ev == "Rule":
-                continue
-            a = chars(r["start"])
+            a = r["start"] if same_chars else chars(r["start"])
             k = ntext.find("\n", a)
             if k < 0 or not open_block:
                 continue
             last = k + 1
-            s = src(k)
-            e = s + (2 if text.startswith("\r\n", s) else 1)
+            if same_src:
+                s, e = k, k + 1
+            else:
+                s = src(k)
+                e = s + (2 if text.startswith("\r\n", s) else 1)
             if ev == "SoftBreak":
-                b.copy(s, e)
+                copy(s, e)
             elif ev == "HardBreak":
                 b.replace("\n", s, e)
             continue
-        for key in ev:
-            val = ev[key]
+        ((key, val),) = ev.items()
         if key == "Text":
             if hidden:
                 continue
-            a, z = chars(r["start"]), chars(r["end"])
+            if same_chars:
+                a, z = r["start"], r["end"]
+            else:
+                a, z = chars(r["start"]), chars(r["end"])
             escape = a > last and ntext[a - 1] == "\\" and ntext[a] in _ESCAPABLE
             last = z
             if not open_block:
@@ -277,7 +332,7 @@ def read_markdown(source: Source) -> Document:
                 # A backslash escape: the parser reports the character alone; the prose
                 # character stands for both, as with entities.
                 if pend_end >= 0:
-                    pend_end = _flush(b, src, pend_start, pend_end, ph)
+                    pend_end = flush(pend_start, pend_end)
                 b.replace(val[0], src(a - 1), src(a) + 1)
                 a += 1
                 val = val[1:]
@@ -285,7 +340,7 @@ def read_markdown(source: Source) -> Document:
                     continue
             verbatim = z - a == len(val) and ntext.startswith(val, a)
             if pend_end >= 0 and (pend_end != a or not verbatim):
-                pend_end = _flush(b, src, pend_start, pend_end, ph)
+                pend_end = flush(pend_start, pend_end)
             if verbatim:
                 # Copied together with the verbatim text right after it: the parser splits
                 # text at every character that might start markup, inside URLs too.
@@ -296,15 +351,22 @@ def read_markdown(source: Source) -> Document:
                 # An entity ("&amp;"): the character it stands for, mapped to its span.
                 # (Any other text that is not a verbatim slice is mapped the same way.)
                 b.replace(val, src(a), src(z - 1) + 1)
-        elif key == "Code":
+            continue
+        if pend_end >= 0:
+            pend_end = flush(pend_start, pend_end)
+        if key == "Code":
             if hidden:
                 continue
-            a, z = chars(r["start"]), chars(r["end"])
+            if same_chars:
+                a, z = r["start"], r["end"]
+            else:
+                a, z = chars(r["start"]), chars(r["end"])
             last = z
             if not open_block:
                 b.begin_block(kinds[-1], src(a))
                 open_block = True
-            b.replace(ph.next(), src(a), src(z - 1) + 1, placeholder=True)
+            b.replace(f"Dummy{ph.n}", src(a), src(z - 1) + 1, placeholder=True)
+            ph.n += 1
         elif key == "Start":
             tag = val if type(val) is str else next(iter(val))
             if tag not in _BLOCK_TAGS:
@@ -352,10 +414,10 @@ def read_markdown(source: Source) -> Document:
                 b.begin_block(kinds[-1], src(chars(r["start"])))
                 open_block = True
     if pend_end >= 0:
-        _flush(b, src, pend_start, pend_end, ph)
+        flush(pend_start, pend_end)
     if open_block:
         b.end_block()
-    return _finish(source, b, skip, lines)  # lines index ntext, often the source itself
+    return _finish(source, b, skip, lines, url)  # lines index ntext, often the source itself
 
 
 @hookimpl

@@ -8,6 +8,8 @@ mark, and a lower-case continuation after "?"/"!"/"…" inside a sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 
 from lintkit.document.model import Paragraph, Sentence
 
@@ -30,8 +32,11 @@ _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _TOKEN_BEFORE = re.compile(r"([^\s(\[\"“‘']+)$")
 
 
-def _next_visible(text: str, i: int) -> str:
-    n = len(text)
+def _next_visible(text: str, i: int, n: int | None = None) -> str:
+    """The first character at or after ``i`` (before ``n``) that is not whitespace or an
+    opening quote or bracket; "" when there is none."""
+    if n is None:
+        n = len(text)
     while i < n and text[i].isspace():
         i += 1
     while i < n and text[i] in "\"'“‘«([":
@@ -39,9 +44,13 @@ def _next_visible(text: str, i: int) -> str:
     return text[i] if i < n else ""
 
 
-def _is_break(text: str, m: re.Match[str]) -> bool:
+def _is_break(text: str, m: re.Match[str], start: int = 0, end: int | None = None) -> bool:
+    """Whether the boundary candidate ``m`` ends a sentence of ``text[start:end]`` (it sees
+    nothing outside that span)."""
+    if end is None:
+        end = len(text)
     punct = m.group(0)
-    nxt = _next_visible(text, m.end())
+    nxt = _next_visible(text, m.end(), end)
     if not nxt:
         return True
     if nxt.islower():
@@ -51,7 +60,7 @@ def _is_break(text: str, m: re.Match[str]) -> bool:
     if punct.startswith("...") or punct[0] == "…":
         return nxt.isupper() or not nxt.isalnum()
     # A period: look at the token before it.
-    token = _token_before(text, m.start())
+    token = _token_before(text, m.start(), start)
     low = token.lower().rstrip(".")
     if low in _NEVER_FINAL:
         return False
@@ -59,20 +68,20 @@ def _is_break(text: str, m: re.Match[str]) -> bool:
         return False  # an initial: "J. R. R. Tolkien"
     if _DOTTED.fullmatch(token):
         # dotted abbreviation such as U.S or e.g (the final dot is the match)
-        return low in _MAYBE_FINAL and nxt.isupper() and not _looks_like_name_after(text, m)
+        return low in _MAYBE_FINAL and nxt.isupper() and not _looks_like_name_after(text, m, end)
     if low in _MAYBE_FINAL:
         return nxt.isupper()
     return True
 
 
-def _token_before(text: str, end: int) -> str:
-    """The run of characters before ``end`` up to whitespace or an opening bracket/quote
-    (what ``_TOKEN_BEFORE`` matches), found by scanning back: searching from offset 0
-    on every boundary made long paragraphs quadratic."""
-    if end > 0 and text[end - 1] == "\n":
+def _token_before(text: str, end: int, start: int = 0) -> str:
+    """The run of characters before ``end`` (from ``start`` on) up to whitespace or an
+    opening bracket/quote (what ``_TOKEN_BEFORE`` matches), found by scanning back:
+    searching from offset 0 on every boundary made long paragraphs quadratic."""
+    if end > start and text[end - 1] == "\n":
         end -= 1  # "$" also matches before a final newline
     i = end
-    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in _TOKEN_STOP:
+    while i > start and not text[i - 1].isspace() and text[i - 1] not in _TOKEN_STOP:
         i -= 1
     return text[i:end]
 
@@ -81,9 +90,9 @@ _TOKEN_STOP = frozenset("(\"“‘'[")
 _NAME_AFTER = re.compile(r"\s*([A-Z][a-z]+)")
 
 
-def _looks_like_name_after(text: str, m: re.Match[str]) -> bool:
+def _looks_like_name_after(text: str, m: re.Match[str], end: int | None = None) -> bool:
     # "U.S. Senate", "U.S. Army": a capitalised word that is not a sentence opener.
-    word = _NAME_AFTER.match(text, m.end())
+    word = _NAME_AFTER.match(text, m.end(), len(text) if end is None else end)
     if not word:
         return False
     return word.group(1) not in _SENTENCE_OPENERS
@@ -98,34 +107,53 @@ _SENTENCE_OPENERS = frozenset(
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans (projection offsets) inside ``text[start:end]``, whitespace trimmed."""
-    spans: list[tuple[int, int]] = []
-    chunk = text[start:end]
-    cur = 0
-    for m in _BOUNDARY.finditer(chunk):
-        if _is_break(chunk, m):
-            spans.append((cur, m.end()))
-            cur = m.end()
-    spans.append((cur, len(chunk)))
+    return _split(text, start, end, _BOUNDARY.finditer(text, start, end))
+
+
+def _split(text: str, start: int, end: int, marks: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    """:func:`split_sentences`, given the matches of ``_BOUNDARY`` in ``text[start:end]``
+    (found there, with ``pos`` and ``endpos``: the same as in the slice)."""
     out: list[tuple[int, int]] = []
-    for a, b in spans:
-        while a < b and chunk[a].isspace():
-            a += 1
-        while b > a and chunk[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((start + a, start + b))
+    cur = start
+    for m in marks:
+        if _is_break(text, m, start, end):
+            b = m.end()
+            a = cur
+            while a < b and text[a].isspace():
+                a += 1
+            cur = b
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a < b:
+                out.append((a, b))
+    a, b = cur, end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a < b:
+        out.append((a, b))
     return out
 
 
 def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Paragraph]:
     """Paragraphs with sentences, from block spans ``(start, end, kind)``; a sentence's
     words are found when a rule first asks for them (``Sentence.words``)."""
+    # The boundary candidates of the whole projection, found in one pass: no match holds
+    # whitespace, so those inside a block with whitespace (or nothing) on both sides are
+    # the ones found in the block alone. A block without is searched by itself.
+    marks = list(_BOUNDARY.finditer(prose))
+    mstarts = [m.start() for m in marks]
+    n = len(prose)
     paragraphs: list[Paragraph] = []
     for start, end, kind in blocks:
         para = Paragraph(start, end, kind)
         idx = len(paragraphs)
-        for a, b in split_sentences(prose, start, end):
-            para.sentences.append(Sentence(a, b, prose[a:b], None, idx, prose))
+        if 0 <= start <= end <= n and (start == 0 or prose[start - 1].isspace()) and (end == n or prose[end].isspace()):
+            spans = _split(prose, start, end, marks[bisect_left(mstarts, start) : bisect_left(mstarts, end)])
+        else:
+            spans = split_sentences(prose, start, end)
+        para.sentences = [Sentence(a, b, prose[a:b], None, idx, prose) for a, b in spans]
         if para.sentences:
             paragraphs.append(para)
     return paragraphs
