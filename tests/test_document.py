@@ -330,3 +330,40 @@ def test_builder_runs_equal_offset_map_add(ops: list[tuple[bool, int, int]]) -> 
             length += n % 3
         pos = e
     assert list(b.offsets.runs()) == list(ref.runs()) and b.length == length == len(b.text())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
+def test_byte_offsets_map_to_string_offsets(text: str) -> None:
+    from lintkit.document.readers import _Chars
+
+    chars = _Chars(text)
+    for i in range(len(text) + 1):
+        assert chars(len(text[:i].encode())) == i
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOC)
+def test_sentence_words_equal_words_found_alone(text: str) -> None:
+    from lintkit.document import model
+
+    doc = md(text)
+    for s in doc.sentences:
+        pattern = model._ASCII_WORD if s.text.isascii() else model._unicode_word()
+        expected = [model.Word(m.start(), m.end(), m.group()) for m in pattern.finditer(doc.prose, s.start, s.end)]
+        if s.placeholders is not None:
+            model.mark_placeholders(expected, *s.placeholders)
+        assert s.words == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.data())
+def test_word_batch_gives_each_span_its_own_words(text: str, data: st.DataObject) -> None:
+    from lintkit.document import model
+
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    batch = model.WordBatch(text, cuts[0] if cuts else 0, cuts[-1] if cuts else len(text))
+    for a, z in zip(cuts[0::2], cuts[1::2], strict=False):
+        s = model.Sentence(a, z, text[a:z], None, 0, text, None, batch)
+        pattern = model._ASCII_WORD if s.text.isascii() else model._unicode_word()
+        assert s.words == [model.Word(m.start(), m.end(), m.group()) for m in pattern.finditer(text, a, z)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
@@ -222,6 +223,9 @@ class _Norm:
         return i + bisect_right(self.npos, i - 1) if self.npos else i
 
 
+_NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
+
+
 class _Chars:
     """The parser reports UTF-8 byte offsets; this maps them to string offsets."""
 
@@ -232,13 +236,14 @@ class _Chars:
         self.bstarts: list[int] = []
         if text.isascii():
             return
-        extra = 0
-        for m in re.finditer(r"[^\x00-\x7f]+", text):
-            a, z = m.start(), m.end()
-            blen = len(m.group().encode())
-            self.runs.append((a + extra, a, blen, z - a))
-            self.bstarts.append(a + extra)
-            extra += blen - (z - a)
+        # [ASCII, non-ASCII, ..., ASCII] pieces; an ASCII piece is as long in bytes.
+        parts = _NON_ASCII.split(text)
+        clens = list(map(len, parts))
+        blens = clens[:]
+        blens[1::2] = map(len, map(str.encode, parts[1::2]))
+        cstarts = list(accumulate(clens, initial=0))[1:-1:2]
+        self.bstarts = list(accumulate(blens, initial=0))[1:-1:2]
+        self.runs = list(zip(self.bstarts, cstarts, blens[1::2], clens[1::2], strict=True))
 
     def __call__(self, b: int) -> int:
         if not self.bstarts:
@@ -313,10 +318,10 @@ def read_markdown(source: Source) -> Document:
             elif ev == "HardBreak":
                 b.replace("\n", s, e)
             continue
-        ((key, val),) = ev.items()
-        if key == "Text":
+        if "Text" in ev:
             if hidden:
                 continue
+            val = ev["Text"]
             if same_chars:
                 a, z = r["start"], r["end"]
             else:
@@ -354,6 +359,7 @@ def read_markdown(source: Source) -> Document:
             continue
         if pend_end >= 0:
             pend_end = flush(pend_start, pend_end)
+        ((key, val),) = ev.items()
         if key == "Code":
             if hidden:
                 continue

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from lintkit.document.model import Paragraph, Sentence
+from lintkit.document.model import Paragraph, Sentence, WordBatch
 
 # Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
 _NEVER_FINAL = frozenset(
@@ -146,14 +146,28 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
     mstarts = [m.start() for m in marks]
     n = len(prose)
     paragraphs: list[Paragraph] = []
+    batch = WordBatch(prose, 0, n)
     for start, end, kind in blocks:
         para = Paragraph(start, end, kind)
         idx = len(paragraphs)
         if 0 <= start <= end <= n and (start == 0 or prose[start - 1].isspace()) and (end == n or prose[end].isspace()):
-            spans = _split(prose, start, end, marks[bisect_left(mstarts, start) : bisect_left(mstarts, end)])
+            lo = bisect_left(mstarts, start)
+            hi = bisect_left(mstarts, end, lo)
+            if lo < hi:
+                spans = _split(prose, start, end, marks[lo:hi])
+            else:  # no candidate: the block, trimmed, is one sentence (most blocks)
+                a, b = start, end
+                while a < b and prose[a].isspace():
+                    a += 1
+                while b > a and prose[b - 1].isspace():
+                    b -= 1
+                spans = [(a, b)] if a < b else []
         else:
             spans = split_sentences(prose, start, end)
-        para.sentences = [Sentence(a, b, prose[a:b], None, idx, prose) for a, b in spans]
+        para.sentences = [Sentence(a, b, prose[a:b], None, idx, prose, None, batch) for a, b in spans]
         if para.sentences:
             paragraphs.append(para)
+    if paragraphs:  # the batch's words are those of the sentences' span
+        batch.start = paragraphs[0].sentences[0].start
+        batch.end = paragraphs[-1].sentences[-1].end
     return paragraphs
