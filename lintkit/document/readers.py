@@ -223,7 +223,8 @@ class _Norm:
         return i + bisect_right(self.npos, i - 1) if self.npos else i
 
 
-_NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
+# (A first character outside the repeat lets the engine scan for candidates fast.)
+_NON_ASCII = re.compile(r"([^\x00-\x7f][^\x00-\x7f]*)")
 
 
 class _Chars:
@@ -359,21 +360,9 @@ def read_markdown(source: Source) -> Document:
             continue
         if pend_end >= 0:
             pend_end = flush(pend_start, pend_end)
-        ((key, val),) = ev.items()
-        if key == "Code":
-            if hidden:
-                continue
-            if same_chars:
-                a, z = r["start"], r["end"]
-            else:
-                a, z = chars(r["start"]), chars(r["end"])
-            last = z
-            if not open_block:
-                b.begin_block(kinds[-1], src(a))
-                open_block = True
-            b.replace(f"Dummy{ph.n}", src(a), src(z - 1) + 1, placeholder=True)
-            ph.n += 1
-        elif key == "Start":
+        # One key per event: "in" tests find it fastest (no items view, no unpacking).
+        if "Start" in ev:
+            val = ev["Start"]
             tag = val if type(val) is str else next(iter(val))
             if tag not in _BLOCK_TAGS:
                 if not open_block and not hidden:
@@ -400,7 +389,8 @@ def read_markdown(source: Source) -> Document:
                     after = lines.position(max(a, z - 1))[0]  # the line after the block
                     skip.append((src(starts[first]), src(starts[min(after, len(starts) - 1)])))
             kinds.append(_KIND.get(tag, kinds[-1]))
-        elif key == "End":
+        elif "End" in ev:
+            val = ev["End"]
             tag = val if type(val) is str else next(iter(val))
             if tag not in _BLOCK_TAGS:
                 if tag == "Image":
@@ -414,7 +404,23 @@ def read_markdown(source: Source) -> Document:
             if tag == "CodeBlock" or tag == "HtmlBlock":
                 hidden -= 1
             kinds.pop()
-        elif key == "InlineHtml":
+        elif "Code" in ev:
+            if hidden:
+                continue
+            if same_chars:
+                a, z = r["start"], r["end"]
+            else:
+                a, z = chars(r["start"]), chars(r["end"])
+            last = z
+            if not open_block:
+                b.begin_block(kinds[-1], src(a))
+                open_block = True
+            if same_src:
+                b.replace(f"Dummy{ph.n}", a, z, placeholder=True)
+            else:
+                b.replace(f"Dummy{ph.n}", src(a), src(z - 1) + 1, placeholder=True)
+            ph.n += 1
+        elif "InlineHtml" in ev:
             last = chars(r["end"])
             if not open_block and not hidden:
                 b.begin_block(kinds[-1], src(chars(r["start"])))
