@@ -367,3 +367,12 @@ def test_word_batch_gives_each_span_its_own_words(text: str, data: st.DataObject
         s = model.Sentence(a, z, text[a:z], None, 0, text, None, batch)
         pattern = model._ASCII_WORD if s.text.isascii() else model._unicode_word()
         assert s.words == [model.Word(m.start(), m.end(), m.group()) for m in pattern.finditer(text, a, z)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["doi:", "doi: ", " doi:", "10.1234/ab", "a@b.cd", "x@", "\u00a0", "\u3000",
+                                           "\x1c", "https://a.b/c", "  ", "www.x.y"]), max_size=20).map("".join))
+def test_url_spans_in_windows_equal_the_whole_text_search(text: str) -> None:
+    from lintkit.document.readers import URL, _url_spans
+
+    assert _url_spans(text) == [(m.start(), m.end()) for m in URL.finditer(text)]

@@ -85,26 +85,30 @@ class _UrlLiterals:
         return False
 
 
+_TOKEN_END = re.compile(r"\S*")
+_TO_LAST_SPACE = re.compile(r"(?s:.*)\s")
+
+
 def _url_spans(text: str, literals: _UrlLiterals | None = None) -> list[tuple[int, int]]:
-    """Spans of ``URL.finditer(text)``. No match holds two whitespace characters in a row
-    or starts or ends with one, so the pattern runs on each blank-line separated chunk by
-    itself, and only on chunks that hold one of the literals every match holds (the same
-    matches, found faster). A chunk may start later than after its blank line's first two
-    newlines, on more newlines: no match starts there."""
+    """Spans of ``URL.finditer(text)``, found by running the pattern only around the
+    literals every match holds: a match holds no whitespace but the one that may follow
+    "doi:", so it lies inside the run of non-space characters around its literal (joined
+    with the next run when the run ends in "doi:" and one space follows). Those windows
+    hold the same matches as the whole text: ``\b`` sees the characters before a window,
+    and the space after one ends every match as the window's end does."""
     if literals is None:
         literals = _UrlLiterals(text)
     out: list[tuple[int, int]] = []
-    z = -1  # end of the last chunk searched
-    # A literal holds no newline: one that starts inside a chunk ends inside it.
+    n = len(text)
+    z = 0  # end of the last window: a space, or the text's start
     for h in literals.starts:
         if h < z:
             continue
-        a = text.rfind("\n\n", 0, h) + 2
-        if a == 1:
-            a = 0
-        z = text.find("\n\n", h)
-        if z < 0:
-            z = len(text)
+        m = _TO_LAST_SPACE.match(text, z, h)
+        a = m.end() if m else z
+        z = _TOKEN_END.match(text, h).end()
+        while z < n and text.endswith("doi:", a, z) and text[z].isspace():
+            z = _TOKEN_END.match(text, z + 1).end()
         out.extend((m.start(), m.end()) for m in URL.finditer(text, a, z))
     return out
 
