@@ -376,3 +376,9 @@ def test_url_spans_in_windows_equal_the_whole_text_search(text: str) -> None:
     from lintkit.document.readers import URL, _url_spans
 
     assert _url_spans(text) == [(m.start(), m.end()) for m in URL.finditer(text)]
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 99), (-5, 99), (3, 1), (-9, -2), (2, 14)])
+def test_split_sentences_outside_the_text_as_the_slice_says(start: int, end: int) -> None:
+    text = "Hi there. A dog ran! ok"
+    assert split_sentences(text, start, end) == _split_reference(text, start, end)

@@ -107,6 +107,9 @@ _SENTENCE_OPENERS = frozenset(
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans (projection offsets) inside ``text[start:end]``, whitespace trimmed."""
+    if not 0 <= start <= end <= len(text):  # as the slice text[start:end] says
+        chunk = text[start:end]
+        return [(start + a, start + b) for a, b in _split(chunk, 0, len(chunk), _BOUNDARY.finditer(chunk))]
     return _split(text, start, end, _BOUNDARY.finditer(text, start, end))
 
 
