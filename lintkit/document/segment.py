@@ -151,25 +151,26 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
     paragraphs: list[Paragraph] = []
     batch = WordBatch(prose, 0, n)
     for start, end, kind in blocks:
-        para = Paragraph(start, end, kind)
         idx = len(paragraphs)
         if 0 <= start <= end <= n and (start == 0 or prose[start - 1].isspace()) and (end == n or prose[end].isspace()):
             lo = bisect_left(mstarts, start)
             hi = bisect_left(mstarts, end, lo)
-            if lo < hi:
-                spans = _split(prose, start, end, marks[lo:hi])
-            else:  # no candidate: the block, trimmed, is one sentence (most blocks)
+            if lo == hi:  # no candidate: the block, trimmed, is one sentence (most blocks)
                 a, b = start, end
                 while a < b and prose[a].isspace():
                     a += 1
                 while b > a and prose[b - 1].isspace():
                     b -= 1
-                spans = [(a, b)] if a < b else []
+                if a < b:
+                    paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose, None,
+                                                                            batch)]))
+                continue
+            spans = _split(prose, start, end, marks[lo:hi])
         else:
             spans = split_sentences(prose, start, end)
-        para.sentences = [Sentence(a, b, prose[a:b], None, idx, prose, None, batch) for a, b in spans]
-        if para.sentences:
-            paragraphs.append(para)
+        if spans:
+            paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose, None, batch)
+                                                           for a, b in spans]))
     if paragraphs:  # the batch's words are those of the sentences' span
         batch.start = paragraphs[0].sentences[0].start
         batch.end = paragraphs[-1].sentences[-1].end
