@@ -347,13 +347,17 @@ def test_byte_offsets_map_to_string_offsets(text: str) -> None:
 def test_sentence_words_equal_words_found_alone(text: str) -> None:
     from lintkit.document import model
 
-    doc = md(text)
-    for s in doc.sentences:
-        pattern = model._ASCII_WORD if s.text.isascii() else model._unicode_word()
-        expected = [model.Word(m.start(), m.end(), m.group()) for m in pattern.finditer(doc.prose, s.start, s.end)]
-        if s.placeholders is not None:
-            model.mark_placeholders(expected, *s.placeholders)
-        assert s.words == expected
+    for after in (0, 1, model.BATCH_AFTER):  # the batch from the first, the second, the usual sentence on
+        doc = md(text)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(model, "BATCH_AFTER", after)
+            for s in doc.sentences:
+                pattern = model._ASCII_WORD if s.text.isascii() else model._unicode_word()
+                expected = [model.Word(m.start(), m.end(), m.group())
+                            for m in pattern.finditer(doc.prose, s.start, s.end)]
+                if s.placeholders is not None:
+                    model.mark_placeholders(expected, *s.placeholders)
+                assert s.words == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -363,10 +367,12 @@ def test_word_batch_gives_each_span_its_own_words(text: str, data: st.DataObject
 
     cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=8)))
     batch = model.WordBatch(text, cuts[0] if cuts else 0, cuts[-1] if cuts else len(text))
-    for a, z in zip(cuts[0::2], cuts[1::2], strict=False):
-        s = model.Sentence(a, z, text[a:z], None, 0, text, None, batch)
-        pattern = model._ASCII_WORD if s.text.isascii() else model._unicode_word()
-        assert s.words == [model.Word(m.start(), m.end(), m.group()) for m in pattern.finditer(text, a, z)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(model, "BATCH_AFTER", data.draw(st.integers(0, 2)))
+        for a, z in zip(cuts[0::2], cuts[1::2], strict=False):
+            s = model.Sentence(a, z, text[a:z], None, 0, text, None, batch)
+            pattern = model._ASCII_WORD if s.text.isascii() else model._unicode_word()
+            assert s.words == [model.Word(m.start(), m.end(), m.group()) for m in pattern.finditer(text, a, z)]
 
 
 @settings(max_examples=1000, deadline=None)

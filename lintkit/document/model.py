@@ -236,6 +236,9 @@ def _mark_in(words: list[Word], start: int, end: int, starts: list[int], ends: l
         i += 1
 
 
+BATCH_AFTER = 32  # sentences of a document that find their own words before WordBatch does
+
+
 class WordBatch:
     """The ASCII-pattern words of ``prose[start:end]`` (the span of a document's sentences),
     found in one pass when a sentence first asks for words: one regex split and one list of
@@ -244,7 +247,7 @@ class WordBatch:
     by itself unless a word crosses its start or end (checked: it then finds its own, as a
     sentence that is not ASCII does)."""
 
-    __slots__ = ("prose", "start", "end", "_words", "_starts")
+    __slots__ = ("prose", "start", "end", "_words", "_starts", "_asked")
 
     def __init__(self, prose: str, start: int, end: int) -> None:
         self.prose = prose
@@ -252,6 +255,7 @@ class WordBatch:
         self.end = end
         self._words: list[Word] | None = None
         self._starts: list[int] = []
+        self._asked = 0  # sentences that found their own words before the batch started
 
     def take(self, start: int, end: int) -> list[Word] | None:
         """The words of ``prose[start:end]``, an ASCII sentence; None when the batch cannot
@@ -261,6 +265,11 @@ class WordBatch:
             return None
         words = self._words
         if words is None:
+            # A family that asks for the words of a few sentences only (claims) should not
+            # pay for all of them: the batch starts when many sentences have asked.
+            self._asked += 1
+            if self._asked <= BATCH_AFTER:
+                return None
             parts = _ASCII_SPLIT.split(self.prose[self.start : self.end])
             offsets = list(accumulate(map(len, parts), initial=self.start))
             self._starts = offsets[1:-1:2]
