@@ -236,52 +236,6 @@ def _mark_in(words: list[Word], start: int, end: int, starts: list[int], ends: l
         i += 1
 
 
-BATCH_AFTER = 32  # sentences of a document that find their own words before WordBatch does
-
-
-class WordBatch:
-    """The ASCII-pattern words of ``prose[start:end]`` (the span of a document's sentences),
-    found in one pass when a sentence first asks for words: one regex split and one list of
-    words per document instead of per sentence. A sentence takes the slice of words that
-    start inside it; no word holds whitespace, so a sentence's words are the ones it finds
-    by itself unless a word crosses its start or end (checked: it then finds its own, as a
-    sentence that is not ASCII does)."""
-
-    __slots__ = ("prose", "start", "end", "_words", "_starts", "_asked")
-
-    def __init__(self, prose: str, start: int, end: int) -> None:
-        self.prose = prose
-        self.start = start
-        self.end = end
-        self._words: list[Word] | None = None
-        self._starts: list[int] = []
-        self._asked = 0  # sentences that found their own words before the batch started
-
-    def take(self, start: int, end: int) -> list[Word] | None:
-        """The words of ``prose[start:end]``, an ASCII sentence; None when the batch cannot
-        tell (a word crosses the sentence's start or end, or the sentence is not inside the
-        batch's span)."""
-        if start < self.start or end > self.end:
-            return None
-        words = self._words
-        if words is None:
-            # A family that asks for the words of a few sentences only (claims) should not
-            # pay for all of them: the batch starts when many sentences have asked.
-            self._asked += 1
-            if self._asked <= BATCH_AFTER:
-                return None
-            parts = _ASCII_SPLIT.split(self.prose[self.start : self.end])
-            offsets = list(accumulate(map(len, parts), initial=self.start))
-            self._starts = offsets[1:-1:2]
-            words = self._words = list(map(Word, self._starts, offsets[2::2], parts[1::2]))
-        starts = self._starts
-        lo = bisect_left(starts, start)
-        hi = bisect_left(starts, end, lo)
-        if (hi > lo and words[hi - 1].end > end) or (lo and words[lo - 1].end > start):
-            return None
-        return words[lo:hi]
-
-
 @dataclass(slots=True)
 class Sentence:
     """A sentence of the projection. Its words are found on first use of :attr:`words`
@@ -300,19 +254,13 @@ class Sentence:
     # (starts, ends) of the document's placeholder spans, sorted and disjoint, when one
     # overlaps this sentence: its words there are marked when they are found.
     placeholders: tuple[list[int], list[int]] | None = field(default=None, repr=False, compare=False)
-    # The words of the whole document, found at once (shared by its sentences), if any.
-    batch: WordBatch | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> list[Word]:
         w = self._words
         if w is None:
             text = self.text
-            if not self.prose:
-                w = []
-            elif self.batch is None or not text.isascii() or (w := self.batch.take(self.start, self.end)) is None:
-                w = words_in(self.prose, self.start, self.end, text.isascii(), text)
-            self._words = w
+            w = self._words = words_in(self.prose, self.start, self.end, text.isascii(), text) if self.prose else []
             if self.placeholders is not None and w:
                 _mark_in(w, self.start, self.end, *self.placeholders)
         return w

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from lintkit.document.model import Paragraph, Sentence, WordBatch
+from lintkit.document.model import Paragraph, Sentence
 
 # Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
 _NEVER_FINAL = frozenset(
@@ -149,7 +149,6 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
     mstarts = [m.start() for m in marks]
     n = len(prose)
     paragraphs: list[Paragraph] = []
-    batch = WordBatch(prose, 0, n)
     for start, end, kind in blocks:
         idx = len(paragraphs)
         if 0 <= start <= end <= n and (start == 0 or prose[start - 1].isspace()) and (end == n or prose[end].isspace()):
@@ -162,16 +161,12 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
                 while b > a and prose[b - 1].isspace():
                     b -= 1
                 if a < b:
-                    paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose, None,
-                                                                            batch)]))
+                    paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose)]))
                 continue
             spans = _split(prose, start, end, marks[lo:hi])
         else:
             spans = split_sentences(prose, start, end)
         if spans:
-            paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose, None, batch)
+            paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose)
                                                            for a, b in spans]))
-    if paragraphs:  # the batch's words are those of the sentences' span
-        batch.start = paragraphs[0].sentences[0].start
-        batch.end = paragraphs[-1].sentences[-1].end
     return paragraphs
