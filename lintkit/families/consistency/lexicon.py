@@ -53,15 +53,20 @@ class Lexicon:
     def demonym_keys(self) -> frozenset[str]:
         return frozenset(norm_key(d) for d in self.demonyms.values())
 
-    def spellings_with(self, name: str, forms: Iterable[str],
-                       parts: Callable[[str], tuple[_T, ...]]) -> dict[str, tuple[_T, ...]]:
-        """The spellings among ``forms`` in which ``parts`` finds something (usually few),
-        with what it finds. ``parts`` is memoised across documents in a table per ``name``
-        (the same spellings recur), emptied when it reaches MEMO_MAX entries so memory
-        stays bounded."""
+    def memo(self, name: str) -> dict[str, Any]:
+        """The table ``name`` for memoising a lookup per spelling or key across documents
+        (the same ones recur), emptied when it reaches MEMO_MAX entries so memory stays
+        bounded."""
         memo = self._memos.get(name)
         if memo is None or len(memo) >= MEMO_MAX:
             memo = self._memos[name] = {}
+        return memo
+
+    def spellings_with(self, name: str, forms: Iterable[str],
+                       parts: Callable[[str], tuple[_T, ...]]) -> dict[str, tuple[_T, ...]]:
+        """The spellings among ``forms`` in which ``parts`` finds something (usually few),
+        with what it finds. ``parts`` is memoised in the table ``name`` (see memo())."""
+        memo = self.memo(name)
         found: dict[str, tuple[_T, ...]] = {}
         for form in forms:
             found_here = memo.get(form)

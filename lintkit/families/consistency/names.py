@@ -9,10 +9,11 @@ except the few candidates the index returns."""
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 
 from lintkit.context import CheckContext
@@ -37,6 +38,7 @@ from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
 _START, _FORM, _N = itemgetter(START), itemgetter(FORM), itemgetter(N)
+_CHOP = itemgetter(slice(None, -1))  # a key without its last letter
 
 
 def _apos(s: str) -> str:
@@ -46,11 +48,15 @@ def _apos(s: str) -> str:
 def compatible(form: str, target: str, o: Occ) -> bool:
     """Is ``form`` the same spelling as ``target`` once the case that position forces
     (sentence start, heading) is discounted?"""
+    return _compatible(form, target, o[INITIAL], o[HEADING])
+
+
+def _compatible(form: str, target: str, initial: bool, heading: bool) -> bool:
     if _apos(form) == _apos(target):
         return True
-    if o[INITIAL] and form[:1].casefold() == target[:1].casefold() and _apos(form[1:]) == _apos(target[1:]):
+    if initial and form[:1].casefold() == target[:1].casefold() and _apos(form[1:]) == _apos(target[1:]):
         return True
-    if o[HEADING]:
+    if heading:
         fw, tw = form.split(), target.split()
         return len(fw) == len(tw) and all(a[:1].casefold() == b[:1].casefold() and a[1:] == b[1:]
                                           for a, b in zip(fw, tw, strict=True))
@@ -87,6 +93,12 @@ def _words_in_dictionary(form: str) -> bool:
     return bool(parts) and all(in_dictionary(p) for p in parts)
 
 
+# What resolve() reads of an occurrence, its class: the spelling, and whether its position
+# (sentence start, heading) sets its case. A group is resolved and counted by class.
+_Class = tuple[str, bool, bool]
+_CLASS = itemgetter(FORM, INITIAL, HEADING)
+
+
 @dataclass
 class Group:
     key: str
@@ -96,29 +108,54 @@ class Group:
     first: dict[str, Occ] = field(default_factory=dict)
     target: str = ""
     reason: str = ""
-    # The spelling each occurrence stands for (parallel to occs; None: no longer counted).
-    resolved: list[str | None] = field(default_factory=list)
+    # How many occurrences of each class, in order of first appearance.
+    classes: dict[_Class, int] = field(default_factory=dict)
+    # The spelling each class stands for (None: no longer counted); spelling() reads it.
+    resolved: dict[_Class, str | None] = field(default_factory=dict)
+    _firsts: dict[_Class, Occ] | None = field(default=None, repr=False)
+
+    def spelling(self, o: Occ) -> str | None:
+        """The spelling occurrence ``o`` stands for (None: not counted)."""
+        return self.resolved[_CLASS(o)]
+
+    def first_of(self) -> dict[_Class, Occ]:
+        """Each class's first occurrence."""
+        firsts = self._firsts
+        if firsts is None:
+            firsts = self._firsts = {}
+            n = len(self.classes)
+            for o in self.occs:
+                c = _CLASS(o)
+                if c not in firsts:
+                    firsts[c] = o
+                    if len(firsts) == n:
+                        break
+        return firsts
 
     def tally(self) -> None:
         counts: dict[str, int] = {}
         trusted: dict[str, int] = {}
-        first: dict[str, Occ] = {}
-        for o, f in zip(self.occs, self.resolved, strict=True):
+        leads: list[_Class] = []  # the first class of each spelling (classes are in order of first use)
+        resolved = self.resolved
+        for c, n in self.classes.items():
+            f = resolved[c]
             if f is None:
                 continue
             if f in counts:
-                counts[f] += 1
+                counts[f] += n
             else:
-                counts[f] = 1
-                first[f] = o
-            if not (o[INITIAL] or o[HEADING]):  # trusted: case not set by the position
-                trusted[f] = trusted.get(f, 0) + 1
-        self.counts, self.trusted, self.first = counts, trusted, first
+                counts[f] = n
+                leads.append(c)
+            if not (c[1] or c[2]):  # trusted: case not set by the position
+                trusted[f] = trusted.get(f, 0) + n
+        firsts = self.first_of() if len(self.classes) > 1 else {c: self.occs[0] for c in leads}
+        self.counts, self.trusted = counts, trusted
+        self.first = {resolved[c]: firsts[c] for c in leads}  # type: ignore[misc]
 
     def drop(self, forms: list[str] | set[str]) -> bool:
         """Stop treating ``forms`` as spellings of this group; True while 2+ remain."""
         if forms:
-            self.resolved = [None if f in forms else f for f in self.resolved]
+            self.resolved = {c: None if f in forms else f for c, f in self.resolved.items()}
             self.tally()
         return len(self.counts) >= 2
 
@@ -143,47 +180,48 @@ class NameChecker:
         """Occurrences by key, in order of first appearance of the key (words, then word
         sequences, then plurals joined to their singular); each list in document order."""
         by_key = dict(self.units.keyed)
-        # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s".
-        for key in [k for k in by_key if len(k) > 4 and k[-1] == "s" and k[-2] != "s"]:
-            if key[:-1] in by_key:
-                joined = by_key[key[:-1]] = by_key[key[:-1]][:]  # a copy: units.keyed stays as built
+        unsorted = set(self.units.unsorted)  # the lists a word sequence was added to
+        # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s". (A singular never
+        # ends in "s" here, so no singular is itself joined to another key.)
+        for key in list(compress(by_key, map(by_key.__contains__, map(_CHOP, by_key)))):
+            if len(key) > 4 and key[-1] == "s" and key[-2] != "s":
+                one = key[:-1]
+                joined = by_key[one] = by_key[one][:]  # a copy: units.keyed stays as built
                 for o in by_key.pop(key):
                     if o[FORM].endswith("s"):
-                        joined.append((o[START], o[END] - 1, o[FORM][:-1], key[:-1], o[INITIAL], o[HEADING],
+                        joined.append((o[START], o[END] - 1, o[FORM][:-1], one, o[INITIAL], o[HEADING],
                                        o[CAPS], o[QUOTED], o[N], o[JOINED]))
-        for occs in by_key.values():
-            if len(occs) > 1:
+                unsorted.add(one)
+        for key in unsorted:
+            occs = by_key.get(key)
+            if occs is not None and len(occs) > 1:
                 occs.sort(key=_START)
         return by_key
 
     def resolve(self, g: Group) -> None:
         """Give each occurrence the spelling it stands for; apostrophe styles are one spelling,
-        and a sentence-initial or heading capital takes the spelling it is compatible with."""
-        occs = g.occs
+        and a sentence-initial or heading capital takes the spelling it is compatible with.
+        Decided per class (spelling and position flags), which is all it reads: the classes
+        come in order of first use, so first-use orders are those of the occurrences."""
+        classes = g.classes = Counter(map(_CLASS, g.occs))
         rep: dict[str, str] = {}
         seen: dict[str, str] = {}  # spelling -> rep[its apostrophe-free form], memoised
-        resolved: list[str | None] = []
-        for o in occs:
-            r = seen.get(o[FORM])
+        resolved: dict[_Class, str | None] = {}
+        for c in classes:
+            form = c[0]
+            r = seen.get(form)
             if r is None:
-                r = seen[o[FORM]] = rep.setdefault(_apos(o[FORM]).replace("'", ""), o[FORM])
-            resolved.append(r)
+                r = seen[form] = rep.setdefault(_apos(form).replace("'", ""), form)
+            resolved[c] = r
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
-        trusted = list(dict.fromkeys(r for o, r in zip(occs, resolved, strict=True)
-                                     if not (o[INITIAL] or o[HEADING]) and r))
+        trusted = list(dict.fromkeys(r for c, r in resolved.items() if not (c[1] or c[2]) and r))
         if term is not None and term.canonical not in trusted:
             trusted.insert(0, term.canonical)
-        # compatible() reads only the spelling and the position flags: memoised on those.
-        claims: dict[tuple[str, bool, bool], str | None] = {}
-        for i, o in enumerate(occs):
-            if (o[INITIAL] or o[HEADING]) and resolved[i] is not None:
-                how = (o[FORM], o[INITIAL], o[HEADING])
-                if how in claims:
-                    f = claims[how]
-                else:
-                    f = claims[how] = next((t for t in trusted if compatible(o[FORM], t, o)), None)
+        for c in classes:
+            if c[1] or c[2]:
+                f = next((t for t in trusted if _compatible(c[0], t, c[1], c[2])), None)
                 if f is not None:
-                    resolved[i] = f
+                    resolved[c] = f
         g.resolved = resolved
         g.tally()
 
@@ -318,7 +356,9 @@ class NameChecker:
             self.choose(g)
             text, data = self.spellings([g])
             why = self.reason_text(g, g.target)
-            for o, r in zip(g.occs, g.resolved, strict=True):
+            spelling = g.spelling
+            for o in g.occs:
+                r = spelling(o)
                 if r is None or r == g.target or compatible(o[FORM], g.target, o):
                     continue
                 out.append(self._variant_finding(o, g.target, why, text, data))
@@ -343,12 +383,27 @@ class NameChecker:
         for key in [k for k, c in cands.items() if type(c) is not list and not c.counts]:
             del cands[key]
         lex = self.lex
+        # Which keys may be a rare spelling depends on the key and the packs (memoised: the
+        # same keys recur across documents), then on the document's spellings of it.
+        rare_key, in_dict = lex.memo("near-variant keys"), lex.memo("dictionary spellings")
+
+        def may_be_rare(k: str) -> bool:
+            ok = rare_key[k] = (k not in words and not in_dictionary(k) and k not in lex.canonical_keys
+                                and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in lex.dialect)
+                                and k not in lex.dialect
+                                and k not in self.demonym_keys and k not in lex.exceptions)
+            return ok
+
+        def spelled_in_dictionary(f: str) -> bool:
+            found = in_dict.get(f)
+            if found is None:
+                found = in_dict[f] = _words_in_dictionary(f)
+            return found
+
+        ignore = self.ignore
         rare = [k for k, c in cands.items()
-                if k not in words and not in_dictionary(k) and k not in lex.canonical_keys
-                and not any(_words_in_dictionary(f) for f in _spellings(c))
-                and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in lex.dialect)
-                and k not in lex.dialect
-                and k not in self.demonym_keys and k not in lex.exceptions and k not in self.ignore]
+                if (rare_key[k] if k in rare_key else may_be_rare(k)) and k not in ignore
+                and not any(map(spelled_in_dictionary, _spellings(c)))]
         if not rare:
             return []
         index: dict[str, list[str]] = defaultdict(list)
@@ -368,10 +423,15 @@ class NameChecker:
         least = max(self.min_count, 2)
         best: dict[str, tuple[int, str]] = {}
         indexed = index.keys()
+        # A pair shares its first letter and is at most two edits apart, so at most two
+        # letters longer or shorter: a key with no rare key of that shape makes no deletes.
+        shapes = {(k[0], len(k) + d) for k in rare for d in (-2, -1, 0, 1, 2)}
         for k, c in cands.items():  # (group() replaces values, never adds keys)
             total = len(c) if type(c) is list else c.total
             canonical = k in lex.canonical_keys
             if not canonical and total < least:
+                continue
+            if (k[0], len(k)) not in shapes:
                 continue
             dk = _deletes(k, 2 if len(k) >= 8 else 1)
             if indexed.isdisjoint(dk):
@@ -399,8 +459,8 @@ class NameChecker:
             target = _target(target_group)
             text, data = self.spellings([target_group, g])
             why = self.reason_text(target_group, target) if target in target_group.counts else "house spelling"
-            for o, r in zip(g.occs, g.resolved, strict=True):
-                if r is None or (o[START], o[END]) in flagged:
+            for o in g.occs:
+                if g.spelling(o) is None or (o[START], o[END]) in flagged:
                     continue
                 out.append(self._variant_finding(o, target, why, text, data))
         return out
@@ -486,9 +546,10 @@ def _total(c: Group | list[Occ]) -> int:
 def _one_spelling(key: str, occs: list[Occ]) -> Group:
     """The group of a key written one way: what resolve() and tally() would make of it."""
     form = occs[0][FORM]
-    trusted = sum(1 for o in occs if not (o[INITIAL] or o[HEADING]))
+    classes = Counter(map(_CLASS, occs))
+    trusted = sum(n for c, n in classes.items() if not (c[1] or c[2]))
     return Group(key, occs, {form: len(occs)}, {form: trusted} if trusted else {}, {form: occs[0]},
-                 resolved=[form] * len(occs))
+                 classes=classes, resolved=dict.fromkeys(classes, form))
 
 
 def _target(g: Group) -> str:

@@ -60,6 +60,24 @@ def any_between(positions: list[int], start: int, end: int) -> bool:
     return i < len(positions) and positions[i] < end
 
 
+def overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Does [start, end) meet one of the sorted, disjoint ``spans`` (``starts``: theirs)?"""
+    i = bisect.bisect_left(starts, end) - 1  # the last span starting before ``end``
+    return i >= 0 and spans[i][1] > start
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sorted ``spans`` merged where they overlap."""
+    out: list[tuple[int, int]] = []
+    for a, z in spans:
+        if out and a <= out[-1][1]:
+            if z > out[-1][1]:
+                out[-1] = (out[-1][0], z)
+        else:
+            out.append((a, z))
+    return out
+
+
 def in_spans(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     i = bisect.bisect_right(starts, pos) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
@@ -94,6 +112,8 @@ _Facts = tuple[str, int, str, bool, bool, bool]
 _FACTS: dict[str, _Facts] = {}
 _FACTS_MAX = 50_000
 _GLUE = "/#_@\\"
+_GLUE_AT = re.compile(r"[/#_@\\]")
+_NO_FACTS: _Facts = ("", 0, "", False, False, False)
 
 
 def _facts(text: str) -> _Facts:
@@ -120,7 +140,9 @@ class Units:
 
     ``keyed`` holds the occurrences (words, then sequences) that may name something, by
     key: not quoted, not in capitals, with letters and no full stop. Its lists are in
-    document order once sorted by start (``NameChecker.groups`` sorts them in place)."""
+    document order, except those of the keys in ``unsorted`` (a word sequence was added
+    after the words), which are once sorted by start (``NameChecker.groups`` sorts them in
+    place)."""
 
     def __init__(self, doc: Document, term_keys: AbstractSet[str], max_words: int) -> None:
         self.doc = doc
@@ -141,36 +163,51 @@ class Units:
         # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
         title_keys: set[str] = set()
         paragraphs = doc.paragraphs
+        # Where a word may be quoted or glued: near a glue character, or inside a quotation
+        # (their union, as sorted disjoint spans). A sentence clear of both skips the tests.
+        glue = [m.start() for m in _GLUE_AT.finditer(prose)]
+        covered = _union(quotes)
+        c_starts = [a for a, _ in covered]
         for s in doc.sentences:
+            ws = s.words
+            if not ws:
+                continue
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
+            # The words' neighbours lie in [a - 1, z] (words come in order).
+            a, z = ws[0].start, ws[-1].end
+            check = any_between(glue, a - 1, z + 1) or (n_quotes > 0 and overlaps(covered, c_starts, a, z))
             first = True
-            prev: Occ | None = None  # the word before, unless a placeholder came between
-            prev_title = False
-            for w in s.words:
+            prev_end = -2  # END of the word before, unless a placeholder came between (-2: none)
+            prev_f = _NO_FACTS
+            for w in ws:
                 if w.placeholder:
-                    prev = None
+                    prev_end = -2
                     first = False
                     continue
                 text = w.text
                 f = facts_of(text) or _facts(text)
-                start, wend = w.start, w.end
-                # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
-                quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
-                if not quoted and quotes:
-                    # as in_spans(), walking along the quotations instead of a bisection per word
-                    if start < qlast:
-                        qi = bisect.bisect_right(qstarts, start)  # (never seen: words out of order)
-                    while qi < n_quotes and qstarts[qi] <= start:
-                        qi += 1
-                    qlast = start
-                    quoted = qi > 0 and start < quotes[qi - 1][1]
-                # A run continues over exactly one space; a possessive (prev[END]) ends it.
-                joined = False
-                if prev is not None and prev[END] == start - 1 and prose[start - 1] == " ":
+                start = w.start
+                quoted = False
+                if check:
+                    wend = w.end
+                    # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
+                    quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
+                    if not quoted and quotes:
+                        # as in_spans(), walking along the quotations instead of a bisection per word
+                        if start < qlast:
+                            qi = bisect.bisect_right(qstarts, start)  # (words out of order)
+                        while qi < n_quotes and qstarts[qi] <= start:
+                            qi += 1
+                        qlast = start
+                        quoted = qi > 0 and start < quotes[qi - 1][1]
+                # A run continues over exactly one space; a possessive (prev_end) ends it.
+                if prev_end == start - 1 and prose[prev_end] == " ":
                     joined = True
-                    if prev_title and f[4] and not heading:  # this word is trusted: not initial, not heading
-                        title_keys.add(prev[KEY] + f[2])
-                o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
+                    if prev_f[4] and f[4] and not heading:  # this word is trusted: not initial, not heading
+                        title_keys.add(prev_f[2] + f[2])
+                else:
+                    joined = False
+                o = (start, w.end - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
                 words.append(o)
                 if f[5] and not quoted:
                     same = keyed_get(f[2])
@@ -179,7 +216,8 @@ class Units:
                     else:
                         same.append(o)
                 first = False
-                prev, prev_title = o, f[4]
+                prev_end = o[1]
+                prev_f = f
         unigram_keys = set(map(itemgetter(KEY), words))
         self.unigram_keys = unigram_keys
         self.forms = set(map(itemgetter(FORM), words))  # every word's spelling
@@ -211,6 +249,8 @@ class Units:
                 if key in term_keys:
                     grams.append((a[START], z[END], prose[a[START]:z[END]], key, a[INITIAL], a[HEADING],
                                   caps, a[QUOTED], n, False))
+        unsorted: set[str] = set()
+        self.unsorted = unsorted
         for o in grams:
             if not o[QUOTED] and _names(o[FORM], o[KEY], o[CAPS]):
                 same = keyed_get(o[KEY])
@@ -218,6 +258,7 @@ class Units:
                     keyed[o[KEY]] = [o]
                 else:
                     same.append(o)
+                    unsorted.add(o[KEY])
 
     def all(self) -> Iterator[Occ]:
         yield from self.words
