@@ -284,3 +284,53 @@ def test_bounded_memo_tables_do_not_change_findings(seed_path: Path, monkeypatch
     monkeypatch.setattr(lexicon_module, "MEMO_MAX", 3)
     units_module._FACTS.clear()
     assert run(seed_path, config={"cache": False}) == SEED_EXPECTED
+
+
+def test_scan_patterns_match_them_as_first_written() -> None:
+    # Patterns rewritten to start with a literal or a character class (fast candidate scan)
+    # find exactly what the patterns as first written find, with pos/endpos too.
+    import random
+    import re
+
+    from lintkit.families.consistency import acronyms, typography, units
+
+    first_written = [
+        (units._QUOTE, r"“[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}»",
+         'ab "“”«»\n.\'_'),
+        (typography._DASH_SPACED, r"(?<=[\w,.;:!?)\]\"”’]) (—|–|--|-) (?=[\w(\"“‘])", "a1_ -—–,.)(\"“‘’”é\n"),
+        (typography._DASH_CLOSED, r"(?<=[^\W\d_])(—|--)(?=[^\W\d_])", "a1_ -—–é"),
+        (acronyms._ACR_PAREN, r"\b([A-Z][A-Za-z0-9&]{0,7}[A-Z0-9])(s?) ?\(([^()\n]{3,120})\)", "aAB1& (s)\n_é"),
+    ]
+    rng = random.Random(7)
+    for fast, written, alphabet in first_written:
+        slow = re.compile(written)
+        for _ in range(20_000):
+            s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+            a = rng.randint(0, len(s))
+            b = rng.randint(a, len(s))
+            assert [(m.span(), m.groups()) for m in fast.finditer(s, a, b)] == \
+                   [(m.span(), m.groups()) for m in slow.finditer(s, a, b)], (written, s, a, b)
+
+
+def test_variant_counts_by_position_and_apostrophe() -> None:
+    # A heading and a sentence-initial capital count as the spelling they stand for, and
+    # apostrophe styles as one spelling; counts and first uses as the message gives them.
+    src = ("# Frobtool notes\n\nThe frobtool runs. Frobtool starts. The frobtool’s flags and the frob-tool API. "
+           "The frobtool's again. We ship FROBTOOL.\n")
+    got = check_text(src, path="t.md", select=["CN101"], isolated=True)
+    assert [(f.line, f.column, f.fixes[0].replacement) for f in got] == [(3, 66, "frobtool")]
+    assert got[0].message == ('"frob-tool" → "frobtool" (used 5 times, first at 1:3); spellings: "frobtool" 5× '
+                              '(first 1:3), "frob-tool" 1× (first 3:66)')
+
+
+def test_near_variant_two_letters_shorter() -> None:
+    src = "The frobnicatorium grew. A frobnicatorium fell. Each frobnicatorium rose. One frobcatorium sank.\n"
+    assert text(src) == [(1, 79, "CN101", ["frobnicatorium"])]
+
+
+def test_dialect_of_one_kind_only() -> None:
+    assert text("The color of the center.\n") == []
+    assert text("The color of the center.\n", config={"consistency": {"dialect": "en-GB"}}) == [
+        (1, 5, "CN201", ["colour"]), (1, 18, "CN201", ["centre"])]
+    assert text("The color of the center.\n", config={"consistency": {"dialect": "en-US"}}) == []
+    assert text("The color of the center. The colour.\n") == [(1, 30, "CN201", ["color"])]

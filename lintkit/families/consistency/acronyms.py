@@ -15,7 +15,10 @@ from lintkit.types import Finding
 
 _ACR = r"[A-Z][A-Za-z0-9&]{0,7}[A-Z0-9]"
 _PAREN_ACR = re.compile(rf"\(\s*({_ACR})(s?)\s*\)")  # Expansion Words (ACR)
-_ACR_PAREN = re.compile(rf"\b({_ACR})(s?) ?\(([^()\n]{{3,120}})\)")  # ACR (Expansion Words)
+# ACR (Expansion Words). Written \b({_ACR})(s?) ?\((...)\) at first; the word boundary is a
+# look-behind after the acronym's first capital, so the pattern starts with a character class
+# and the regular expression engine scans for candidates fast (a test compares the two).
+_ACR_PAREN = re.compile(rf"([A-Z](?<!\w[A-Z]){_ACR[5:]})(s?) ?\(([^()\n]{{3,120}})\)")
 _STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "&", "de", "by", "with", "at", "or"}
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _OPEN_PAREN = re.compile(r"\(")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from lintkit.context import CheckContext
@@ -12,6 +14,7 @@ from lintkit.families.consistency.units import CAPS, FORM, HEADING, INITIAL, QUO
 from lintkit.types import Finding, Fix
 
 _Entry = tuple[str, str, str]  # (dialect, group, other)
+_FORM = itemgetter(FORM)
 
 
 def _dialect_parts(form: str, table: dict[str, _Entry]) -> tuple[tuple[int, str, _Entry], ...]:
@@ -28,8 +31,18 @@ def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: 
     found = lex.spellings_with("dialect", units.forms, lambda form: _dialect_parts(form, table))
     if not found:
         return []
-    for o in units.words:
-        if o[FORM] not in found or o[QUOTED] or o[CAPS]:
+    setting = opts.get("dialect", "auto")
+    # Nothing to report unless the spellings found hold both dialects of a group ("auto"), or
+    # the other dialect: then the words need no look.
+    dialects: dict[str, set[str]] = {}
+    for parts in found.values():
+        for _, _, (dial, group, _) in parts:
+            dialects.setdefault(group, set()).add(dial)
+    if not any(len(ds) == 2 if setting == "auto" else ds != {setting} for ds in dialects.values()):
+        return []
+    words = units.words
+    for o in compress(words, map(found.__contains__, map(_FORM, words))):  # the few words in the list
+        if o[QUOTED] or o[CAPS]:
             continue
         for off, part, entry in found[o[FORM]]:
             if part[:1].isupper() and not (o[INITIAL] and off == 0) and not o[HEADING]:
@@ -37,7 +50,6 @@ def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: 
             hits.append((o[START] + off, o[START] + off + len(part), part, *entry))
     if not hits:
         return []
-    setting = opts.get("dialect", "auto")
     out: list[Finding] = []
     for group in dict.fromkeys(h[4] for h in hits):
         ghits = [h for h in hits if h[4] == group]

@@ -4,10 +4,11 @@ and cached."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import compress, filterfalse
 from typing import Any, TypeVar
 
 from lintkit.errors import PackError
@@ -62,19 +63,15 @@ class Lexicon:
             memo = self._memos[name] = {}
         return memo
 
-    def spellings_with(self, name: str, forms: Iterable[str],
+    def spellings_with(self, name: str, forms: AbstractSet[str],
                        parts: Callable[[str], tuple[_T, ...]]) -> dict[str, tuple[_T, ...]]:
         """The spellings among ``forms`` in which ``parts`` finds something (usually few),
         with what it finds. ``parts`` is memoised in the table ``name`` (see memo())."""
         memo = self.memo(name)
-        found: dict[str, tuple[_T, ...]] = {}
-        for form in forms:
-            found_here = memo.get(form)
-            if found_here is None:
-                found_here = memo[form] = parts(form)
-            if found_here:
-                found[form] = found_here
-        return found
+        for form in filterfalse(memo.__contains__, forms):  # (forms is iterated twice)
+            memo[form] = parts(form)
+        found = memo.__getitem__
+        return {form: found(form) for form in compress(forms, map(found, forms))}
 
 
 @lru_cache(maxsize=1)

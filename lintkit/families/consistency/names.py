@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, filterfalse
 from operator import itemgetter
 
 from lintkit.context import CheckContext
@@ -37,7 +37,7 @@ from lintkit.families.consistency.units import (
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
-_START, _FORM, _N = itemgetter(START), itemgetter(FORM), itemgetter(N)
+_START, _FORM, _KEY = itemgetter(START), itemgetter(FORM), itemgetter(KEY)
 _CHOP = itemgetter(slice(None, -1))  # a key without its last letter
 
 
@@ -178,9 +178,11 @@ class NameChecker:
 
     def groups(self) -> dict[str, list[Occ]]:
         """Occurrences by key, in order of first appearance of the key (words, then word
-        sequences, then plurals joined to their singular); each list in document order."""
+        sequences, then plurals joined to their singular); each list in document order.
+        Sets ``sequences``: the keys with an occurrence of several words."""
         by_key = dict(self.units.keyed)
         unsorted = set(self.units.unsorted)  # the lists a word sequence was added to
+        sequences = self.sequences = set(self.units.sequences)
         # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s". (A singular never
         # ends in "s" here, so no singular is itself joined to another key.)
         for key in list(compress(by_key, map(by_key.__contains__, map(_CHOP, by_key)))):
@@ -192,6 +194,8 @@ class NameChecker:
                         joined.append((o[START], o[END] - 1, o[FORM][:-1], one, o[INITIAL], o[HEADING],
                                        o[CAPS], o[QUOTED], o[N], o[JOINED]))
                 unsorted.add(one)
+                if key in sequences:
+                    sequences.add(one)
         for key in unsorted:
             occs = by_key.get(key)
             if occs is not None and len(occs) > 1:
@@ -336,20 +340,35 @@ class NameChecker:
         # What near_variants() may pair, in key order: a Group, or for a key with one spelling
         # (most keys) just its occurrences, made a Group only if it is reported.
         cands: dict[str, Group | list[Occ]] = {}
+        # The candidates that may be a preferred spelling there (see near_variants), in key
+        # order: keys with one spelling used often enough, and every Group.
+        probe: list[str] = []
+        least = max(self.min_count, 2)
         canonical = self.lex.canonical_keys
-        for key, occs in self.groups().items():
-            single = len(occs) == 1
-            one = single or len(set(map(_FORM, occs))) == 1
+        by_key = self.groups()
+        sequences = self.sequences
+        for key, occs in by_key.items():
+            if len(occs) == 1:  # most keys: the same as below, in short
+                if key not in canonical:
+                    if len(key) >= 5 and key.isalpha() and key not in sequences:
+                        cands[key] = occs  # (used once: never preferred, as least >= 2)
+                    continue
+                one = True
+            else:
+                one = len(set(map(_FORM, occs))) == 1
             # near_variants() pairs keys of 5+ letters written as single words only.
-            near = len(key) >= 5 and key.isalpha() and (occs[0][N] == 1 if single else max(map(_N, occs)) == 1)
+            near = len(key) >= 5 and key not in sequences and key.isalpha()
             if one and key not in canonical:
                 # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
                 if near:
                     cands[key] = occs
+                    if len(occs) >= least:
+                        probe.append(key)
                 continue
             g = Group(key, occs)
             if near:
                 cands[key] = g
+                probe.append(key)
             self.resolve(g)
             if one or not self.eligible(g):
                 continue
@@ -363,7 +382,7 @@ class NameChecker:
                     continue
                 out.append(self._variant_finding(o, g.target, why, text, data))
         if self.ctx.enabled("CN101"):
-            out.extend(self.near_variants(cands))
+            out.extend(self.near_variants(cands, probe))
         return out
 
     def _variant_finding(self, o: Occ, target: str, why: str, text: str, data: list[dict[str, object]]) -> Finding:
@@ -374,42 +393,54 @@ class NameChecker:
                                 fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
                                 target=target, spellings=data)
 
-    def near_variants(self, cands: dict[str, Group | list[Occ]]) -> list[Finding]:
+    def near_variants(self, cands: dict[str, Group | list[Occ]], probe: list[str]) -> list[Finding]:
         """Spellings one or two edits apart (Tecent / Tencent) via a symmetric-delete index.
         ``cands``: the keys of 5+ letters written as single words, each with its Group or,
-        for a key with one spelling, its occurrences."""
+        for a key with one spelling, its occurrences; ``probe``: those that may be a preferred
+        spelling (every Group, and keys used at least min-count times), in the same order."""
         words = dictionary()
-        # Groups left with no spelling take no part.
-        for key in [k for k, c in cands.items() if type(c) is not list and not c.counts]:
-            del cands[key]
         lex = self.lex
+        canonical = lex.canonical_keys
+        # Groups left with no spelling take no part.
+        gone = [k for k in probe if type(cands[k]) is not list and not cands[k].counts]  # type: ignore[union-attr]
+        for key in gone:
+            del cands[key]
         # Which keys may be a rare spelling depends on the key and the packs (memoised: the
         # same keys recur across documents), then on the document's spellings of it.
         rare_key, in_dict = lex.memo("near-variant keys"), lex.memo("dictionary spellings")
-
-        def may_be_rare(k: str) -> bool:
-            ok = rare_key[k] = (k not in words and not in_dictionary(k) and k not in lex.canonical_keys
-                                and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in lex.dialect)
-                                and k not in lex.dialect
-                                and k not in self.demonym_keys and k not in lex.exceptions)
-            return ok
+        for k in filterfalse(rare_key.__contains__, cands):
+            rare_key[k] = (k not in words and not in_dictionary(k) and k not in canonical
+                           and not any(k.startswith(w) for w in (k[:-1], k[:-2]) if w in lex.dialect)
+                           and k not in lex.dialect
+                           and k not in self.demonym_keys and k not in lex.exceptions)
 
         def spelled_in_dictionary(f: str) -> bool:
             found = in_dict.get(f)
             if found is None:
                 found = in_dict[f] = _words_in_dictionary(f)
-            return found
+            return found  # type: ignore[no-any-return]
 
         ignore = self.ignore
-        rare = [k for k, c in cands.items()
-                if (rare_key[k] if k in rare_key else may_be_rare(k)) and k not in ignore
-                and not any(map(spelled_in_dictionary, _spellings(c)))]
+        rare = [k for k in compress(cands, map(rare_key.__getitem__, cands))
+                if k not in ignore and not any(map(spelled_in_dictionary, _spellings(cands[k])))]
         if not rare:
             return []
+        # Only a house term, or a spelling used at least min-count times and at least twice
+        # (twice as often as a minority used at least once), can be the preferred spelling:
+        # only those keys probe the index. A pair shares its first letter and is at most two
+        # edits apart, so at most two letters longer or shorter: only keys with a partner of
+        # that shape on the other side make deletes.
+        least = max(self.min_count, 2)
+        if gone:
+            probe = [k for k in probe if k in cands]
+        shapes = {(k[0], len(k) + d) for k in rare for d in (-2, -1, 0, 1, 2)}
+        probers = [k for k in probe if (k[0], len(k)) in shapes and (k in canonical or _total(cands[k]) >= least)]
+        shapes = {(k[0], len(k) + d) for k in probers for d in (-2, -1, 0, 1, 2)}
         index: dict[str, list[str]] = defaultdict(list)
         for k in rare:
-            for v in _deletes(k, 2 if len(k) >= 8 else 1):
-                index[v].append(k)
+            if (k[0], len(k)) in shapes:
+                for v in _deletes(k, 2 if len(k) >= 8 else 1):
+                    index[v].append(k)
 
         def group(key: str) -> Group:
             c = cands[key]
@@ -417,22 +448,11 @@ class NameChecker:
                 c = cands[key] = _one_spelling(key, c)
             return c
 
-        # Only a house term, or a spelling used at least min-count times and at least twice
-        # (twice as often as a minority used at least once), can be the preferred spelling:
-        # only those keys probe the index.
-        least = max(self.min_count, 2)
         best: dict[str, tuple[int, str]] = {}
         indexed = index.keys()
-        # A pair shares its first letter and is at most two edits apart, so at most two
-        # letters longer or shorter: a key with no rare key of that shape makes no deletes.
-        shapes = {(k[0], len(k) + d) for k in rare for d in (-2, -1, 0, 1, 2)}
-        for k, c in cands.items():  # (group() replaces values, never adds keys)
-            total = len(c) if type(c) is list else c.total
+        for k in probers:  # (group() replaces values in cands, never adds keys)
+            total = _total(cands[k])
             canonical = k in lex.canonical_keys
-            if not canonical and total < least:
-                continue
-            if (k[0], len(k)) not in shapes:
-                continue
             dk = _deletes(k, 2 if len(k) >= 8 else 1)
             if indexed.isdisjoint(dk):
                 continue  # the usual case, decided in one set operation
@@ -473,7 +493,8 @@ class NameChecker:
         if terms.keys().isdisjoint(self.units.unigram_keys) and not any(o[KEY] in terms for o in self.units.grams):
             return out  # no house term in the document
         get = terms.get
-        for o in self.units.all():
+        occs = list(self.units.all())
+        for o in compress(occs, map(terms.__contains__, map(_KEY, occs))):  # the few house terms
             term = get(o[KEY])
             if term is None or o[QUOTED] or not o[KEY] or o[CAPS]:
                 continue
@@ -504,8 +525,9 @@ class NameChecker:
         found = self.lex.spellings_with("demonyms", self.units.forms, lambda form: _demonym_parts(form, dem))
         if not found:
             return out
-        for o in self.units.words:
-            if o[FORM] not in found or o[QUOTED]:
+        words = self.units.words
+        for o in compress(words, map(found.__contains__, map(_FORM, words))):  # the few words found
+            if o[QUOTED]:
                 continue
             for off, part in found[o[FORM]]:
                 a, b = self.doc.source_span(o[START] + off, o[START] + off + len(part))

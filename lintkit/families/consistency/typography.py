@@ -18,8 +18,11 @@ Hit = tuple[int, int, str, str | None]  # projection start, end, style, replacem
 
 _QUOTES = re.compile(r"[\"'‘’“”]")
 _OPENERS = " \t\n([{<—–-/"
-_DASH_SPACED = re.compile(r"(?<=[\w,.;:!?)\]\"”’]) (—|–|--|-) (?=[\w(\"“‘])")
-_DASH_CLOSED = re.compile(r"(?<=[^\W\d_])(—|--)(?=[^\W\d_])")
+# Each pattern starts with a literal (the look-behinds come after it), so the regular
+# expression engine scans for candidates fast; tests compare them with the patterns as
+# first written, (?<=[...]) (—|–|--|-) (?=...) and (?<=[^\W\d_])(—|--)(?=[^\W\d_]).
+_DASH_SPACED = re.compile(r" (?<=[\w,.;:!?)\]\"”’] )(—|–|--|-) (?=[\w(\"“‘])")
+_DASH_CLOSED = re.compile(r"(—(?<=[^\W\d_]—)|--(?<=[^\W\d_]--))(?=[^\W\d_])")
 _DASH_REPR = {"em dash closed": "—", "em dash spaced": " — ", "en dash spaced": " – ", "spaced hyphen": " - ",
               "double hyphen": "--"}
 _SCALE_WORD = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trillion)\b")

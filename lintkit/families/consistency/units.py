@@ -20,7 +20,10 @@ from lintkit.document.model import Document, Word
 from lintkit.families.consistency.lexicon import norm_key
 
 _STOP = frozenset("a an the of and or to in on at by for with from as is are was be it this that".split())
-_QUOTE = re.compile(r"“[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}»")
+# Each branch starts with its opening mark (the look-behind comes after it), so the regular
+# expression engine scans for candidates fast; a test compares it with the pattern as first
+# written, “[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}».
+_QUOTE = re.compile(r"“[^”\n]{1,2000}”|\"(?<![\w]\")[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}»")
 _QUOTE_MARK = re.compile(r"[“\"«]")
 
 
@@ -166,6 +169,7 @@ class Units:
         # Where a word may be quoted or glued: near a glue character, or inside a quotation
         # (their union, as sorted disjoint spans). A sentence clear of both skips the tests.
         glue = [m.start() for m in _GLUE_AT.finditer(prose)]
+        n_glue = len(glue)
         covered = _union(quotes)
         c_starts = [a for a, _ in covered]
         for s in doc.sentences:
@@ -175,7 +179,8 @@ class Units:
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
             # The words' neighbours lie in [a - 1, z] (words come in order).
             a, z = ws[0].start, ws[-1].end
-            check = any_between(glue, a - 1, z + 1) or (n_quotes > 0 and overlaps(covered, c_starts, a, z))
+            g = bisect.bisect_left(glue, a - 1) if glue else 0  # as any_between(), without a call
+            check = (g < n_glue and glue[g] <= z) or (n_quotes > 0 and overlaps(covered, c_starts, a, z))
             first = True
             prev_end = -2  # END of the word before, unless a placeholder came between (-2: none)
             prev_f = _NO_FACTS
@@ -251,8 +256,11 @@ class Units:
                                   caps, a[QUOTED], n, False))
         unsorted: set[str] = set()
         self.unsorted = unsorted
+        sequences: set[str] = set()  # the keys in keyed with a word sequence
+        self.sequences = sequences
         for o in grams:
             if not o[QUOTED] and _names(o[FORM], o[KEY], o[CAPS]):
+                sequences.add(o[KEY])
                 same = keyed_get(o[KEY])
                 if same is None:
                     keyed[o[KEY]] = [o]
