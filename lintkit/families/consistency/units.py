@@ -177,8 +177,9 @@ class Units:
             if not ws:
                 continue
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
-            # The words' neighbours lie in [a - 1, z] (words come in order).
-            a, z = ws[0].start, ws[-1].end
+            # The words' neighbours lie in [a - 1, z]: words lie in their sentence and come in order
+            # (either is enough).
+            a, z = min(s.start, ws[0].start), max(s.end, ws[-1].end)
             g = bisect.bisect_left(glue, a - 1) if glue else 0  # as any_between(), without a call
             check = (g < n_glue and glue[g] <= z) or (n_quotes > 0 and overlaps(covered, c_starts, a, z))
             first = True
@@ -226,34 +227,42 @@ class Units:
         unigram_keys = set(map(itemgetter(KEY), words))
         self.unigram_keys = unigram_keys
         self.forms = set(map(itemgetter(FORM), words))  # every word's spelling
-        known = unigram_keys | title_keys | term_keys  # one look-up rules out most pairs
+        # A pair's key must be a word's, a Title Case pair's or a house term's (so one look-up
+        # rules out most pairs); a word's or a Title Case pair's only without a stop word.
+        known = unigram_keys | title_keys | term_keys
         grams: list[Occ] = []
         self.grams = grams
         n_max = max(2, max_words)
         n_words = len(words)
-        for i, (a, b) in enumerate(zip(words, islice(words, 1, None)), 1):  # b is words[i]
-            if not b[JOINED]:
-                continue
-            key = a[KEY] + b[KEY]
-            if key in known and (key in term_keys or ((key in unigram_keys or key in title_keys)
-                                                      and a[FORM].lower() not in _STOP
-                                                      and b[FORM].lower() not in _STOP)):
-                grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
-                              a[CAPS] or b[CAPS], a[QUOTED], 2, False))
-            if n_max == 2:
-                continue
-            # Longer sequences (house terms of three words) follow the run on.
-            caps = a[CAPS] or b[CAPS]
-            for n in range(3, n_max + 1):
-                k = i + n - 2
-                if k >= n_words or not words[k][JOINED]:
-                    break
-                z = words[k]
-                key += z[KEY]
-                caps = caps or z[CAPS]
-                if key in term_keys:
-                    grams.append((a[START], z[END], prose[a[START]:z[END]], key, a[INITIAL], a[HEADING],
-                                  caps, a[QUOTED], n, False))
+        pairs = zip(words, islice(words, 1, None))
+        if n_max == 2:  # no house term of three words: word pairs only
+            for a, b in pairs:
+                if b[JOINED] and a[KEY] + b[KEY] in known:
+                    key = a[KEY] + b[KEY]
+                    if key in term_keys or (a[FORM].lower() not in _STOP and b[FORM].lower() not in _STOP):
+                        grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
+                                      a[CAPS] or b[CAPS], a[QUOTED], 2, False))
+        else:
+            for i, (a, b) in enumerate(pairs, 1):  # b is words[i]
+                if not b[JOINED]:
+                    continue
+                key = a[KEY] + b[KEY]
+                if key in known and (key in term_keys or (a[FORM].lower() not in _STOP
+                                                          and b[FORM].lower() not in _STOP)):
+                    grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
+                                  a[CAPS] or b[CAPS], a[QUOTED], 2, False))
+                # Longer sequences (house terms of three words) follow the run on.
+                caps = a[CAPS] or b[CAPS]
+                for n in range(3, n_max + 1):
+                    k = i + n - 2
+                    if k >= n_words or not words[k][JOINED]:
+                        break
+                    z = words[k]
+                    key += z[KEY]
+                    caps = caps or z[CAPS]
+                    if key in term_keys:
+                        grams.append((a[START], z[END], prose[a[START]:z[END]], key, a[INITIAL], a[HEADING],
+                                      caps, a[QUOTED], n, False))
         unsorted: set[str] = set()
         self.unsorted = unsorted
         sequences: set[str] = set()  # the keys in keyed with a word sequence
