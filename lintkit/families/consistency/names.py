@@ -493,7 +493,7 @@ class NameChecker:
         if terms.keys().isdisjoint(self.units.unigram_keys) and not any(o[KEY] in terms for o in self.units.grams):
             return out  # no house term in the document
         get = terms.get
-        occs = list(self.units.all())
+        occs = self.units.words + self.units.grams
         for o in compress(occs, map(terms.__contains__, map(_KEY, occs))):  # the few house terms
             term = get(o[KEY])
             if term is None or o[QUOTED] or not o[KEY] or o[CAPS]:

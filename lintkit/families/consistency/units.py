@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from itertools import islice
 from operator import itemgetter
@@ -276,10 +276,6 @@ class Units:
                 else:
                     same.append(o)
                     unsorted.add(o[KEY])
-
-    def all(self) -> Iterator[Occ]:
-        yield from self.words
-        yield from self.grams
 
     def source(self, o: Occ) -> tuple[int, int]:
         return self.doc.source_span(o[START], o[END])
