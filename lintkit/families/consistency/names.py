@@ -1,10 +1,11 @@
 """CN101 name/term variants inside the document, CN102 house terms, CN103 demonyms.
 
 Cost is linear in the document: occurrences are grouped by a normalised key (case,
-hyphens, spaces and apostrophes removed) in one hash pass; spellings one or two edits
+hyphens, spaces and apostrophes removed) in one hash pass, and a key's occurrences are
+resolved and counted per class (spelling and position flags); spellings one or two edits
 apart are found with a symmetric-delete index built only from the document's rare
-words, probed once per distinct word. No pair of vocabulary words is ever compared
-except the few candidates the index returns."""
+words, probed once per distinct word that could be the preferred spelling. No pair of
+vocabulary words is ever compared except the few candidates the index returns."""
 
 from __future__ import annotations
 

@@ -145,7 +145,7 @@ class Units:
     key: not quoted, not in capitals, with letters and no full stop. Its lists are in
     document order, except those of the keys in ``unsorted`` (a word sequence was added
     after the words), which are once sorted by start (``NameChecker.groups`` sorts them in
-    place)."""
+    place); ``sequences`` holds the keys with a word sequence among their occurrences."""
 
     def __init__(self, doc: Document, term_keys: AbstractSet[str], max_words: int) -> None:
         self.doc = doc
