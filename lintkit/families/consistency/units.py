@@ -63,24 +63,6 @@ def any_between(positions: list[int], start: int, end: int) -> bool:
     return i < len(positions) and positions[i] < end
 
 
-def overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
-    """Does [start, end) meet one of the sorted, disjoint ``spans`` (``starts``: theirs)?"""
-    i = bisect.bisect_left(starts, end) - 1  # the last span starting before ``end``
-    return i >= 0 and spans[i][1] > start
-
-
-def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sorted ``spans`` merged where they overlap."""
-    out: list[tuple[int, int]] = []
-    for a, z in spans:
-        if out and a <= out[-1][1]:
-            if z > out[-1][1]:
-                out[-1] = (out[-1][0], z)
-        else:
-            out.append((a, z))
-    return out
-
-
 def in_spans(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     i = bisect.bisect_right(starts, pos) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
@@ -115,7 +97,6 @@ _Facts = tuple[str, int, str, bool, bool, bool]
 _FACTS: dict[str, _Facts] = {}
 _FACTS_MAX = 50_000
 _GLUE = "/#_@\\"
-_GLUE_AT = re.compile(r"[/#_@\\]")
 _NO_FACTS: _Facts = ("", 0, "", False, False, False)
 
 
@@ -166,22 +147,11 @@ class Units:
         # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
         title_keys: set[str] = set()
         paragraphs = doc.paragraphs
-        # Where a word may be quoted or glued: near a glue character, or inside a quotation
-        # (their union, as sorted disjoint spans). A sentence clear of both skips the tests.
-        glue = [m.start() for m in _GLUE_AT.finditer(prose)]
-        n_glue = len(glue)
-        covered = _union(quotes)
-        c_starts = [a for a, _ in covered]
         for s in doc.sentences:
             ws = s.words
             if not ws:
                 continue
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
-            # The words' neighbours lie in [a - 1, z]: words lie in their sentence and come in order
-            # (either is enough).
-            a, z = min(s.start, ws[0].start), max(s.end, ws[-1].end)
-            g = bisect.bisect_left(glue, a - 1) if glue else 0  # as any_between(), without a call
-            check = (g < n_glue and glue[g] <= z) or (n_quotes > 0 and overlaps(covered, c_starts, a, z))
             first = True
             prev_end = -2  # END of the word before, unless a placeholder came between (-2: none)
             prev_f = _NO_FACTS
@@ -192,20 +162,17 @@ class Units:
                     continue
                 text = w.text
                 f = facts_of(text) or _facts(text)
-                start = w.start
-                quoted = False
-                if check:
-                    wend = w.end
-                    # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
-                    quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
-                    if not quoted and quotes:
-                        # as in_spans(), walking along the quotations instead of a bisection per word
-                        if start < qlast:
-                            qi = bisect.bisect_right(qstarts, start)  # (words out of order)
-                        while qi < n_quotes and qstarts[qi] <= start:
-                            qi += 1
-                        qlast = start
-                        quoted = qi > 0 and start < quotes[qi - 1][1]
+                start, wend = w.start, w.end
+                # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
+                quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
+                if not quoted and quotes:
+                    # as in_spans(), walking along the quotations instead of a bisection per word
+                    if start < qlast:
+                        qi = bisect.bisect_right(qstarts, start)  # (never seen: words out of order)
+                    while qi < n_quotes and qstarts[qi] <= start:
+                        qi += 1
+                    qlast = start
+                    quoted = qi > 0 and start < quotes[qi - 1][1]
                 # A run continues over exactly one space; a possessive (prev_end) ends it.
                 if prev_end == start - 1 and prose[prev_end] == " ":
                     joined = True
@@ -213,7 +180,7 @@ class Units:
                         title_keys.add(prev_f[2] + f[2])
                 else:
                     joined = False
-                o = (start, w.end - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
+                o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
                 words.append(o)
                 if f[5] and not quoted:
                     same = keyed_get(f[2])
