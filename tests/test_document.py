@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lintkit.document.model import COPY, LineIndex, Source
+from lintkit.document.model import COPY, LineIndex, Source, Word
 from lintkit.document.readers import read_markdown, read_text
 from lintkit.document.segment import split_sentences
 
@@ -267,9 +267,9 @@ def test_words_and_placeholder_marks_equal_the_plain_code(text: str, data: st.Da
     cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=6))))
     starts, ends = cuts[0::2][: len(cuts) // 2], cuts[1::2]
     got = model.words_in(text, a, z)
-    model._mark_in(got, a, z, starts, ends)
+    marked = model._placeholder_indices([w.start for w in got], a, z, starts, ends)
     model.mark_placeholders(expected, starts, ends)
-    assert [(w.start, w.placeholder) for w in got] == [(w.start, w.placeholder) for w in expected]
+    assert marked == tuple(i for i, w in enumerate(expected) if w.placeholder)
 
 
 def _split_reference(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -354,6 +354,45 @@ def test_sentence_words_equal_words_found_alone(text: str) -> None:
         if s.placeholders is not None:
             model.mark_placeholders(expected, *s.placeholders)
         assert s.words == expected
+
+
+def _columns_of(words: list[Word]) -> tuple[list[int], list[int], list[str], tuple[int, ...]]:
+    return ([w.start for w in words], [w.end for w in words], [w.text for w in words],
+            tuple(i for i, w in enumerate(words) if w.placeholder))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOC, st.booleans())
+def test_word_columns_equal_the_word_list(text: str, columns_first: bool) -> None:
+    # Placeholders (inline code, URLs) and non-ASCII words come from DOC; either view may
+    # be asked for first, and the Word objects are built from the columns or not at all.
+    doc = md(text)
+    for s in doc.sentences:
+        if columns_first:
+            cols = s.word_columns()
+            assert s._words is None and s.word_columns() is cols
+            assert tuple(cols) == _columns_of(s.words)
+        else:
+            words = s.words
+            assert tuple(s.word_columns()) == _columns_of(words)
+    assert doc.word_count() == len(list(doc.words))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=6), st.booleans()), max_size=8))
+def test_word_columns_of_a_sentence_built_with_words(spec: list[tuple[str, bool]]) -> None:
+    from lintkit.document.model import Sentence
+
+    words, pos = [], 0
+    for text, ph in spec:
+        words.append(Word(pos, pos + len(text), text, ph))
+        pos += len(text) + 1
+    s = Sentence(0, pos, " ".join(t for t, _ in spec), words)
+    assert tuple(s.word_columns()) == _columns_of(words)
+    if words:  # the explicit words stay the truth: a later mark shows in the columns
+        words[0].placeholder = True
+        assert s.word_columns().placeholders[:1] == (0,)
+    assert s.words is words
 
 
 @pytest.mark.parametrize(("start", "end"), [(0, 99), (-5, 99), (3, 1), (-9, -2), (2, 14)])

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
-from typing import Any
+from typing import Any, NamedTuple
 
 COPY = 0  # projection text equals source text, character for character
 REPLACED = 1  # projection text stands for a source span (placeholder, synthetic break)
@@ -210,6 +210,14 @@ def _unicode_split() -> Any:
 def words_in(text: str, start: int, end: int, ascii_only: bool | None = None, span: str | None = None) -> list[Word]:
     """Words of ``text[start:end]``; ``ascii_only`` says whether that span is ASCII (it is
     checked when not given); ``span`` may give ``text[start:end]`` when it is at hand."""
+    starts, ends, texts = _word_columns(text, start, end, ascii_only, span)
+    return list(map(Word, starts, ends, texts))
+
+
+def _word_columns(
+    text: str, start: int, end: int, ascii_only: bool | None = None, span: str | None = None
+) -> tuple[list[int], list[int], list[str]]:
+    """(starts, ends, texts) of the words of ``text[start:end]``, as :func:`words_in`."""
     if span is None:
         span = text[start:end]
     if ascii_only is None:
@@ -217,33 +225,48 @@ def words_in(text: str, start: int, end: int, ascii_only: bool | None = None, sp
     # [gap, word, gap, word, ..., gap]: word i starts after the first 2i + 1 pieces.
     parts = (_ASCII_SPLIT if ascii_only else (_usplit or _unicode_split())).split(span)
     if len(parts) == 1:
-        return []
+        return [], [], []
     offsets = list(accumulate(map(len, parts), initial=start))
-    return list(map(Word, offsets[1:-1:2], offsets[2::2], parts[1::2]))
+    return offsets[1:-1:2], offsets[2::2], parts[1::2]
 
 
-def _mark_in(words: list[Word], start: int, end: int, starts: list[int], ends: list[int]) -> None:
-    """:func:`mark_placeholders` for the words of the span ``[start, end)``, by span: the
-    words that start inside a placeholder are found by bisection, not looked at one by one."""
+def _placeholder_indices(
+    wstarts: list[int], start: int, end: int, starts: list[int], ends: list[int]
+) -> tuple[int, ...]:
+    """Indices of the words (by their sorted ``wstarts``) of the span ``[start, end)`` that
+    start inside a placeholder span (``starts``/``ends``: sorted, disjoint): found by
+    bisection, not by looking at every word."""
     i = bisect_right(ends, start)  # the first placeholder that ends after ``start``
     n = len(starts)
     if i >= n or starts[i] >= end:
-        return
-    wstarts = [w.start for w in words]
+        return ()
+    out: list[int] = []
     while i < n and starts[i] < end:
-        for w in words[bisect_left(wstarts, starts[i]) : bisect_left(wstarts, ends[i])]:
-            w.placeholder = True
+        out.extend(range(bisect_left(wstarts, starts[i]), bisect_left(wstarts, ends[i])))
         i += 1
+    return tuple(out)
+
+
+class WordColumns(NamedTuple):
+    """A sentence's words column by column (see :meth:`Sentence.word_columns`)."""
+
+    starts: list[int]  # projection offsets
+    ends: list[int]
+    texts: list[str]
+    placeholders: tuple[int, ...]  # indices of the placeholder words, ascending
+
+
+_NO_COLUMNS = WordColumns([], [], [], ())
 
 
 @dataclass(slots=True)
 class Sentence:
-    """A sentence of the projection. Its words are found on first use of :attr:`words`
-    (from ``prose``, the projection its offsets index), then kept: a run that needs no
-    words (grammar alone) does not pay for them, nor for marking the words that stand for
-    inline code or URLs (``placeholders``, set by the reader for a sentence that overlaps
-    one). ``Sentence(start, end, text, words)`` gives the words directly (without ``prose``
-    and words, it has none)."""
+    """A sentence of the projection. Its words are found on first use of
+    :meth:`word_columns` or :attr:`words` (from ``prose``, the projection its offsets
+    index), then kept: a run that needs no words (grammar alone) does not pay for them,
+    nor for marking the words that stand for inline code or URLs (``placeholders``, set by
+    the reader for a sentence that overlaps one). ``Sentence(start, end, text, words)``
+    gives the words directly (without ``prose`` and words, it has none)."""
 
     start: int  # projection offsets
     end: int
@@ -254,15 +277,46 @@ class Sentence:
     # (starts, ends) of the document's placeholder spans, sorted and disjoint, when one
     # overlaps this sentence: its words there are marked when they are found.
     placeholders: tuple[list[int], list[int]] | None = field(default=None, repr=False, compare=False)
+    _columns: WordColumns | None = field(default=None, repr=False, compare=False)
+
+    def word_columns(self) -> WordColumns:
+        """The sentence's words as parallel columns, without a ``Word`` object per word:
+        ``starts[i]``, ``ends[i]`` and ``texts[i]`` are word i's projection offsets (into
+        ``Document.prose``, not the source) and text, and ``placeholders`` lists, in
+        ascending order, the indices of the placeholder words (words that start inside a
+        span standing for inline code or a URL: not the writer's words; their ``Word`` has
+        ``placeholder`` set). Word for word the same as :attr:`words`. Found once and kept
+        (do not change the lists); for a sentence built with explicit words, read from
+        those words on every call (they may still be marked)."""
+        c = self._columns
+        if c is not None:
+            return c
+        w = self._words
+        if w is not None:  # explicit words (or already built): they are the truth
+            if not w:
+                return _NO_COLUMNS
+            return WordColumns([x.start for x in w], [x.end for x in w], [x.text for x in w],
+                               tuple(i for i, x in enumerate(w) if x.placeholder))
+        if not self.prose:
+            c = _NO_COLUMNS
+        else:
+            text = self.text
+            starts, ends, texts = _word_columns(self.prose, self.start, self.end, text.isascii(), text)
+            ph: tuple[int, ...] = ()
+            if self.placeholders is not None and starts:
+                ph = _placeholder_indices(starts, self.start, self.end, *self.placeholders)
+            c = WordColumns(starts, ends, texts, ph)
+        self._columns = c
+        return c
 
     @property
     def words(self) -> list[Word]:
         w = self._words
         if w is None:
-            text = self.text
-            w = self._words = words_in(self.prose, self.start, self.end, text.isascii(), text) if self.prose else []
-            if self.placeholders is not None and w:
-                _mark_in(w, self.start, self.end, *self.placeholders)
+            c = self.word_columns()
+            w = self._words = list(map(Word, c.starts, c.ends, c.texts))
+            for i in c.placeholders:
+                w[i].placeholder = True
         return w
 
 
@@ -344,7 +398,7 @@ class Document:
             yield from s.words
 
     def word_count(self) -> int:
-        return sum(len(s.words) for s in self.sentences)
+        return sum(len(s.word_columns().starts) for s in self.sentences)
 
     def sentence_at(self, pstart: int) -> Sentence | None:
         """The sentence containing projection offset ``pstart``."""

@@ -148,21 +148,24 @@ class Units:
         title_keys: set[str] = set()
         paragraphs = doc.paragraphs
         for s in doc.sentences:
-            ws = s.words
-            if not ws:
+            # The sentence's word columns, not its Word objects (not built for a whole document).
+            wstarts, wends, texts, ph = s.word_columns()
+            if not wstarts:
                 continue
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
             first = True
             prev_end = -2  # END of the word before, unless a placeholder came between (-2: none)
             prev_f = _NO_FACTS
-            for w in ws:
-                if w.placeholder:
+            next_ph = ph[0] if ph else -1  # index of the next placeholder word (-1: none left)
+            phi = 0
+            for i, (start, wend, text) in enumerate(zip(wstarts, wends, texts)):
+                if i == next_ph:
+                    phi += 1
+                    next_ph = ph[phi] if phi < len(ph) else -1
                     prev_end = -2
                     first = False
                     continue
-                text = w.text
                 f = facts_of(text) or _facts(text)
-                start, wend = w.start, w.end
                 # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
                 quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
                 if not quoted and quotes:

@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import math
 import weakref
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lintkit.document import model as _model
 from lintkit.document.model import Document, Paragraph, Sentence
 
 # Metric keys, in display order. The grade-like ones rise as text gets harder;
@@ -206,59 +204,25 @@ def _packed_facts(lang: str) -> _PackedFacts:
 
 def _word_texts(sentence: Sentence) -> tuple[list[str], int, int]:
     """Texts of the sentence's non-placeholder words, and the characters and number of its
-    placeholder words: exactly what ``Sentence.words`` gives. When nobody has asked for
-    the words yet, the document model's own pattern over the same span (``findall``; or
-    ``finditer``, and its rule for marking placeholder words, where the sentence overlaps
-    a placeholder) gives them without building the ``Word`` objects
-    (``test_word_texts_*`` checks that they agree)."""
-    words = sentence._words
-    if words is None:
-        if not sentence.prose:
-            return [], 0, 0
-        pattern = _model._ASCII_WORD if sentence.text.isascii() else _model._unicode_word()
-        if sentence.placeholders is None:
-            return pattern.findall(sentence.prose, sentence.start, sentence.end), 0, 0
-        # as mark_placeholders: a word is a placeholder when it starts inside a span
-        starts, ends = sentence.placeholders
-        texts: list[str] = []
-        ph_chars = ph_count = 0
-        for m in pattern.finditer(sentence.prose, sentence.start, sentence.end):
-            a = m.start()
-            i = bisect_right(starts, a) - 1
-            if i >= 0 and a < ends[i]:
-                ph_chars += m.end() - a
-                ph_count += 1
-            else:
-                texts.append(m.group())
-        return texts, ph_chars, ph_count
-    texts = [w.text for w in words if not w.placeholder]
-    if len(texts) == len(words):
+    placeholder words: exactly what ``Sentence.words`` gives, read from the sentence's word
+    columns (no ``Word`` object is built). The list may be the columns' own: do not change it."""
+    _, _, texts, ph = sentence.word_columns()
+    if not ph:
         return texts, 0, 0
-    ph = [len(w.text) for w in words if w.placeholder]
-    return texts, sum(ph), len(ph)
+    skip = set(ph)
+    return ([t for i, t in enumerate(texts) if i not in skip], sum(len(texts[i]) for i in ph), len(ph))
 
 
 def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
-    """(start, end) of the sentence's first ``k`` non-placeholder words: as
-    :func:`_word_texts`, without building ``Word`` objects when nobody has asked for them,
-    and scanning no further than the ``k``-th word."""
-    if sentence._words is not None or not sentence.prose:
-        return [(w.start, w.end) for w in sentence.words if not w.placeholder][:k]
-    pattern = _model._ASCII_WORD if sentence.text.isascii() else _model._unicode_word()
-    out: list[tuple[int, int]] = []
+    """(start, end) of the sentence's first ``k`` non-placeholder words, from the
+    sentence's word columns (no ``Word`` object is built)."""
     if k <= 0:
-        return out
-    spans = sentence.placeholders
-    for m in pattern.finditer(sentence.prose, sentence.start, sentence.end):
-        if spans is not None:  # mark_placeholders' rule
-            a = m.start()
-            i = bisect_right(spans[0], a) - 1
-            if i >= 0 and a < spans[1][i]:
-                continue
-        out.append(m.span())
-        if len(out) == k:
-            break
-    return out
+        return []
+    starts, ends, _, ph = sentence.word_columns()
+    if not ph:
+        return list(zip(starts[:k], ends[:k]))
+    skip = set(ph)
+    return [(a, z) for i, (a, z) in enumerate(zip(starts, ends)) if i not in skip][:k]
 
 
 def paragraph_counts(sentences: list[Sentence], lang: str) -> tuple[Counts, list[int]]:
