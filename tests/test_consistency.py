@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lintkit.api import check_path, check_text
 from lintkit.errors import LintkitError
@@ -334,3 +336,32 @@ def test_dialect_of_one_kind_only() -> None:
         (1, 5, "CN201", ["colour"]), (1, 18, "CN201", ["centre"])]
     assert text("The color of the center.\n", config={"consistency": {"dialect": "en-US"}}) == []
     assert text("The color of the center. The colour.\n") == [(1, 30, "CN201", ["color"])]
+
+
+_FORMS = ["the", "The", "THE", "t'he", "T’he", "new york", "New York", "New york", "ne-w", "New-York", "İt", "i̇t"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_FORMS), st.booleans(), st.booleans()), min_size=1, max_size=12))
+def test_single_spelling_shortcut_matches_resolve(uses: list[tuple[str, bool, bool]]) -> None:
+    # CN101 decides a key without a house term whose spellings resolve to one (The / the)
+    # from its classes (memoised) and builds its Group directly: the same as resolve() + tally().
+    from collections import Counter
+
+    from lintkit.families.consistency import names
+
+    occs = [(i, i + len(f), f, "k", a, b, False, False, 1, False) for i, (f, a, b) in enumerate(uses)]
+    checker = names.NameChecker.__new__(names.NameChecker)
+    checker.lex = lexicon(())
+    ref = names.Group("zzqkey", occs)
+    checker.resolve(ref)
+    classes = Counter(map(names._CLASS, occs))
+    form = names._single(tuple(classes))
+    assert names._single(tuple(classes)) == form  # memoised: the same answer
+    if len(ref.counts) != 1:
+        assert form is None
+        return
+    assert form == next(iter(ref.counts))
+    got = names._single_group("zzqkey", occs, classes, form)
+    assert (got.counts, got.trusted, got.first, got.classes, got.resolved) == (
+        ref.counts, ref.trusted, ref.first, ref.classes, ref.resolved)

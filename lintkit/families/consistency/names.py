@@ -204,30 +204,11 @@ class NameChecker:
         return by_key
 
     def resolve(self, g: Group) -> None:
-        """Give each occurrence the spelling it stands for; apostrophe styles are one spelling,
-        and a sentence-initial or heading capital takes the spelling it is compatible with.
-        Decided per class (spelling and position flags), which is all it reads: the classes
-        come in order of first use, so first-use orders are those of the occurrences."""
-        classes = g.classes = Counter(map(_CLASS, g.occs))
-        rep: dict[str, str] = {}
-        seen: dict[str, str] = {}  # spelling -> rep[its apostrophe-free form], memoised
-        resolved: dict[_Class, str | None] = {}
-        for c in classes:
-            form = c[0]
-            r = seen.get(form)
-            if r is None:
-                r = seen[form] = rep.setdefault(_apos(form).replace("'", ""), form)
-            resolved[c] = r
+        """Give each occurrence the spelling it stands for (see :func:`_resolved`), and count
+        them per spelling."""
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
-        trusted = list(dict.fromkeys(r for c, r in resolved.items() if not (c[1] or c[2]) and r))
-        if term is not None and term.canonical not in trusted:
-            trusted.insert(0, term.canonical)
-        for c in classes:
-            if c[1] or c[2]:
-                f = next((t for t in trusted if _compatible(c[0], t, c[1], c[2])), None)
-                if f is not None:
-                    resolved[c] = f
-        g.resolved = resolved
+        classes = g.classes = Counter(map(_CLASS, g.occs))
+        g.resolved = _resolved(classes, None if term is None else term.canonical)
         g.tally()
 
     def eligible(self, g: Group) -> bool:
@@ -366,11 +347,25 @@ class NameChecker:
                     if len(occs) >= least:
                         probe.append(key)
                 continue
-            g = Group(key, occs)
+            if not one and key not in canonical:
+                # Most such keys differ only by a capital that the position sets (The / the):
+                # resolved to one spelling, they report nothing of their own, and their
+                # Group is what tally() would make of it (first: the first occurrence).
+                classes = Counter(map(_CLASS, occs))
+                form = _single(tuple(classes))
+                if form is not None:
+                    if near:
+                        cands[key] = _single_group(key, occs, classes, form)
+                        probe.append(key)
+                    continue
+                g = Group(key, occs, classes=classes, resolved=_resolved(classes, None))
+                g.tally()
+            else:
+                g = Group(key, occs)
+                self.resolve(g)
             if near:
                 cands[key] = g
                 probe.append(key)
-            self.resolve(g)
             if one or not self.eligible(g):
                 continue
             self.choose(g)
@@ -540,6 +535,61 @@ class NameChecker:
         return out
 
 
+def _resolved(classes: Iterable[_Class], canonical: str | None) -> dict[_Class, str | None]:
+    """The spelling each class stands for: apostrophe styles are one spelling, and a
+    sentence-initial or heading capital takes the first trusted spelling (``canonical``,
+    a house term's, comes first) it is compatible with. Decided per class (spelling and
+    position flags), which is all it reads: with the classes in order of first use, first
+    uses are those of the occurrences."""
+    rep: dict[str, str] = {}
+    seen: dict[str, str] = {}  # spelling -> rep[its apostrophe-free form], memoised
+    resolved: dict[_Class, str | None] = {}
+    for c in classes:
+        form = c[0]
+        r = seen.get(form)
+        if r is None:
+            r = seen[form] = rep.setdefault(_apos(form).replace("'", ""), form)
+        resolved[c] = r
+    trusted = list(dict.fromkeys(r for c, r in resolved.items() if not (c[1] or c[2]) and r))
+    if canonical is not None and canonical not in trusted:
+        trusted.insert(0, canonical)
+    for c in resolved:
+        if c[1] or c[2]:
+            f = next((t for t in trusted if _compatible(c[0], t, c[1], c[2])), None)
+            if f is not None:
+                resolved[c] = f
+    return resolved
+
+
+_SINGLE: dict[tuple[_Class, ...], str | None] = {}
+_SINGLE_MAX = 50_000
+
+
+def _single(classes: tuple[_Class, ...]) -> str | None:
+    """The one spelling that the classes of a key without a house term resolve to, or
+    None if they resolve to several. Memoised across documents (the same sets of classes
+    recur: The / the), bounded like the other tables."""
+    try:
+        return _SINGLE[classes]
+    except KeyError:
+        pass
+    spellings = set(_resolved(classes, None).values())
+    form = spellings.pop() if len(spellings) == 1 else None  # (never None: resolved to a spelling)
+    if len(_SINGLE) >= _SINGLE_MAX:
+        _SINGLE.clear()
+    _SINGLE[classes] = form
+    return form
+
+
+def _single_group(key: str, occs: list[Occ], classes: Counter[_Class], form: str) -> Group:
+    """The group of a key whose classes (``classes``: their counts, in order of first use)
+    all resolve to ``form``: what resolve() and tally() would make of it (the first class's
+    first occurrence is the first occurrence)."""
+    trusted = sum(n for c, n in classes.items() if not (c[1] or c[2]))
+    return Group(key, occs, {form: len(occs)}, {form: trusted} if trusted else {}, {form: occs[0]},
+                 classes=classes, resolved=dict.fromkeys(classes, form))
+
+
 def _demonym_parts(form: str, dem: dict[str, str]) -> tuple[tuple[int, str], ...]:
     """The lower-case demonyms among the hyphen parts of ``form``: (offset, part)."""
     return tuple((off, part) for off, part in hyphen_parts(form) if part.islower() and part in dem)
@@ -568,11 +618,7 @@ def _total(c: Group | list[Occ]) -> int:
 
 def _one_spelling(key: str, occs: list[Occ]) -> Group:
     """The group of a key written one way: what resolve() and tally() would make of it."""
-    form = occs[0][FORM]
-    classes = Counter(map(_CLASS, occs))
-    trusted = sum(n for c, n in classes.items() if not (c[1] or c[2]))
-    return Group(key, occs, {form: len(occs)}, {form: trusted} if trusted else {}, {form: occs[0]},
-                 classes=classes, resolved=dict.fromkeys(classes, form))
+    return _single_group(key, occs, Counter(map(_CLASS, occs)), occs[0][FORM])
 
 
 def _target(g: Group) -> str:
