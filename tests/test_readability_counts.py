@@ -24,6 +24,7 @@ from lintkit.families.readability.metrics import (
     analyse,
     first_word_spans,
     paragraph_counts,
+    runs_counts,
     textstat_word_facts,
     word_facts,
 )
@@ -145,6 +146,47 @@ def test_paragraph_counts_are_the_sum_of_sentence_counts(text: str, lang: str) -
             expected = [_reference_sentence(s, lang) for s in p.sentences]
             assert dataclasses.astuple(counts) == dataclasses.astuple(Counts.total(expected))
             assert per_sentence == [c.words for c in expected]
+
+
+def _built_sentence(spec: list[tuple[str, bool]], text: str | None) -> Sentence:
+    from lintkit.document.model import Word
+
+    words, pos = [], 0
+    for t, ph in spec:
+        words.append(Word(pos, pos + len(t), t, ph))
+        pos += len(t) + 1
+    return Sentence(0, pos, " ".join(t for t, _ in spec) if text is None else text, words)
+
+
+_SPEC = st.lists(st.tuples(st.sampled_from(["a", "Dummy0", "naïve", "x-y", "3.14", "it's"]), st.booleans()),
+                 max_size=6)
+
+
+@FAST
+@given(st.lists(st.lists(st.tuples(_SPEC, st.sampled_from([None, "", "  ", "a`b`c d"])), max_size=4),
+                max_size=5),
+       st.sampled_from(["en_US", "en_GB"]))
+def test_runs_counts_are_each_runs_sentence_sums(runs: list, lang: str) -> None:
+    """All runs at once (column passes over every sentence) give each run's per-sentence
+    sums, with placeholders, sentences without words and sentences with words but no token."""
+    sentences = [[_built_sentence(spec, text) for spec, text in run] for run in runs]
+    got = runs_counts(sentences, lang)
+    assert len(got) == len(sentences)
+    for (counts, per_sentence), run in zip(got, sentences, strict=True):
+        expected = [_reference_sentence(s, lang) for s in run]
+        assert dataclasses.astuple(counts) == dataclasses.astuple(Counts.total(expected))
+        assert per_sentence == [c.words for c in expected]
+
+
+@FAST
+@given(texts)
+def test_analysis_paragraph_counts_are_paragraph_counts(text: str) -> None:
+    for doc in _docs(text):
+        an = analyse(doc)
+        for ps in an.paragraphs:
+            counts, per_sentence = paragraph_counts(ps.paragraph.sentences, "en_US")
+            assert dataclasses.astuple(ps.counts) == dataclasses.astuple(counts)
+            assert ps.sentence_words == per_sentence
 
 
 def test_analysis_counts_for_a_known_text() -> None:

@@ -29,9 +29,12 @@ easy-word list; a Dale–Chall *difficult* word is any word not on that list.
 from __future__ import annotations
 
 import math
+import operator
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from lintkit.document.model import Document, Paragraph, Sentence
@@ -202,6 +205,17 @@ def _packed_facts(lang: str) -> _PackedFacts:
     return cache
 
 
+def _without(texts: list[str], ph: tuple[int, ...]) -> list[str]:
+    """``texts`` without the indices ``ph`` (ascending, within range), by slices."""
+    if len(ph) == 1:
+        return texts[:ph[0]] + texts[ph[0] + 1:]
+    out = texts[:ph[0]]
+    for a, b in zip(ph, ph[1:]):
+        out += texts[a + 1:b]
+    out += texts[ph[-1] + 1:]
+    return out
+
+
 def _word_texts(sentence: Sentence) -> tuple[list[str], int, int]:
     """Texts of the sentence's non-placeholder words, and the characters and number of its
     placeholder words: exactly what ``Sentence.words`` gives, read from the sentence's word
@@ -209,8 +223,7 @@ def _word_texts(sentence: Sentence) -> tuple[list[str], int, int]:
     _, _, texts, ph = sentence.word_columns()
     if not ph:
         return texts, 0, 0
-    skip = set(ph)
-    return ([t for i, t in enumerate(texts) if i not in skip], sum(len(texts[i]) for i in ph), len(ph))
+    return _without(texts, ph), sum(map(len, map(texts.__getitem__, ph))), len(ph)
 
 
 def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
@@ -229,7 +242,71 @@ def paragraph_counts(sentences: list[Sentence], lang: str) -> tuple[Counts, list
     """Counts of a run of sentences, and the number of words of each: the sum of every
     sentence's counts, where a sentence without words counts for nothing (not even as a
     sentence) and every one with words has at least one whitespace token."""
+    return runs_counts([sentences], lang)[0]
+
+
+_TEXTS = itemgetter(2)
+_PLACEHOLDERS = itemgetter(3)
+_TEXT = attrgetter("text")
+
+
+def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, list[int]]]:
+    """:func:`paragraph_counts` of each run of sentences: every per-sentence column (words,
+    facts, characters, tokens) is one C-level pass over all the runs' sentences; only
+    sentences with placeholder words, and each run's sums, take a Python step."""
     facts = _packed_facts(lang).__getitem__
+    sents = list(chain.from_iterable(runs))
+    cols = list(map(Sentence.word_columns, sents))
+    texts = list(map(_TEXTS, cols))
+    splits = list(map(str.split, map(_TEXT, sents)))
+    tk = list(map(len, splits))
+    ch = list(map(sum, map(map, repeat(len), splits)))
+    for i in compress(range(len(sents)), map(_PLACEHOLDERS, cols)):  # as _word_texts
+        t = texts[i]
+        ph = cols[i][3]
+        texts[i] = _without(t, ph)
+        ch[i] = max(0, ch[i] - sum(map(len, map(t.__getitem__, ph))))
+        tk[i] = max(1, tk[i] - len(ph))
+    nw = list(map(len, texts))
+    fs = list(map(sum, map(map, repeat(facts), texts)))
+    for i in compress(range(len(sents)), map(operator.not_, tk)):
+        tk[i] = 1  # a sentence with words has a token (set to 0 below when it has none)
+    for i in compress(range(len(sents)), map(operator.not_, nw)):
+        ch[i] = tk[i] = 0
+    out: list[tuple[Counts, list[int]]] = []
+    a = 0
+    for run in runs:
+        b = a + len(run)
+        if b == a + 1:  # one sentence (most paragraphs): no slices
+            words = nw[a]
+            c = Counts(words, 1 if words else 0)
+            if words:
+                _unpack(c, fs[a])
+                c.chars, c.tokens = ch[a], tk[a]
+            out.append((c, [words]))
+            a = b
+            continue
+        per_sentence = nw[a:b]
+        words = sum(per_sentence)
+        c = Counts(words, b - a - per_sentence.count(0))
+        if words:
+            _unpack(c, sum(fs[a:b]))
+            c.chars, c.tokens = sum(ch[a:b]), sum(tk[a:b])
+        out.append((c, per_sentence))
+        a = b
+    return out
+
+
+def _unpack(c: Counts, packed: int) -> None:
+    c.syllables = packed & _MASK
+    c.letters = packed >> _SHIFT & _MASK
+    c.polysyllables = packed >> 2 * _SHIFT & _MASK
+    c.complex = packed >> 3 * _SHIFT & _MASK
+    c.difficult = packed >> 4 * _SHIFT
+
+
+def _counts_by_sentence(sentences: list[Sentence], facts: Callable[[str], int]) -> tuple[Counts, list[int]]:
+    """:func:`paragraph_counts` one sentence at a time (placeholder words; the reference)."""
     per_sentence: list[int] = []
     texts: list[str] = []
     n_sentences = chars = tokens = 0
@@ -249,12 +326,7 @@ def paragraph_counts(sentences: list[Sentence], lang: str) -> tuple[Counts, list
             tokens += len(split) or 1
     c = Counts(len(texts), n_sentences)
     if texts:
-        packed = sum(map(facts, texts))
-        c.syllables = packed & _MASK
-        c.letters = packed >> _SHIFT & _MASK
-        c.polysyllables = packed >> 2 * _SHIFT & _MASK
-        c.complex = packed >> 3 * _SHIFT & _MASK
-        c.difficult = packed >> 4 * _SHIFT
+        _unpack(c, sum(map(facts, texts)))
         c.chars, c.tokens = chars, tokens
     return c, per_sentence
 
@@ -273,14 +345,14 @@ class ParagraphStats:
 
     __slots__ = ("index", "paragraph", "_lang", "_counts", "_sentence_words", "_scores")
 
-    def __init__(self, index: int, paragraph: Paragraph, lang: str) -> None:
+    def __init__(self, index: int, paragraph: Paragraph, lang: str, count: bool = True) -> None:
         self.index = index
         self.paragraph = paragraph
         self._lang = lang
         self._counts: Counts | None = None
         self._sentence_words: list[int] = []  # non-placeholder words per sentence
         self._scores: dict[str, Any] | None = None
-        if paragraph.kind not in _LAZY_KINDS:
+        if count and paragraph.kind not in _LAZY_KINDS:
             self._count()
 
     def _count(self) -> Counts:
@@ -333,9 +405,10 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     per_doc = _ANALYSES.setdefault(document, {})
     if lang in per_doc:
         return per_doc[lang]
-    paras: list[ParagraphStats] = []
-    for i, p in enumerate(document.paragraphs):
-        paras.append(ParagraphStats(i, p, lang))
+    paras = [ParagraphStats(i, p, lang, False) for i, p in enumerate(document.paragraphs)]
+    eager = [p for p in paras if p.paragraph.kind not in _LAZY_KINDS]
+    for ps, (counts, per_sentence) in zip(eager, runs_counts([p.paragraph.sentences for p in eager], lang)):
+        ps._counts, ps._sentence_words = counts, per_sentence
     doc_counts = Counts.total(p.counts for p in paras if p.paragraph.kind in BODY_KINDS)
     result = Analysis(paras, doc_counts, doc_counts.scores())
     per_doc[lang] = result
