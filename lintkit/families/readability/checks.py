@@ -139,13 +139,14 @@ def _hard_paragraphs(document: Document, ctx: CheckContext, an: Analysis, st: Se
         sentence, n = longest
         sents = ps.paragraph.sentences
         a, b = _span(document, sents[0], sents[-1])
+        where = _where(document, sentence)  # (a position look-up: once)
         data: dict[str, Any] = {"metric": st.metric, "value": round(value, 2), "target": st.target,
                                 "audience": st.audience, "words": ps.counts.words,
-                                "longest_sentence": {"at": _where(document, sentence), "words": n}}
+                                "longest_sentence": {"at": where, "words": n}}
         out.append(ctx.finding(
             "RD201", a, b,
             f"hard paragraph: {_value_phrase(st, st.metric, value)}; longest sentence: {n} words "
-            f"at {_where(document, sentence)} {_opening(sentence)}",
+            f"at {where} {_opening(sentence)}",
             **data))
     return out
 
