@@ -365,3 +365,35 @@ def test_single_spelling_shortcut_matches_resolve(uses: list[tuple[str, bool, bo
     got = names._single_group("zzqkey", occs, classes, form)
     assert (got.counts, got.trusted, got.first, got.classes, got.resolved) == (
         ref.counts, ref.trusted, ref.first, ref.classes, ref.resolved)
+
+
+_ACR_WORDS = ["API", "APIs", "API's", "API’s", "APIx", "`API`", "AP", "A", "Apple", "DAU", "DAUs", "DAU'd", "the",
+              "(API)", "Application Programming Interface", "<https://API.example>", "[API](https://x.y)", "é", "CAFÉ",
+              ".", ",", "\n\n", "- ", "# "]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_ACR_WORDS), max_size=40).map(" ".join))
+def test_acronym_uses_from_columns_equal_words(text: str) -> None:
+    """CN3's uses, read from the word columns, are the words (not placeholders) that are an
+    acronym or one with "s"/"'s", as the loop over ``Word`` objects found them."""
+    from lintkit.api import read_document
+    from lintkit.families.consistency.acronyms import _uses
+
+    acronyms = {"API": [], "DAU": [], "CAFÉ": []}
+    doc = read_document(text)
+    found = [(acr, w.start, w.end, w.text) for acr, w in _uses(doc, acronyms)]
+    expected = []
+    for w in read_document(text).words:
+        t = w.text
+        if w.placeholder or t[:1] not in "ADC":
+            continue
+        if t not in acronyms:
+            if t.endswith("s") and t[:-1] in acronyms:
+                t = t[:-1]
+            elif len(t) > 3 and t[-2] in "'’" and t[:-2] in acronyms:
+                t = t[:-2]
+            else:
+                continue
+        expected.append((t, w.start, w.end, w.text))
+    assert found == expected

@@ -4,8 +4,10 @@ CN303 defined but never used again."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import itemgetter
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document, Word
@@ -106,6 +108,33 @@ def definitions(doc: Document) -> list[Definition]:
     return out
 
 
+_first_char = itemgetter(slice(0, 1))  # t[:1] in C
+
+
+def _uses(doc: Document, acronyms: Collection[str]) -> Iterator[tuple[str, Word]]:
+    """``(acronym, word)`` for the words of ``doc`` (not placeholders) that are one of
+    ``acronyms``, maybe with "s" or "'s", in order. Read from the sentences' word
+    columns: only the words that start with an acronym's first letter are looked at in
+    Python (picked in C), and no ``Word`` is built for the others."""
+    firsts = {a[0] for a in acronyms}  # a use starts with an acronym (possibly + s, 's)
+    for s in doc.sentences:
+        c = s.word_columns()
+        texts = c.texts
+        ph = c.placeholders
+        for i in compress(count(), map(firsts.__contains__, map(_first_char, texts))):
+            if ph and i in ph:
+                continue
+            t = word = texts[i]
+            if t not in acronyms:
+                if t.endswith("s") and t[:-1] in acronyms:
+                    t = t[:-1]
+                elif len(t) > 3 and t[-2] in "'’" and t[:-2] in acronyms:
+                    t = t[:-2]
+                else:
+                    continue
+            yield t, Word(c.starts[i], c.ends[i], word)
+
+
 def _norm_exp(e: str) -> str:
     e = re.sub(r"[\s\-]+", " ", e.lower()).strip()
     return e[:-1] if e.endswith("s") else e
@@ -127,23 +156,10 @@ def acronyms(doc: Document, lex: Lexicon, ctx: CheckContext, pos: Callable[[int]
         else:
             merged.append((s, e))
     merged_starts = [s for s, _ in merged]
-    firsts = {a[0] for a in uses}  # a use starts with an acronym (possibly + s, 's)
-    for w in doc.words:
-        if w.placeholder:
-            continue
-        t = w.text
-        if t[:1] not in firsts:
-            continue
-        if t not in uses:
-            if t.endswith("s") and t[:-1] in uses:
-                t = t[:-1]
-            elif len(t) > 3 and t[-2] in "'’" and t[:-2] in uses:
-                t = t[:-2]
-            else:
-                continue
+    for acr, w in _uses(doc, uses):
         if in_spans(merged, merged_starts, w.start):
             continue  # inside a definition
-        uses[t].append(w)
+        uses[acr].append(w)
 
     def where(start: int, end: int) -> tuple[int, int]:
         return doc.source_span(start, end)
