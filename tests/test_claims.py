@@ -287,3 +287,20 @@ def test_builtin_packs_find_the_same_hits_with_either_regex_engine() -> None:
                 other = regex.compile(pat.pattern, regex.IGNORECASE | regex.V0)
                 for s in sentences:
                     assert [m.span() for m in pat.finditer(s)] == [m.span() for m in other.finditer(s)], s
+
+
+def test_overlaps_placeholder_from_columns_equals_words() -> None:
+    """_overlaps_placeholder reads the placeholder words from the word columns: the same
+    answer as a look at every Word, for every span of sentences with and without them."""
+    from lintkit.families.claims.analyze import _overlaps_placeholder
+
+    doc = read_document("Use `npm install` to get 40% more, see <https://e.x/a>. Plain text here.\n\n"
+                        "Over [1,200 users](https://u.v) and `x` `y` said so.")
+    seen = 0
+    for s in doc.sentences:
+        for a in range(s.start, s.end + 1):
+            for b in range(a, s.end + 1):
+                expected = any(w.placeholder and w.start < b and a < w.end for w in s.words)
+                assert _overlaps_placeholder(s, a, b) == expected
+                seen += expected
+    assert seen

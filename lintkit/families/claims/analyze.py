@@ -82,7 +82,10 @@ class Verdict:
 def _overlaps_placeholder(sentence: Sentence, a: int, b: int) -> bool:
     if sentence.prose and sentence.placeholders is None:
         return False  # its words are (or will be) found in the projection, none marked
-    return any(w.placeholder and w.start < b and a < w.end for w in sentence.words)
+    # Only the placeholder words are looked at, from the word columns (no Word objects).
+    c = sentence.word_columns()
+    starts, ends = c.starts, c.ends
+    return any(starts[i] < b and a < ends[i] for i in c.placeholders)
 
 
 def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str], batch: Batch, k: int,
