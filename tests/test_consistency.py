@@ -397,3 +397,20 @@ def test_acronym_uses_from_columns_equal_words(text: str) -> None:
                 continue
         expected.append((t, w.start, w.end, w.text))
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_ACR_WORDS), max_size=40).map(" ".join), st.integers(0, 200), st.integers(0, 200),
+       st.integers(1, 12))
+def test_acronym_words_from_columns_equal_words(text: str, a: int, b: int, k: int) -> None:
+    """The words before a position and inside a span, read from the word columns, are those
+    of the loops over ``Word`` objects they replace."""
+    from lintkit.api import read_document
+    from lintkit.families.consistency.acronyms import _words_before, _words_within
+
+    for s in read_document(text).sentences:
+        words = [(w.start, w.end, w.text) for w in s.words if not w.placeholder]
+        before = [w for w in words if w[1] <= a]
+        assert [(w.start, w.end, w.text) for w in _words_before(s, a, k)] == before[-k:]
+        within = [w for w in words if a <= w[0] and w[1] <= b]
+        assert [(w.start, w.end, w.text) for w in _words_within(s, a, b)] == within

@@ -4,15 +4,16 @@ CN303 defined but never used again."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import compress, count
 from operator import itemgetter
 
 from lintkit.context import CheckContext
-from lintkit.document.model import Document, Word
+from lintkit.document.model import Document, Sentence, Word
 from lintkit.families.consistency.lexicon import Lexicon
-from lintkit.families.consistency.units import any_between, in_spans
+from lintkit.families.consistency.units import in_spans
 from lintkit.types import Finding
 
 _ACR = r"[A-Z][A-Za-z0-9&]{0,7}[A-Z0-9]"
@@ -23,7 +24,6 @@ _PAREN_ACR = re.compile(rf"\(\s*({_ACR})(s?)\s*\)")  # Expansion Words (ACR)
 _ACR_PAREN = re.compile(rf"([A-Z](?<!\w[A-Z]){_ACR[5:]})(s?) ?\(([^()\n]{{3,120}})\)")
 _STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "&", "de", "by", "with", "at", "or"}
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
-_OPEN_PAREN = re.compile(r"\(")
 
 
 @dataclass
@@ -65,16 +65,40 @@ def _words_between(doc: Document, a: int, b: int) -> list[Word]:
     s = doc.sentence_at(a) or doc.sentence_at(max(a - 1, 0))
     if s is None:
         return []
-    return [w for w in s.words if a <= w.start and w.end <= b and not w.placeholder]
+    return _words_within(s, a, b)
+
+
+def _words_within(s: Sentence, a: int, b: int) -> list[Word]:
+    """The words of ``s`` inside ``[a, b)`` that are not placeholders: from its word
+    columns (starts and ends ascend), a ``Word`` only for those."""
+    c = s.word_columns()
+    ph = c.placeholders
+    return [Word(c.starts[i], c.ends[i], c.texts[i])
+            for i in range(bisect_left(c.starts, a), bisect_right(c.ends, b)) if i not in ph]
+
+
+def _words_before(s: Sentence, pos: int, k: int) -> list[Word]:
+    """The last ``k`` (or fewer) words of ``s`` that end by ``pos`` and are not
+    placeholders, in order (from the word columns)."""
+    c = s.word_columns()
+    ph = c.placeholders
+    out: list[Word] = []
+    i = bisect_right(c.ends, pos) - 1
+    while i >= 0 and len(out) < k:
+        if i not in ph:
+            out.append(Word(c.starts[i], c.ends[i], c.texts[i]))
+        i -= 1
+    out.reverse()
+    return out
 
 
 def definitions(doc: Document) -> list[Definition]:
     out: list[Definition] = []
     prose = doc.prose
+    find = prose.find
     # Both patterns need a "(" inside the paragraph: paragraphs without one are skipped.
-    parens = [m.start() for m in _OPEN_PAREN.finditer(prose)]
     for p in doc.paragraphs:
-        if not any_between(parens, p.start, p.end):
+        if find("(", p.start, p.end) < 0:
             continue
         for m in _PAREN_ACR.finditer(prose, p.start, p.end):
             acr = m.group(1)
@@ -84,7 +108,7 @@ def definitions(doc: Document) -> list[Definition]:
             s = doc.sentence_at(m.start()) or doc.sentence_at(max(m.start() - 1, 0))
             if s is None:
                 continue
-            before = [w for w in s.words if w.end <= m.start() and not w.placeholder]
+            before = _words_before(s, m.start(), len(letters) + 3)  # the most the loop takes
             for k in range(len(letters) - 2 if len(letters) > 2 else 1, len(letters) + 4):
                 if k > len(before) or k < 1:
                     continue
