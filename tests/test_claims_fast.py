@@ -321,3 +321,38 @@ def test_prefilter_matches_where_the_plain_union_does(sentences: list[str], cate
         want = [m.start() for m in plain.finditer(batch.folded)]
         assert [m.start() for m in pre._pattern(batch.ascii).finditer(batch.folded)] == want
         assert len(want) > 20
+
+
+PREFIX_WORDS = PHRASE_WORDS + ["studies", "study", "show", "experts", "expert", "the", "data", "world's", "world",
+                               "largest", "€", "£", "$", "5", "sources", "close", "to", "Analysts", "found", "People",
+                               "Managers", "recent", "one", "a", "It", "widely", "known", "that", "out", "of", "10",
+                               "every", "aspect", "nobody", "can", "is", "are", "always", "wrong", "€5", "$ 3bn"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(PREFIX_WORDS), max_size=10).map(" ".join), min_size=1, max_size=6))
+def test_prefilter_with_pattern_prefixes_matches_where_the_plain_union_does(texts: list[str]) -> None:
+    """Patterns tried only after one of their literal prefixes (in the pre-filter's trie)
+    match at the same places as the plain union of all phrases and patterns."""
+    from lintkit.families.claims.fast import ASCII_BOUNDARY, BOUNDARY
+
+    lex = load_lexicon(())
+    for category in ("quantity", "prediction"):
+        pre = lex.by_category[category][0].prefilter
+        assert pre is not None
+        union = _plain_union([c.groups for cs in lex.by_category.values() for c in cs if c.prefilter is pre])
+        batch = Batch([normalise(t) for t in texts])
+        plain = re.compile((ASCII_BOUNDARY if batch.ascii else BOUNDARY) + union)
+        assert [m.start() for m in pre._pattern(batch.ascii).finditer(batch.folded)] == \
+            [m.start() for m in plain.finditer(batch.folded)]
+
+
+def test_literal_prefixes() -> None:
+    from lintkit.families.claims.fast import _P, _literal_prefixes
+
+    assert _literal_prefixes(_P.parse(r"(?<![\d,.])abc\s+d", 0)) == ["abc"]
+    assert _literal_prefixes(_P.parse(r"(?:studies|experts?|the\s+data)\s+x", 0)) == ["studies", "expert", "the"]
+    assert _literal_prefixes(_P.parse(r"[$€]\s?\d", 0)) == ["$", "€"]
+    assert _literal_prefixes(_P.parse(r"(?:[a-z]+s|people)\s+x", 0)) is None
+    assert _literal_prefixes(_P.parse(r"\d+x", 0)) is None
+    assert _literal_prefixes(_P.parse(r"(?:a|)b", 0)) is None

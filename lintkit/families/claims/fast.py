@@ -538,6 +538,7 @@ def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[s
     try:
         phrases: dict[tuple[str, ...], None] = {}
         patterns: dict[str, set[str] | None] = {}  # source -> its first characters (class items)
+        prefixes: dict[str, list[str] | None] = {}  # source -> strings every match starts with
         for groups in packs:
             for _name, words_list, pats in groups:
                 for words in words_list:
@@ -550,15 +551,51 @@ def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[s
                         return None
                     first = _first(tree)
                     patterns[f"(?:{src})"] = None if first is None or first[1] or not first[0] else first[0]
+                    prefixes[f"(?:{src})"] = _literal_prefixes(tree)
         if not phrases and not patterns:
             return None
-        return Prefilter(_prefilter_body(phrases, patterns, right))
+        return Prefilter(_prefilter_body(phrases, patterns, right, prefixes))
     except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
         return None
 
 
+def _literal_prefixes(tree: Any) -> list[str] | None:
+    """Non-empty strings one of which starts every match of the parsed pattern ``tree``
+    (its leading literals, or the leading literals of each alternative of its first
+    alternation, or the characters of its first class of literals), or None."""
+    C = _C
+    items = list(tree)
+    i = 0
+    while i < len(items) and items[i][0] in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        i += 1  # zero-width: the match still starts with what follows
+    head = ""
+    while i < len(items) and items[i][0] is C.LITERAL:
+        head += chr(items[i][1])
+        i += 1
+    if head:
+        return [head]
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is C.IN and av and all(iop is C.LITERAL for iop, _iav in av):
+        return sorted({chr(iav) for _iop, iav in av})
+    if op is C.BRANCH:
+        out: list[str] = []
+        for alt in av[1]:
+            lit = ""
+            for aop, aav in alt:
+                if aop is not C.LITERAL:
+                    break
+                lit += chr(aav)
+            if not lit:
+                return None
+            out.append(lit)
+        return out
+    return None
+
+
 def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, set[str] | None],
-                    right: str) -> str:
+                    right: str, prefixes: dict[str, list[str] | None] | None = None) -> str:
     """The look-ahead of a :class:`Prefilter`: an alternation, each branch followed by
     ``right``.
 
@@ -572,7 +609,16 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     by_item: dict[str, list[str]] = {}
     unknown: list[str] = []
     for src, items in patterns.items():
-        if items is None:
+        found = (prefixes or {}).get(src)
+        if found:
+            # Tried only where the text starts with one of its prefixes: at the end of
+            # that prefix in the trie (most word starts share no prefix with it).
+            for prefix in found:
+                node = root
+                for ch in prefix:
+                    node = node.setdefault(re.escape(ch), {})
+                node.setdefault(_ATTACH, []).append(src)
+        elif items is None:
             unknown.append(src)
         else:
             for item in sorted(items):
@@ -581,10 +627,26 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     for key in dict.fromkeys([*root, *by_item]):
         parts: list[str] = []
         if key in root:
-            parts.append(_emit_trie(root[key]) + right)
+            parts.append(_emit_node(root[key], right, 1))
         if key in by_item:
             parts.append(f"(?<=(?=(?:{'|'.join(by_item[key])}){right})(?s:.))")
         head = key if key in root else f"[{key}]"
         branches.append(head + (parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"))
     branches += [f"(?:{src}){right}" for src in unknown]
     return "|".join(branches)
+
+
+_ATTACH = ("patterns",)  # the key of a trie node's patterns in _prefilter_body (tokens are str)
+
+
+def _emit_node(node: dict[Any, Any], right: str, depth: int) -> str:
+    """A node of the pre-filter's trie, ``depth`` characters after the word start: its
+    phrases (each followed by ``right``) and the patterns whose prefix ends here, tried
+    from the word start (a look-ahead inside a look-behind of width ``depth``; only
+    single-character tokens lead to such a node)."""
+    alts = [t + _emit_node(child, right, depth + 1) for t, child in node.items() if isinstance(t, str) and t != _END]
+    if _END in node:
+        alts.append(right)
+    if _ATTACH in node:
+        alts.append(f"(?<=(?=(?:{'|'.join(dict.fromkeys(node[_ATTACH]))}){right})(?s:.{{{depth}}}))")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
