@@ -356,3 +356,6 @@ def test_literal_prefixes() -> None:
     assert _literal_prefixes(_P.parse(r"(?:[a-z]+s|people)\s+x", 0)) is None
     assert _literal_prefixes(_P.parse(r"\d+x", 0)) is None
     assert _literal_prefixes(_P.parse(r"(?:a|)b", 0)) is None
+    assert _literal_prefixes(_P.parse(r"(?:the\s+)?(?:world|china)'s", 0)) == ["the", "world", "china"]
+    assert _literal_prefixes(_P.parse(r"(?:the\s+)?\d", 0)) is None
+    assert _literal_prefixes(_P.parse(r"(?:ab)*", 0)) is None

@@ -579,6 +579,10 @@ def _literal_prefixes(tree: Any) -> list[str] | None:
     op, av = items[i]
     if op is C.IN and av and all(iop is C.LITERAL for iop, _iav in av):
         return sorted({chr(iav) for _iop, iav in av})
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0 and i + 1 < len(items):
+        # an optional part first ("(?:the\s+)?"): a match starts with it or with what follows
+        inner, rest = _literal_prefixes(av[2]), _literal_prefixes(items[i + 1:])
+        return None if inner is None or rest is None else list(dict.fromkeys(inner + rest))
     if op is C.BRANCH:
         out: list[str] = []
         for alt in av[1]:
