@@ -52,6 +52,7 @@ class ResultCache:
         self._plugin_sig: str | None = None
         # The part of a key that depends on the settings only, per Config (see key()).
         self._prefix: tuple[Config | None, Any] = (None, None)
+        self._folders: set[str] = set()  # entry folders made or found by this process
 
     @property
     def root(self) -> Path:
@@ -124,12 +125,19 @@ class ResultCache:
             return None  # corrupt, truncated or foreign: ignored, rebuilt by the next put()
 
     def put(self, key: str, findings: list[Finding], metrics: dict[str, Any]) -> None:
-        path = Path(self._file(key))
+        path = self._file(key)
+        folder = os.path.dirname(path)
         try:
-            _private_dirs(path.parent)
             blob = json.dumps({"schema": SCHEMA, "findings": [finding_to_row(f) for f in findings],
                                "metrics": metrics}, default=str).encode()
-            write_cache_file(path, blob)
+            if folder not in self._folders:  # a stat and pathlib objects per entry saved
+                _private_dirs(Path(folder))
+                self._folders.add(folder)
+            try:
+                write_cache_file(path, blob)
+            except FileNotFoundError:  # the folder was removed during the run: made again
+                _private_dirs(Path(folder))
+                write_cache_file(path, blob)
         except OSError:
             pass  # a cache that cannot be written is not an error
 

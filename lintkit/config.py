@@ -105,6 +105,14 @@ class Config:
     core: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
+    # Answers of selected() and of CheckContext.enabled(), kept for the Config's life: it
+    # is not changed after it is built, and every file of a folder asks the same codes.
+    _selected: dict[tuple[str, tuple[str, ...]], bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _enabled: dict[tuple[object, tuple[str, ...]], dict[str, bool]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _severity: dict[tuple[str, Severity], Severity] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     # Convenience accessors ------------------------------------------------------------
     def get(self, key: str) -> Any:
@@ -135,6 +143,22 @@ class Config:
     # Selection --------------------------------------------------------------------------
     def selected(self, code: str, aliases: tuple[str, ...] = ()) -> bool:
         """Longest matching selector wins; on a tie, ignore wins."""
+        key = (code, tuple(aliases))
+        hit = self._selected.get(key)
+        if hit is None:
+            hit = self._selected[key] = self._select(code, aliases)
+        return hit
+
+    def enabled_memo(self, registry: object, file_ignores: list[str]) -> dict[str, bool]:
+        """The table of CheckContext.enabled() answers for one registry and one set of
+        per-file ignores, shared by every file that has them."""
+        key = (registry, tuple(file_ignores))
+        memo = self._enabled.get(key)
+        if memo is None:
+            memo = self._enabled[key] = {}
+        return memo
+
+    def _select(self, code: str, aliases: tuple[str, ...]) -> bool:
         select = self.core["select"]
         select = (list(select) if select is not None else [""]) + list(self.core["extend-select"])
         best_sel = _best(select, code, aliases)
@@ -158,6 +182,13 @@ class Config:
         return out
 
     def severity_for(self, code: str, default: Severity) -> Severity:
+        key = (code, default)
+        sev = self._severity.get(key)
+        if sev is None:
+            sev = self._severity[key] = self._severity_for(code, default)
+        return sev
+
+    def _severity_for(self, code: str, default: Severity) -> Severity:
         best, sev = -1, default
         for sel, value in self.core["severity"].items():
             if code.startswith(sel) and len(sel) > best:

@@ -29,7 +29,8 @@ class CheckContext:
         self.registry = registry
         self.path = path
         self._file_ignores = config.file_ignores(path) if path else []
-        self._enabled: dict[str, bool] = {}
+        # shared by the files with the same config, registry and per-file ignores
+        self._enabled: dict[str, bool] = config.enabled_memo(registry, self._file_ignores)
         # Per-document scratch space, keyed by plugin: what a plugin's lintkit_prefetch
         # started for this document, for its lintkit_check to finish.
         self.state: dict[str, Any] = {}
@@ -51,13 +52,14 @@ class CheckContext:
 
     def enabled(self, code: str) -> bool:
         """Is ``code`` (or any rule under the prefix) selected for this file?"""
-        if code not in self._enabled:
+        hit = self._enabled.get(code)
+        if hit is None:
             codes = [c for c in self.registry.rules if c.startswith(code)] or [code]
-            self._enabled[code] = any(
+            hit = self._enabled[code] = any(
                 self.config.selected(c) and not any(c.startswith(i) for i in self._file_ignores)
                 for c in codes
             )
-        return self._enabled[code]
+        return hit
 
     def timed(self, label: str) -> _Timer:
         """``with ctx.timed("XX101 my rule"):`` adds the time spent in the block to

@@ -39,7 +39,7 @@ def atomic_write(path: str | Path, data: bytes, mode: int | None = None, durable
         raise
 
 
-def write_cache_file(path: Path, data: bytes) -> None:
+def write_cache_file(path: str | Path, data: bytes) -> None:
     """Replace a cache entry atomically: ``atomic_write`` for files in lintkit's own
     private cache folders, without its work for user files (no symlink resolution, no
     mode or owner to keep, no fsync). The temp name is unique per process and thread, the
@@ -47,7 +47,8 @@ def write_cache_file(path: Path, data: bytes) -> None:
     per file by the result cache."""
     import threading
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.lintkit-tmp")
+    folder, name = os.path.split(path)  # strings: pathlib costs more than the write
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.lintkit-tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         try:

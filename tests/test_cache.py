@@ -166,3 +166,18 @@ def test_everything_in_the_cache_folder_is_owner_only(tmp_path: Path) -> None:
              if stat.S_IMODE(p.lstat().st_mode) & 0o077]
     assert loose == []
     assert stat.S_IMODE((tmp_path / "fresh").stat().st_mode) == 0o700
+
+
+def test_entry_folder_removed_during_a_run_is_made_again(tmp_path: Path) -> None:
+    """put() remembers the entry folders it made; one removed since is made again (0700)."""
+    import shutil
+
+    cache = ResultCache(tmp_path / "c")
+    first, second = "ab" + "0" * 62, "ab" + "1" * 62
+    cache.put(first, [_finding()], {})
+    shutil.rmtree(tmp_path / "c")
+    cache.put(second, [_finding()], {"words": 3})
+    assert cache.get(second) is not None and cache.get(second)[1] == {"words": 3}
+    for folder in (tmp_path / "c", cache.root, cache.root / "ab"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(_entry(cache, second).stat().st_mode) == 0o600

@@ -156,6 +156,36 @@ def test_selection_longest_selector_wins() -> None:
     assert cfg.selected("CL101")
 
 
+def test_selection_answers_are_kept_per_config_and_ignores(tmp_path: Path) -> None:
+    """Config.selected/severity_for and CheckContext.enabled remember their answers; the
+    remembered ones equal a fresh computation, and files with other per-file ignores do
+    not share them."""
+    from lintkit.context import CheckContext
+    from lintkit.engine import Engine, Overrides
+    from lintkit.types import Severity
+
+    engine = Engine(Overrides(isolated=True))
+    raw = {"select": ["CN", "RD1"], "ignore": ["CN1", "GR:EN_QUOTES"], "extend-select": ["CN101", "GR"],
+           "severity": {"CN": "info", "CN101": "error"}, "per-file-ignores": {"a*.md": ["CN4", "RD"]}}
+    cfg = build_config(raw, engine.sections, None, tmp_path)
+    codes = ["CN", "CN1", "CN101", "CN102", "CN4", "CN401", "RD", "RD101", "RD2", "GR", "CL", "ZZ9"]
+    for _ in range(2):  # the second pass reads the remembered answers
+        for code in codes:
+            fresh = build_config(raw, engine.sections, None, tmp_path)
+            for aliases in ((), ("GR:EN_QUOTES",), ("GR:OTHER",)):
+                assert cfg.selected(code, aliases) == fresh.selected(code, aliases)
+            for sev in Severity:
+                assert cfg.severity_for(code, sev) == fresh.severity_for(code, sev)
+            for path in ("a.md", "b.md", "a2.md"):
+                ctx = CheckContext(cfg, engine.registry, str(tmp_path / path))
+                ref = CheckContext(fresh, engine.registry, str(tmp_path / path))
+                assert ctx.enabled(code) == ref.enabled(code), (code, path)
+    a = CheckContext(cfg, engine.registry, str(tmp_path / "a.md"))
+    b = CheckContext(cfg, engine.registry, str(tmp_path / "b.md"))
+    assert a.enabled("RD101") is False and b.enabled("RD101") is True
+    assert not a.enabled("CN4") and b.enabled("CN4")
+
+
 def test_severity_override_and_per_file_ignores(tmp_path: Path) -> None:
     cfg = build_config({"severity": {"CN": "info", "CN101": "error"},
                         "per-file-ignores": {"drafts/*.md": ["CL"]}}, [], tmp_path / "lintkit.toml")
