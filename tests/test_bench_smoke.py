@@ -94,7 +94,9 @@ def test_parallel_run_equals_serial_and_warm_rerun_starts_no_worker(tmp_path: Pa
     cold_engine = Engine(Overrides(isolated=True, ignore=["GR"]))
     cold = cold_engine.check_paths(files, jobs=2)
     assert (_keys(cold), cold.files, cold.errors) == (_keys(serial), serial.files, [])
-    assert cold_engine.computed == 1  # only the first (smallest) file is checked here; workers did the rest
+    # this process checks the first (smallest) file, then takes files from the queue it
+    # shares with the worker it forked (with --jobs 2)
+    assert 1 <= cold_engine.computed <= len(files)
     assert "(document model)" in cold.timings
 
     def no_pool(*args, **kwargs):  # type: ignore[no-untyped-def]

@@ -136,7 +136,7 @@ def test_parts_are_added_up_across_worker_processes(tmp_path: Path) -> None:
     with_plugin(tmp_path, "slow_plugin", SLOW_PLUGIN, ["SL", "CL101"])
     for i in range(4):
         (tmp_path / f"s{i}.txt").write_text(SEED.read_text(encoding="utf-8") * (i + 1), encoding="utf-8")
-    for jobs in ("1", "2"):  # with 2: the parent checks one file, two workers the other three
+    for jobs in ("1", "2"):  # with 2: the parent and one worker share the files
         got = timings(["--jobs", jobs, "."], tmp_path)
         assert got["slow_plugin"][1]["SL101 measured by the plugin"] == 1000.0  # 250 ms for each of 4 files
         assert set(got["claims"][1]) == {"rule packs (loaded once per process)", "CL scoring, hedges and support",
