@@ -359,3 +359,35 @@ def test_literal_prefixes() -> None:
     assert _literal_prefixes(_P.parse(r"(?:the\s+)?(?:world|china)'s", 0)) == ["the", "world", "china"]
     assert _literal_prefixes(_P.parse(r"(?:the\s+)?\d", 0)) is None
     assert _literal_prefixes(_P.parse(r"(?:ab)*", 0)) is None
+
+
+def test_prefilter_is_built_on_the_first_large_batch_only() -> None:
+    """A check of a few sentences does not pay for building the pre-filters (~50 ms); a
+    batch of Prefilter.MIN_TEXTS texts builds them, and every batch after that uses them.
+    The hits are the same either way."""
+    from lintkit.families.claims.fast import Prefilter
+    from lintkit.families.claims.lexicon import _load
+
+    _load.cache_clear()
+    try:
+        lex = load_lexicon(())
+        pre = lex.by_category["prediction"][0].prefilter
+        assert pre is not None and not pre._built
+        small = [normalise("Experts say it will never work."), normalise("Nothing to see.")]
+        want = {cat: lex.scan(cat, Batch(small)) for cat in ("prediction", "quantity")}
+        assert not pre._built  # too small: the packs were searched in full
+        assert want["prediction"] and 0 in want["prediction"]
+        large = small * (Prefilter.MIN_TEXTS // 2)
+        big = lex.scan("prediction", Batch(large))
+        assert pre._built and sorted(big) == list(range(0, len(large), 2))
+        assert {cat: lex.scan(cat, Batch(small)) for cat in ("prediction", "quantity")} == want
+    finally:
+        _load.cache_clear()
+
+
+def test_prefilter_without_a_pattern_lets_every_text_through() -> None:
+    from lintkit.families.claims.fast import Prefilter
+
+    pre = Prefilter(lambda: None)
+    batch = Batch(["one", "two", "three"])
+    assert pre.worth(batch) is False and pre.texts(batch) == [0, 1, 2] and pre.worth(batch) is True

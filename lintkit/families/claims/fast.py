@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -499,14 +499,33 @@ class Prefilter:
     decides *which* one matches). Worth it for packs of phrases (a trie is
     cheap to scan), not for packs of many patterns."""
 
-    __slots__ = ("_sources", "_compiled")
+    __slots__ = ("_body", "_built", "_sources", "_compiled")
 
-    def __init__(self, body: str) -> None:
-        self._sources = {True: f"{ASCII_BOUNDARY}(?={body})", False: f"{BOUNDARY}(?={body})"}
+    # Building the pattern (parsing the packs' patterns, the trie) and compiling it cost
+    # ~50 ms, which a check of a few sentences would pay for nothing: it is built on the
+    # first batch of at least this many texts, and used for every batch after that.
+    MIN_TEXTS = 32
+
+    def __init__(self, body: Callable[[], str | None]) -> None:
+        self._body = body
+        self._built = False
+        self._sources: dict[bool, str] | None = None
         self._compiled: dict[bool, Any] = {}
-        self._pattern(True)
+
+    def worth(self, batch: Batch) -> bool:
+        """Use it for ``batch``? Once built, always; before, only for a large batch."""
+        return self._built or len(batch.texts) >= self.MIN_TEXTS
 
     def _pattern(self, ascii_text: bool) -> Any:
+        """The compiled scan for ASCII or other text; None if the body could not be made
+        (then every text is let through)."""
+        if not self._built:
+            self._built = True
+            body = self._body()
+            if body is not None:
+                self._sources = {True: f"{ASCII_BOUNDARY}(?={body})", False: f"{BOUNDARY}(?={body})"}
+        if self._sources is None:
+            return None
         found = self._compiled.get(ascii_text)
         if found is None:
             found = self._compiled[ascii_text] = re.compile(self._sources[ascii_text])
@@ -515,7 +534,10 @@ class Prefilter:
     def texts(self, batch: Batch) -> list[int]:
         """Indices of the texts of ``batch`` where the pattern matches, in order. After a
         match, the search goes on at the separator before the next text."""
-        search = self._pattern(batch.ascii).search
+        pattern = self._pattern(batch.ascii)
+        if pattern is None:
+            return list(range(len(batch.texts)))
+        search = pattern.search
         text, starts = batch.folded, batch.starts
         n = len(starts)
         out: list[int] = []
@@ -532,9 +554,16 @@ class Prefilter:
 def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[str]]]], left: str,
                       right: str) -> Prefilter | None:
     """The :class:`Prefilter` of several packs, each given as the ``groups`` of
-    :func:`compile_fast` (for which it returned a consuming pattern), or None."""
+    :func:`compile_fast` (for which it returned a consuming pattern), or None. Its pattern
+    is made on first use (:meth:`Prefilter.worth`)."""
     if _P is None or left != r"(?<![\w\-])" or not packs:
         return None
+    return Prefilter(lambda: _prefilter_source(packs, right))
+
+
+def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[str]]]], right: str) -> str | None:
+    """The look-ahead body of :func:`compile_prefilter`'s pattern, or None if one of the
+    packs' patterns cannot be part of it."""
     try:
         phrases: dict[tuple[str, ...], None] = {}
         patterns: dict[str, set[str] | None] = {}  # source -> its first characters (class items)
@@ -554,7 +583,7 @@ def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[s
                     prefixes[f"(?:{src})"] = _literal_prefixes(tree)
         if not phrases and not patterns:
             return None
-        return Prefilter(_prefilter_body(phrases, patterns, right, prefixes))
+        return _prefilter_body(phrases, patterns, right, prefixes)
     except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
         return None
 

@@ -185,7 +185,7 @@ def _pack_hits(c: Compiled, batch: Batch, only: int | None = None) -> Iterator[t
     ``only``, in order: empty matches left out, exceptions not applied yet. A pack with a
     pre-filter is searched only in the texts it lets through (the others hold no hit)."""
     if batch.ok and c.fast is not None:
-        if only is None and c.prefilter is not None:
+        if only is None and c.prefilter is not None and c.prefilter.worth(batch):
             sub, keep = batch.subset(c.prefilter)
             for k, hit in _fast_hits(c.fast, c.weights, sub, None):
                 yield keep[k], hit
