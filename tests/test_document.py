@@ -399,3 +399,27 @@ def test_word_columns_of_a_sentence_built_with_words(spec: list[tuple[str, bool]
 def test_split_sentences_outside_the_text_as_the_slice_says(start: int, end: int) -> None:
     text = "Hi there. A dog ran! ok"
     assert split_sentences(text, start, end) == _split_reference(text, start, end)
+
+
+@pytest.mark.parametrize("text, prose, runs", [
+    # A soft break joins the verbatim text around it (one COPY run) but never a URL to the
+    # next line: only "doi:" lets a match hold a newline, and that line is copied apart.
+    ("See doi:\n10.1000/xyz.a here\nand http://x.org/a\nmore `c`\nthen\n",
+     "See doi:\n10.1000/xyz.a here\nand Dummy0\nmore Dummy1\nthen",
+     [(0, 0, 32, 0, 32), (32, 32, 6, 1, 14), (38, 46, 6, 0, 6), (44, 52, 6, 1, 3), (50, 55, 5, 0, 5)]),
+    ("> See doi:\n> 10.1000/xyz.a here and\n> http://x.org/a\n> more\n",
+     "See doi:\n10.1000/xyz.a here and\nDummy0\nmore",
+     [(0, 2, 9, 0, 9), (9, 13, 23, 0, 23), (32, 38, 6, 1, 14), (38, 52, 1, 0, 1), (39, 55, 4, 0, 4)]),
+    ("A mail a@\nb.org or www.\nx.org\n", "A mail a@\nb.org or www.\nx.org", [(0, 0, 29, 0, 29)]),
+    ("One  \ntwo\nthree *four*\nfive\\\nsix\n", "One\ntwo\nthree four\nfive\nsix",
+     [(0, 0, 3, 0, 3), (3, 5, 1, 1, 1), (4, 6, 10, 0, 10), (14, 17, 4, 0, 4), (18, 22, 5, 0, 5), (23, 28, 1, 1, 1),
+      (24, 29, 3, 0, 3)]),
+])
+def test_soft_breaks_join_the_text_around_them(text: str, prose: str, runs: list[tuple[int, ...]]) -> None:
+    doc = md(text)
+    assert doc.prose == prose
+    assert list(doc.offsets.runs()) == runs
+    check_map(doc)
+    crlf = md(text.replace("\n", "\r\n"))  # CRLF files take the general path: the same prose
+    assert crlf.prose.replace("\r\n", "\n") == prose
+    check_map(crlf)

@@ -304,6 +304,13 @@ def read_markdown(source: Source) -> Document:
     last = 0  # end of the last text, code, break or HTML event
     for ev, r in _events(parse_text):
         if type(ev) is str:  # SoftBreak, HardBreak, Rule
+            if ev == "SoftBreak" and pend_end >= 0 and same_src and not hidden and open_block \
+                    and ntext[pend_end] == "\n" and not ntext.endswith("doi:", 0, pend_end):
+                # The line's text ends right at its newline: the newline joins the pending
+                # verbatim text (as its copy would join the same COPY run), and so can the
+                # next line's text. No URL match holds a newline but after "doi:".
+                last = pend_end = pend_end + 1
+                continue
             if pend_end >= 0:
                 pend_end = flush(pend_start, pend_end)
             if hidden or ev == "Rule":
