@@ -308,6 +308,23 @@ def test_sentences_of_blocks_equal_blocks_split_alone(text: str, data: st.DataOb
         assert all(s.text == text[s.start:s.end] for s in p.sentences)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, max_size=6))
+def test_sentences_of_spaced_blocks_equal_blocks_split_alone(texts: list[str]) -> None:
+    # Blocks with space on both sides, as readers build them: their boundary candidates
+    # come from one scan of the whole text, and a candidate ending a block is not tested.
+    from lintkit.document.segment import build_paragraphs
+
+    text, blocks = "", []
+    for t in texts:
+        start = len(text)
+        text += t + ".\n\n" if len(t) % 2 else t + "\n\n"
+        blocks.append((start, len(text) - 2, "paragraph"))
+    expected = [(a, z, _split_reference(text, a, z)) for a, z, _ in blocks]
+    got = [(p.start, p.end, [(s.start, s.end) for s in p.sentences]) for p in build_paragraphs(text, blocks)]
+    assert got == [e for e in expected if e[2]]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.booleans(), st.integers(0, 12), st.integers(0, 3)), max_size=20))
 def test_builder_runs_equal_offset_map_add(ops: list[tuple[bool, int, int]]) -> None:

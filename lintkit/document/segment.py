@@ -154,12 +154,17 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
         if 0 <= start <= end <= n and (start == 0 or prose[start - 1].isspace()) and (end == n or prose[end].isspace()):
             lo = bisect_left(mstarts, start)
             hi = bisect_left(mstarts, end, lo)
+            b = end
+            while b > start and prose[b - 1].isspace():
+                b -= 1
+            if lo < hi and marks[hi - 1].end() >= b:
+                # A candidate that ends the block's text always breaks (nothing visible
+                # follows it) and leaves the same last sentence as the block's end does.
+                hi -= 1
             if lo == hi:  # no candidate: the block, trimmed, is one sentence (most blocks)
-                a, b = start, end
+                a = start
                 while a < b and prose[a].isspace():
                     a += 1
-                while b > a and prose[b - 1].isspace():
-                    b -= 1
                 if a < b:
                     paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose)]))
                 continue
