@@ -172,8 +172,12 @@ class Engine:
     def _load_plugins_for(self, raw: dict[str, Any]) -> None:
         plugins = tuple(raw.get("plugins", ()) or ())
         if plugins and not set(plugins) <= set(self._extra_plugins):
-            self._extra_plugins = tuple(dict.fromkeys((*self._extra_plugins, *plugins)))
-            self.pm = get_plugin_manager(self._extra_plugins)
+            wanted = tuple(dict.fromkeys((*self._extra_plugins, *plugins)))
+            # Loaded before anything is changed: a plugin that cannot be loaded leaves the
+            # engine as it was, so every file under this config reports it (not only the
+            # first one a process meets, which with --jobs depended on scheduling).
+            self.pm = get_plugin_manager(wanted)
+            self._extra_plugins = wanted
             self.registry = Registry(self.pm)
             self.sections = option_sections(self.pm)
 

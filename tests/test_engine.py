@@ -251,3 +251,21 @@ def test_globs_answer_as_fnmatch_does() -> None:
             want = any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(full, g) for g in patterns)
             assert _excluded(full, name, _globs(patterns)) is want, (name, full)
     assert not _globs(()).match("anything") and _globs(("*",)).match("")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_plugin_that_cannot_load_is_reported_for_every_file_it_governs(tmp_path: Path, jobs: str) -> None:
+    # Before, a failed load left the plugin in the engine's list, so only the first file a
+    # process met reported it and the others were checked without it: which file, with
+    # --jobs, depended on scheduling.
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "lintkit.toml").write_text('plugins = ["lintkit_no_such_plugin"]\n')
+        for f in ("one.md", "two.md"):
+            (tmp_path / name / f).write_text("An apple a day.\n")
+    (tmp_path / "ok.md").write_text("An apple a day.\n")
+    r = run(["check", "--no-cache", "--ignore", "GR", "-j", jobs, "--format", "json", "."], tmp_path)
+    assert r.returncode == 2
+    errors = sorted((e["path"], e["message"].split(":")[0]) for e in json.loads(r.stdout)["errors"])
+    want = "cannot load plugin 'lintkit_no_such_plugin'"
+    assert errors == [(os.path.join(d, f), want) for d in ("a", "b") for f in ("one.md", "two.md")]
