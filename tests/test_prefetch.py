@@ -21,6 +21,7 @@ from lintkit.types import Rule, Severity
 EVENTS = []
 PREFETCH = True
 RAISE = False
+SLOW = 0.0  # seconds each check takes
 
 
 @hookimpl
@@ -45,6 +46,9 @@ def lintkit_check(document, ctx):
     if not ctx.enabled("PF"):
         return []
     EVENTS.append(("check", os.path.basename(document.path), os.getpid()))
+    if SLOW:
+        import time
+        time.sleep(SLOW)
     n = ctx.state.pop("pfprobe", None)
     if n is None:
         n = -1  # not prefetched
@@ -121,14 +125,17 @@ def test_a_run_without_prefetch_still_uses_workers(probe) -> None:  # type: igno
     name, docs = probe
     Engine(Overrides(isolated=True, cache=False), plugins=(name,))  # imports the probe
     sys.modules[name].PREFETCH = False
+    sys.modules[name].SLOW = 0.3  # so that the forked worker is up before the queue is empty
+    for n in (4, 5, 6):  # d, e and f: more files than this process takes (one, and one ahead)
+        (docs / f"{'abcdef'[n - 1]}.txt").write_text("\n\n".join(f"Paragraph {k}." for k in range(n)) + "\n")
     engine = Engine(Overrides(isolated=True, cache=False, select=["PF"]), plugins=(name,))
     report = engine.check_paths([str(docs)], jobs=2)
     pids = {Path(f.path).name: f.data["pid"] for f in report.findings}
-    assert pids["b.txt"] == os.getpid()  # the smallest, checked here before the workers start
-    assert os.getpid() not in (pids["a.txt"], pids["c.txt"])  # the rest in forked workers
+    assert pids.pop("b.txt") == os.getpid()  # the smallest, checked here before the worker starts
+    # the rest from one queue, by this process (one of the --jobs workers) and a forked one
+    assert os.getpid() in pids.values() and len(set(pids.values())) == 2
     assert [f"{Path(f.path).name}:{f.message}" for f in report.findings] == [
-        "a.txt:-1 paragraphs, prefetched=False", "b.txt:-1 paragraphs, prefetched=False",
-        "c.txt:-1 paragraphs, prefetched=False"]
+        f"{c}.txt:-1 paragraphs, prefetched=False" for c in "abcdef"]
 
 
 def test_jobs_give_the_same_findings_as_one_process(tmp_path: Path) -> None:
