@@ -148,15 +148,21 @@ def _uses(doc: Document, acronyms: Collection[str]) -> Iterator[tuple[str, Word]
         for i in compress(count(), map(firsts.__contains__, map(_first_char, texts))):
             if ph and i in ph:
                 continue
-            t = word = texts[i]
-            if t not in acronyms:
-                if t.endswith("s") and t[:-1] in acronyms:
-                    t = t[:-1]
-                elif len(t) > 3 and t[-2] in "'’" and t[:-2] in acronyms:
-                    t = t[:-2]
-                else:
-                    continue
-            yield t, Word(c.starts[i], c.ends[i], word)
+            word = texts[i]
+            t = acronym_in(word, acronyms)
+            if t is not None:
+                yield t, Word(c.starts[i], c.ends[i], word)
+
+
+def acronym_in(word: str, acronyms: Collection[str]) -> str | None:
+    """The acronym ``word`` is a use of: itself, or with a plural "s" or a possessive."""
+    if word in acronyms:
+        return word
+    if word.endswith("s") and word[:-1] in acronyms:
+        return word[:-1]
+    if len(word) > 3 and word[-2] in "'’" and word[:-2] in acronyms:
+        return word[:-2]
+    return None
 
 
 def _norm_exp(e: str) -> str:
