@@ -98,18 +98,19 @@ def check_parallel(engine: Engine, files: list[str], jobs: int) -> Report:
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     counter = ctx.Value("q", 0)
     fork = ctx.get_start_method() == "fork"
+    workers = jobs - 1 if fork else jobs  # with fork, this process is the last of the jobs
     if fork:
         # This process is one of the workers: it already holds everything loaded, so one
         # fork fewer (and one copy fewer of the pages a worker writes to), one result
         # fewer to pickle, and no process idling while the others check.
         _engine, _files, _counter = engine, rest, counter
-        pool = ProcessPoolExecutor(jobs - 1, mp_context=ctx, initializer=_inherit)
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_inherit)
     else:
-        pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init,
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
                                    initargs=(engine.overrides, engine._extra_plugins, rest, counter))
     try:
         with pool as ex:
-            futures = [ex.submit(_check) for _ in range(jobs - 1 if fork else jobs)]
+            futures = [ex.submit(_check) for _ in range(workers)]
             if fork:
                 engine.check_files(_next_files(), report)
             for fut in futures:
