@@ -454,12 +454,7 @@ class Batch:
         self.ok = joined.count(_NUL) == len(SEP) * separators
         self.folded = fold(joined) if self.ok else ""
         self.ascii = self.folded.isascii()
-        starts: list[int] = []
-        pos = len(SEP)
-        for t in texts:
-            starts.append(pos)
-            pos += len(t) + len(SEP)
-        self.starts = starts
+        self.starts = _starts(texts)
 
     def locate(self, a: int, lo: int = 0) -> int:
         """Index of the text that holds offset ``a`` of ``folded``."""
@@ -478,13 +473,19 @@ class Batch:
             sub.folded = SEP + SEP.join([folded[starts[k]:starts[k] + len(self.texts[k])] for k in keep]) + SEP
             sub.ok = True
             sub.ascii = self.ascii  # a part of an ASCII text is ASCII; else the general patterns serve
-            sub.starts = []
-            pos = len(SEP)
-            for t in sub.texts:
-                sub.starts.append(pos)
-                pos += len(t) + len(SEP)
+            sub.starts = _starts(sub.texts)
             found = self._subsets[id(pre)] = (sub, keep)
         return found
+
+
+def _starts(texts: list[str]) -> list[int]:
+    """Where each of ``texts`` begins in ``SEP + SEP.join(texts) + SEP``."""
+    starts: list[int] = []
+    pos = len(SEP)
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + len(SEP)
+    return starts
 
 
 class Prefilter:
@@ -628,7 +629,7 @@ def _literal_prefixes(tree: Any) -> list[str] | None:
 
 
 def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, set[str] | None],
-                    right: str, prefixes: dict[str, list[str] | None] | None = None) -> str:
+                    right: str, prefixes: dict[str, list[str] | None]) -> str:
     """The look-ahead of a :class:`Prefilter`: an alternation, each branch followed by
     ``right``.
 
@@ -642,7 +643,7 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     by_item: dict[str, list[str]] = {}
     unknown: list[str] = []
     for src, items in patterns.items():
-        found = (prefixes or {}).get(src)
+        found = prefixes.get(src)
         if found:
             # Tried only where the text starts with one of its prefixes: at the end of
             # that prefix in the trie (most word starts share no prefix with it).
