@@ -255,6 +255,10 @@ class WordColumns(NamedTuple):
     texts: list[str]
     placeholders: tuple[int, ...]  # indices of the placeholder words, ascending
 
+    def word(self, i: int) -> Word:
+        """Word ``i`` as the ``Word`` that :attr:`Sentence.words` holds for it."""
+        return Word(self.starts[i], self.ends[i], self.texts[i], i in self.placeholders)
+
 
 _NO_COLUMNS = WordColumns([], [], [], ())
 

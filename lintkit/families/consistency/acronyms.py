@@ -73,8 +73,7 @@ def _words_within(s: Sentence, a: int, b: int) -> list[Word]:
     columns (starts and ends ascend), a ``Word`` only for those."""
     c = s.word_columns()
     ph = c.placeholders
-    return [Word(c.starts[i], c.ends[i], c.texts[i])
-            for i in range(bisect_left(c.starts, a), bisect_right(c.ends, b)) if i not in ph]
+    return [c.word(i) for i in range(bisect_left(c.starts, a), bisect_right(c.ends, b)) if i not in ph]
 
 
 def _words_before(s: Sentence, pos: int, k: int) -> list[Word]:
@@ -86,7 +85,7 @@ def _words_before(s: Sentence, pos: int, k: int) -> list[Word]:
     i = bisect_right(c.ends, pos) - 1
     while i >= 0 and len(out) < k:
         if i not in ph:
-            out.append(Word(c.starts[i], c.ends[i], c.texts[i]))
+            out.append(c.word(i))
         i -= 1
     out.reverse()
     return out
@@ -148,10 +147,9 @@ def _uses(doc: Document, acronyms: Collection[str]) -> Iterator[tuple[str, Word]
         for i in compress(count(), map(firsts.__contains__, map(_first_char, texts))):
             if ph and i in ph:
                 continue
-            word = texts[i]
-            t = acronym_in(word, acronyms)
+            t = acronym_in(texts[i], acronyms)
             if t is not None:
-                yield t, Word(c.starts[i], c.ends[i], word)
+                yield t, c.word(i)
 
 
 def acronym_in(word: str, acronyms: Collection[str]) -> str | None:
