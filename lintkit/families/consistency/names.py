@@ -448,7 +448,7 @@ class NameChecker:
         indexed = index.keys()
         for k in probers:  # (group() replaces values in cands, never adds keys)
             total = _total(cands[k])
-            canonical = k in lex.canonical_keys
+            is_term = k in canonical
             dk = _deletes(k, 2 if len(k) >= 8 else 1)
             if indexed.isdisjoint(dk):
                 continue  # the usual case, decided in one set operation
@@ -457,7 +457,7 @@ class NameChecker:
                     if r == k or r[0] != k[0]:
                         continue
                     minority = _total(cands[r])
-                    if not canonical and (total < 2 * minority or total < self.min_count):
+                    if not is_term and (total < 2 * minority or total < self.min_count):
                         continue
                     # Two edits only between long lower-case words (goverment / government); names
                     # that far apart are usually two names (Wandsworth / Wordsworth).
@@ -465,7 +465,7 @@ class NameChecker:
                     d = 2 if min(len(r), len(k)) >= 8 and not named else 1
                     if _end_only(r, k) or _osa(r, k, d) > d:
                         continue
-                    score = (1 if canonical else 0) * 10**9 + total
+                    score = (1 if is_term else 0) * 10**9 + total
                     if r not in best or score > best[r][0]:
                         best[r] = (score, k)
         out: list[Finding] = []
@@ -561,24 +561,13 @@ def _resolved(classes: Iterable[_Class], canonical: str | None) -> dict[_Class, 
     return resolved
 
 
-_SINGLE: dict[tuple[_Class, ...], str | None] = {}
-_SINGLE_MAX = 50_000
-
-
+@lru_cache(maxsize=50_000)
 def _single(classes: tuple[_Class, ...]) -> str | None:
     """The one spelling that the classes of a key without a house term resolve to, or
     None if they resolve to several. Memoised across documents (the same sets of classes
     recur: The / the), bounded like the other tables."""
-    try:
-        return _SINGLE[classes]
-    except KeyError:
-        pass
     spellings = set(_resolved(classes, None).values())
-    form = spellings.pop() if len(spellings) == 1 else None  # (never None: resolved to a spelling)
-    if len(_SINGLE) >= _SINGLE_MAX:
-        _SINGLE.clear()
-    _SINGLE[classes] = form
-    return form
+    return spellings.pop() if len(spellings) == 1 else None  # (never None: resolved to a spelling)
 
 
 def _single_group(key: str, occs: list[Occ], classes: Counter[_Class], form: str) -> Group:

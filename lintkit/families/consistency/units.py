@@ -32,11 +32,11 @@ _QUOTE_MARK = re.compile(r"[“\"«]")
 # which matters with one occurrence per word of every document.
 Occ = tuple[int, int, str, str, bool, bool, bool, bool, int, bool]
 START, END, FORM, KEY, INITIAL, HEADING, CAPS, QUOTED, N, JOINED = range(10)
-_KEY_OF = itemgetter(KEY)
 """(start, end, form, key, initial, heading, caps, quoted, n, joined): the projection span
 without a possessive, the spelling, its key, sentence-initial?, in a heading?, in capitals?,
 quoted or glued to an identifier?, number of words, and (words only) does it continue a run
 of the word before it in ``Units.words`` (same sentence, one space between, no possessive)?"""
+_KEY_OF = itemgetter(KEY)
 
 
 def quote_spans(doc: Document) -> list[tuple[int, int]]:
@@ -206,6 +206,13 @@ class Units:
         self.grams = grams
         n_max = max(2, max_words)
         n_words = len(words)
+
+        def pair(a: Occ, b: Occ, key: str) -> None:
+            """The word pair a b with a known key: kept if a house term, or without a stop word."""
+            if key in term_keys or (a[FORM].lower() not in _STOP and b[FORM].lower() not in _STOP):
+                grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
+                              a[CAPS] or b[CAPS], a[QUOTED], 2, False))
+
         if n_max == 2:  # no house term of three words: word pairs only
             # The few pairs whose joined keys are known (~1 in 140), found by C-level passes;
             # then, as below, only those that form a run.
@@ -213,20 +220,15 @@ class Units:
                 b = words[i]
                 if b[JOINED]:
                     a = words[i - 1]
-                    key = a[KEY] + b[KEY]
-                    if key in term_keys or (a[FORM].lower() not in _STOP and b[FORM].lower() not in _STOP):
-                        grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
-                                      a[CAPS] or b[CAPS], a[QUOTED], 2, False))
+                    pair(a, b, a[KEY] + b[KEY])
         else:
             pairs = zip(words, islice(words, 1, None))
             for i, (a, b) in enumerate(pairs, 1):  # b is words[i]
                 if not b[JOINED]:
                     continue
                 key = a[KEY] + b[KEY]
-                if key in known and (key in term_keys or (a[FORM].lower() not in _STOP
-                                                          and b[FORM].lower() not in _STOP)):
-                    grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
-                                  a[CAPS] or b[CAPS], a[QUOTED], 2, False))
+                if key in known:
+                    pair(a, b, key)
                 # Longer sequences (house terms of three words) follow the run on.
                 caps = a[CAPS] or b[CAPS]
                 for n in range(3, n_max + 1):
