@@ -100,7 +100,7 @@ def _runs(document: Document, ctx: CheckContext, an: Analysis, st: Settings) -> 
         if len(words) < st.run_length or max(words) < st.run_sentence_words:
             continue
         run: list[int] = []
-        for i, n in enumerate([*ps.sentence_words, 0]):  # the sentinel closes a final run
+        for i, n in enumerate([*words, 0]):  # the sentinel closes a final run
             if n >= st.run_sentence_words:
                 run.append(i)
                 continue

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import operator
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
 from operator import attrgetter, itemgetter
@@ -261,12 +261,10 @@ def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, lis
     splits = list(map(str.split, map(_TEXT, sents)))
     tk = list(map(len, splits))
     ch = list(map(sum, map(map, repeat(len), splits)))
-    for i in compress(range(len(sents)), map(_PLACEHOLDERS, cols)):  # as _word_texts
-        t = texts[i]
-        ph = cols[i][3]
-        texts[i] = _without(t, ph)
-        ch[i] = max(0, ch[i] - sum(map(len, map(t.__getitem__, ph))))
-        tk[i] = max(1, tk[i] - len(ph))
+    for i in compress(range(len(sents)), map(_PLACEHOLDERS, cols)):
+        texts[i], ph_chars, ph_tokens = _word_texts(sents[i])
+        ch[i] = max(0, ch[i] - ph_chars)
+        tk[i] = max(1, tk[i] - ph_tokens)
     nw = list(map(len, texts))
     fs = list(map(sum, map(map, repeat(facts), texts)))
     for i in compress(range(len(sents)), map(operator.not_, tk)):
@@ -303,32 +301,6 @@ def _unpack(c: Counts, packed: int) -> None:
     c.polysyllables = packed >> 2 * _SHIFT & _MASK
     c.complex = packed >> 3 * _SHIFT & _MASK
     c.difficult = packed >> 4 * _SHIFT
-
-
-def _counts_by_sentence(sentences: list[Sentence], facts: Callable[[str], int]) -> tuple[Counts, list[int]]:
-    """:func:`paragraph_counts` one sentence at a time (placeholder words; the reference)."""
-    per_sentence: list[int] = []
-    texts: list[str] = []
-    n_sentences = chars = tokens = 0
-    for s in sentences:
-        t, ph_chars, ph_tokens = _word_texts(s)
-        per_sentence.append(len(t))
-        if not t:
-            continue
-        texts += t
-        n_sentences += 1
-        split = s.text.split()
-        if ph_tokens:
-            chars += max(0, sum(map(len, split)) - ph_chars)
-            tokens += max(1, len(split) - ph_tokens)
-        else:
-            chars += sum(map(len, split))
-            tokens += len(split) or 1
-    c = Counts(len(texts), n_sentences)
-    if texts:
-        _unpack(c, sum(map(facts, texts)))
-        c.chars, c.tokens = chars, tokens
-    return c, per_sentence
 
 
 def sentence_counts(sentence: Sentence, lang: str) -> Counts:
