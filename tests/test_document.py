@@ -240,10 +240,17 @@ _TEXT = st.lists(st.sampled_from(_PIECES + ["A", "Mr.", "U.S.", " Senate", "e.g.
                  max_size=24).map("".join)
 
 
+def _may_hold_url(text: str, start: int, end: int) -> bool:
+    """The plain check: one of the literals every URL match holds is in text[start:end]."""
+    find = text.find
+    return find("://", start, end) >= 0 or find("@", start, end) >= 0 or find("www.", start, end) >= 0 \
+        or find("doi:", start, end) >= 0
+
+
 @settings(max_examples=300, deadline=None)
 @given(_TEXT, st.data())
 def test_url_literals_equal_may_hold_url(text: str, data: st.DataObject) -> None:
-    from lintkit.document.readers import _may_hold_url, _UrlLiterals
+    from lintkit.document.readers import _UrlLiterals
 
     lit = _UrlLiterals(text)
     for _ in range(8):

@@ -32,16 +32,12 @@ class _Placeholders:
         return word
 
 
-def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -> None:
-    """Copy source[start:end] into the projection, with URLs as placeholder words."""
-    if not _may_hold_url(b.source, start, end):
+def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders, url: _UrlLiterals) -> None:
+    """Copy source[start:end] into the projection, with URLs as placeholder words
+    (``url``: the literals of ``b.source``)."""
+    if not (url.starts and url.may_hold(start, end)):
         b.copy(start, end)
         return
-    _copy_urls(b, start, end, ph)
-
-
-def _copy_urls(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) -> None:
-    """:func:`_copy_prose` for a span that may hold a URL."""
     pos = start
     for m in URL.finditer(b.source, start, end):
         b.copy(pos, m.start())
@@ -50,17 +46,10 @@ def _copy_urls(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders) ->
     b.copy(pos, end)
 
 
-def _may_hold_url(text: str, start: int, end: int) -> bool:
-    """False when ``URL`` cannot match in ``text[start:end]``: every match holds one of
-    these literals (a few substring searches cost less than running the pattern)."""
-    find = text.find
-    return find("://", start, end) >= 0 or find("@", start, end) >= 0 or find("www.", start, end) >= 0 \
-        or find("doi:", start, end) >= 0
-
-
 class _UrlLiterals:
-    """``_may_hold_url`` for many spans of one text: where the literals are is found once
-    (a few occurrences in most files), and a span is checked by bisection."""
+    """Where in one text are the literals one of which every ``URL`` match holds ("://",
+    "@", "www.", "doi:"): found once (a few occurrences in most files), so that whether a
+    span may hold a URL is a bisection (running the pattern costs more)."""
 
     def __init__(self, text: str) -> None:
         found: list[tuple[int, int]] = []
@@ -154,6 +143,7 @@ def read_text(source: Source) -> Document:
     text = source.text
     b = ProjectionBuilder(text)
     ph = _Placeholders()
+    url = _UrlLiterals(text)
     pos = 0
     for m in [*_BLANK_LINES.finditer(text), None]:
         end = m.start() if m else len(text)
@@ -161,15 +151,15 @@ def read_text(source: Source) -> Document:
         # Drop directive lines from the prose.
         for d in DIRECTIVE.finditer(text, pos, end):
             if chunk_start < d.start():
-                _block(b, text, chunk_start, d.start(), ph)
+                _block(b, text, chunk_start, d.start(), ph, url)
             chunk_start = d.end()
         if chunk_start < end:
-            _block(b, text, chunk_start, end, ph)
+            _block(b, text, chunk_start, end, ph, url)
         pos = m.end() if m else len(text)
-    return _finish(source, b, [])
+    return _finish(source, b, [], None, url)
 
 
-def _block(b: ProjectionBuilder, text: str, start: int, end: int, ph: _Placeholders) -> None:
+def _block(b: ProjectionBuilder, text: str, start: int, end: int, ph: _Placeholders, url: _UrlLiterals) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -177,7 +167,7 @@ def _block(b: ProjectionBuilder, text: str, start: int, end: int, ph: _Placehold
     if start >= end:
         return
     b.begin_block("paragraph", start)
-    _copy_prose(b, start, end, ph)
+    _copy_prose(b, start, end, ph, url)
     b.end_block()
 
 
@@ -283,17 +273,13 @@ def read_markdown(source: Source) -> Document:
     same_chars = not chars.bstarts
     same_src = not norm.npos
     url = _UrlLiterals(text)
-    url_starts = url.starts
     copy = b.copy
 
     def flush(start: int, end: int) -> int:
         """Copy the pending verbatim text [start, end) of the parsed text; -1 (none pending)."""
         if not same_src:
             start, end = src(start), src(end - 1) + 1
-        if url_starts and url.may_hold(start, end):
-            _copy_urls(b, start, end, ph)
-        else:
-            copy(start, end)
+        _copy_prose(b, start, end, ph, url)
         return -1
 
     kinds = ["paragraph"]  # the kind of prose in each open block
@@ -427,10 +413,9 @@ def read_markdown(source: Source) -> Document:
                 b.begin_block(kinds[-1], src(a))
                 open_block = True
             if same_src:
-                b.replace(f"Dummy{ph.n}", a, z, placeholder=True)
+                b.replace(ph.next(), a, z, placeholder=True)
             else:
-                b.replace(f"Dummy{ph.n}", src(a), src(z - 1) + 1, placeholder=True)
-            ph.n += 1
+                b.replace(ph.next(), src(a), src(z - 1) + 1, placeholder=True)
         elif "InlineHtml" in ev:
             last = chars(r["end"])
             if not open_block and not hidden:
