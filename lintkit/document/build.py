@@ -56,17 +56,9 @@ class ProjectionBuilder:
         self.length = p + n
 
     def begin_block(self, kind: str, sstart: int) -> None:
-        p = self.length
-        if p:  # replace("\n\n", sstart, sstart), inline
-            o = self.offsets
-            o._p.append(p)
-            o._s.append(sstart)
-            o._len.append(2)
-            o._kind.append(REPLACED)
-            o._slen.append(0)
-            self.parts.append("\n\n")
-            p = self.length = p + 2
-        self._block_start = p
+        if self.length:
+            self.replace("\n\n", sstart, sstart)
+        self._block_start = self.length
         self._block_kind = kind
 
     def end_block(self) -> None:

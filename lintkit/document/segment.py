@@ -118,24 +118,14 @@ def _split(text: str, start: int, end: int, marks: Iterable[re.Match[str]]) -> l
     (found there, with ``pos`` and ``endpos``: the same as in the slice)."""
     out: list[tuple[int, int]] = []
     cur = start
-    for m in marks:
-        if _is_break(text, m, start, end):
-            b = m.end()
-            a = cur
-            while a < b and text[a].isspace():
-                a += 1
-            cur = b
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                out.append((a, b))
-    a, b = cur, end
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    if a < b:
-        out.append((a, b))
+    for b in [*(m.end() for m in marks if _is_break(text, m, start, end)), end]:
+        a, cur = cur, b
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
     return out
 
 
@@ -161,13 +151,6 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
                 # A candidate that ends the block's text always breaks (nothing visible
                 # follows it) and leaves the same last sentence as the block's end does.
                 hi -= 1
-            if lo == hi:  # no candidate: the block, trimmed, is one sentence (most blocks)
-                a = start
-                while a < b and prose[a].isspace():
-                    a += 1
-                if a < b:
-                    paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose)]))
-                continue
             spans = _split(prose, start, end, marks[lo:hi])
         else:
             spans = split_sentences(prose, start, end)
