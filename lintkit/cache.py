@@ -1,13 +1,19 @@
 """The on-disk result cache: findings and metrics per file, keyed on the content, the
 path's format, the resolved settings, the rule packs and the versions of lintkit and
 every plugin. Files are written atomically, readable by the owner only; a corrupt or
-truncated entry is ignored and rebuilt."""
+truncated entry is ignored and rebuilt.
+
+Beside the entries, a stat index (:class:`StatIndex`) remembers which content each file
+held when it was last checked, so that a re-run over unchanged files finds their entries
+without reading and hashing them."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +51,108 @@ def finding_from_row(row: list[Any]) -> Finding:
                    "", line, column, end_line, end_column, tuple(aliases), data)
 
 
+def text_digest(text: str) -> str:
+    """The digest of a decoded text that cache keys and the stat index hold."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+StatSig = tuple[int, int, int, int, int]
+"""What the stat index compares: device, inode, size, modification and change time (ns)."""
+
+INDEX_MIN_AGE_NS = 2_000_000_000
+"""A file enters the stat index only if its last change (ctime) was this long before the
+stat taken before reading it (see :func:`index_sig`)."""
+
+
+_now_ns = time.time_ns  # the clock index_sig() compares change times with (tests move it)
+
+
+def index_sig(st: os.stat_result) -> StatSig | None:
+    """The stat signature of a file for the stat index, or ``None`` when the file changed
+    too recently to be indexed.
+
+    A matching signature must mean the same content. Any write to a file sets its change
+    time (ctime) to the kernel's clock, and no tool can set it back (unlike the modification
+    time, which ``touch -d``, ``tar`` or ``rsync -t`` restore). The clock ticks in steps of
+    a few milliseconds, so a write in the same tick as the one recorded could keep the
+    ctime; a file whose ctime is over 2 s old when it is stat'ed (before it is read) is past
+    that risk: a later write gives it a newer ctime. The index is the 'racily clean' rule
+    of git's index, with a wide margin."""
+    if st.st_ctime_ns > _now_ns() - INDEX_MIN_AGE_NS:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class StatIndex:
+    """Which content a file held when it was last checked: one JSON file per folder of
+    checked files, ``{"schema", "folder", "files": {name: [device, inode, size, mtime,
+    ctime, digest]}}``, under ``<cache>/results/stat/``. A run looks a file up by its stat
+    signature (:func:`index_sig`) and, when it matches, takes the content's digest from
+    here instead of reading the file; the entries it learnt are written at the end of the
+    run (:meth:`record`), atomically and owner-only. Two runs writing the same folder's
+    index at once lose, at worst, one run's new entries (the next run reads those files
+    again). A damaged index file is ignored and rewritten."""
+
+    SCHEMA = 1
+
+    def __init__(self, folder: Callable[[], str]) -> None:
+        self._results = folder  # the result cache's folder, resolved when first needed
+        self._folders: dict[str, dict[str, list[Any]]] = {}  # absolute folder -> its entries
+
+    def _file(self, folder: str) -> str:
+        name = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return os.path.join(self._results(), "stat", name + ".json")
+
+    def _load(self, folder: str) -> dict[str, list[Any]]:
+        files = self._folders.get(folder)
+        if files is None:
+            files = {}
+            try:
+                with open(self._file(folder), "rb") as fh:
+                    data = json.loads(fh.read())
+                if data.get("schema") == self.SCHEMA and data.get("folder") == folder \
+                        and isinstance(data.get("files"), dict):
+                    files = data["files"]
+            except (OSError, ValueError, AttributeError):
+                pass  # missing, damaged or foreign: an empty index, rewritten by record()
+            self._folders[folder] = files
+        return files
+
+    def lookup(self, path: str, sig: StatSig) -> str | None:
+        """The digest of ``path``'s content if its stat signature is the one recorded."""
+        folder, name = os.path.split(os.path.abspath(path))
+        entry = self._load(folder).get(name)
+        if type(entry) is list and len(entry) == 6 and tuple(entry[:5]) == sig and type(entry[5]) is str:
+            return entry[5]
+        return None
+
+    def record(self, entries: dict[str, tuple[StatSig, str]]) -> None:
+        """Store what a run learnt, path -> (stat signature, digest), and write the index
+        files of the folders that changed. A cache that cannot be written is not an error."""
+        changed: set[str] = set()
+        for path, (sig, digest) in entries.items():
+            folder, name = os.path.split(os.path.abspath(path))
+            files = self._load(folder)
+            entry = [*sig, digest]
+            if files.get(name) != entry:
+                files[name] = entry
+                changed.add(folder)
+        for folder in sorted(changed):
+            path = self._file(folder)
+            blob = json.dumps({"schema": self.SCHEMA, "folder": folder, "files": self._folders[folder]},
+                              separators=(",", ":")).encode("utf-8", "surrogatepass")
+            try:
+                _private_dirs(Path(os.path.dirname(path)))
+                write_cache_file(path, blob)
+            except OSError:
+                pass
+
+
 class ResultCache:
     def __init__(self, root: Path | None = None) -> None:
         self._root = root
         self._results: str | None = None  # the folder of the entries, resolved once
+        self.index = StatIndex(self._folder)
         self._plugin_sig: str | None = None
         # The part of a key that depends on the settings only, per Config (see key()).
         self._prefix: tuple[Config | None, Any] = (None, None)
@@ -85,7 +189,9 @@ class ResultCache:
             self._plugin_sig = ";".join(parts)
         return self._plugin_sig
 
-    def key(self, text: str, path: str, config: Config, pm: pluggy.PluginManager) -> str:
+    def key(self, digest: str, path: str, config: Config, pm: pluggy.PluginManager) -> str:
+        """The entry's key: the content's ``digest`` (:func:`text_digest`), the path's
+        suffix and per-file ignores, the settings, the rule packs, the versions."""
         cfg, prefix = self._prefix
         if cfg is not config:  # one Config serves every file of a folder: hashed once
             prefix = hashlib.sha256()
@@ -104,7 +210,7 @@ class ResultCache:
         for part in ("|".join(packs), os.path.splitext(path)[1].lower(), config.file_ignores(path).__repr__()):
             h.update(part.encode())
             h.update(b"\0")
-        h.update(text.encode("utf-8", "surrogatepass"))
+        h.update(digest.encode())
         return h.hexdigest()
 
     def _file(self, key: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import pluggy
 
 from lintkit import __version__
-from lintkit.cache import ResultCache
+from lintkit.cache import ResultCache, StatSig, index_sig, text_digest
 from lintkit.config import Config, build_config, find_config_file, load_raw, merge_raw
 from lintkit.context import CheckContext
 from lintkit.document.model import Document, Source
@@ -75,6 +75,7 @@ class _Job:
     key: str | None
     started: bool  # a plugin's lintkit_prefetch started work for it
     keep_document: bool = False  # standard input: formats cannot re-read it for positions
+    index: tuple[StatSig, str] | None = None  # for the stat index once cached: (signature, digest)
 
 
 @dataclass
@@ -91,12 +92,15 @@ class Report:
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
+    # What this run learnt for the result cache's stat index: path -> (signature, digest).
+    index: dict[str, tuple[StatSig, str]] = field(default_factory=dict)
 
     def extend(self, other: Report) -> None:
         self.findings.extend(other.findings)
         self.errors.extend(other.errors)
         self.files.extend(other.files)
         self.metrics.update(other.metrics)
+        self.index.update(other.index)
         for k, v in other.timings.items():
             self.timings[k] = self.timings.get(k, 0.0) + v
 
@@ -263,6 +267,11 @@ class Engine:
         if path == "-":
             name = stdin_filename or "-"
             return Source(name, stdin_text or "", format_for(name))
+        self._stat(path, max_size)
+        return self._read(path, max_size)
+
+    def _stat(self, path: str, max_size: int | None) -> os.stat_result:
+        """Stat a file to be read: a regular file, within ``max_size``."""
         try:
             st = os.stat(path)
         except OSError as exc:
@@ -274,6 +283,10 @@ class Engine:
         if max_size is not None and st.st_size > max_size:
             raise InputError(path, f"file is {st.st_size:,} bytes, over the max-file-size limit of "
                                    f"{max_size:,} (raise it in config)")
+        return st
+
+    def _read(self, path: str, max_size: int | None) -> Source:
+        """Read and decode a file that :meth:`_stat` let through."""
         try:
             with open(path, "rb") as fh:
                 data = fh.read() if max_size is None else fh.read(max_size + 1)
@@ -298,22 +311,20 @@ class Engine:
             self._complete(job, report)
         return report
 
-    def _begin(self, source: Source, cfg: Config, report: Report) -> _Job | None:
+    def _begin(self, source: Source, cfg: Config, report: Report, sig: StatSig | None = None) -> _Job | None:
         """First half of a check: the result cache, else the document model and every
-        plugin's ``lintkit_prefetch``. ``None`` when the cache answered."""
+        plugin's ``lintkit_prefetch``. ``None`` when the cache answered. ``sig``: the
+        file's stat signature (:func:`index_sig`) taken before it was read, for the stat
+        index."""
         report.files.append(source.path)
-        use_cache = bool(cfg.get("cache"))
-        key = self.cache.key(source.text, source.path, cfg, self.pm) if use_cache else None
-        if key is not None:
-            hit = self.cache.get(key)
-            log.debug("%s: cache %s", source.path, "hit" if hit is not None else "miss")
-            if hit is not None:
-                findings, metrics = hit
-                for f in findings:
-                    f.path = source.path
-                report.findings.extend(findings)
-                if metrics:
-                    report.metrics[source.path] = metrics
+        key = index = None
+        if cfg.get("cache"):
+            digest = text_digest(source.text)
+            key = self.cache.key(digest, source.path, cfg, self.pm)
+            index = (sig, digest) if sig is not None else None
+            if self._serve(source.path, key, report):
+                if index is not None:
+                    report.index[source.path] = index
                 return None
         self.computed += 1
         t0 = time.perf_counter()
@@ -331,7 +342,21 @@ class Engine:
             except Exception as exc:  # lintkit_check runs anyway and reports the failure
                 log.debug("%s: prefetch in plugin %s failed: %s", source.path, impl.plugin_name, exc)
             self._time(impl.plugin_name, t0)
-        return _Job(source, doc, ctx, key, started)
+        return _Job(source, doc, ctx, key, started, index=index)
+
+    def _serve(self, path: str, key: str, report: Report) -> bool:
+        """Add the result cache's entry for ``key`` to the report, if it has one."""
+        hit = self.cache.get(key)
+        log.debug("%s: cache %s", path, "hit" if hit is not None else "miss")
+        if hit is None:
+            return False
+        findings, metrics = hit
+        for f in findings:
+            f.path = path
+        report.findings.extend(findings)
+        if metrics:
+            report.metrics[path] = metrics
+        return True
 
     def _complete(self, job: _Job, report: Report) -> None:
         """Second half: every plugin's ``lintkit_check``, metrics, filtering, the cache."""
@@ -381,6 +406,8 @@ class Engine:
         report.documents[source.path] = doc
         if key is not None and not failed:
             self.cache.put(key, findings, metrics)
+            if job.index is not None:
+                report.index[source.path] = job.index
 
     def finalize(self, doc: Document, raw: list[Finding], ctx: CheckContext) -> list[Finding]:
         cfg = ctx.config
@@ -422,6 +449,8 @@ class Engine:
             report.extend(check_parallel(self, files, jobs))
         else:
             self.check_files(files, report, stdin_text, stdin_filename)
+        if report.index:
+            self.cache.index.record(report.index)
         report.findings.sort(key=Finding.sort_key)
         report.errors.sort(key=lambda e: e.path)
         for k, v in self.timings.items():  # this process's, added to the workers' (--jobs)
@@ -457,11 +486,25 @@ class Engine:
                     stdin_filename: str | None = None) -> _Job | None:
         with _file_errors(path, report):
             cfg = self.config_for(stdin_filename if path == "-" else path)
-            source = self.read(path, stdin_text, stdin_filename, cfg.get("max-file-size"))
-            job = self._begin(source, cfg, report)
-            if job is not None:
-                job.keep_document = path == "-"
-            return job
+            max_size = cfg.get("max-file-size")
+            if path == "-":
+                job = self._begin(self.read(path, stdin_text, stdin_filename, max_size), cfg, report)
+                if job is not None:
+                    job.keep_document = True
+                return job
+            st = self._stat(path, max_size)
+            sig = None
+            if cfg.get("cache"):
+                sig = index_sig(st)
+                # An unchanged file (same stat signature as when it was last checked): its
+                # digest from the stat index, and its entry without reading the file.
+                digest = self.cache.index.lookup(path, sig) if sig is not None else None
+                if digest is not None:
+                    report.files.append(path)
+                    if self._serve(path, self.cache.key(digest, path, cfg, self.pm), report):
+                        return None
+                    report.files.pop()  # no entry (removed, or other settings): checked as usual
+            return self._begin(self._read(path, max_size), cfg, report, sig)
         return None
 
     def _complete_file(self, job: _Job, report: Report) -> None:

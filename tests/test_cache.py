@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from lintkit.cache import ResultCache
+from lintkit.engine import Engine, Overrides
 from lintkit.types import Finding, Fix, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,3 +184,170 @@ def test_entry_folder_removed_during_a_run_is_made_again(tmp_path: Path) -> None
     for folder in (tmp_path / "c", cache.root, cache.root / "ab"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     assert stat.S_IMODE(_entry(cache, second).stat().st_mode) == 0o600
+
+
+# The stat index: unchanged files are served without being read ---------------------------
+
+DOC2 = "Everyone knows that remote work always boosts productivity by 40%.\n"
+
+
+def _aged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Move the index's clock 10 s on: the files a test has just written look old enough
+    to be indexed (their last change over 2 s before the stat)."""
+    import lintkit.cache
+
+    monkeypatch.setattr(lintkit.cache, "_now_ns", lambda: time.time_ns() + 10_000_000_000)
+
+
+def _run(paths: list[Path], jobs: int = 1, **overrides: object) -> tuple[list[tuple], list[str], Engine]:
+    engine = Engine(Overrides(isolated=True, ignore=["GR"], **overrides))  # type: ignore[arg-type]
+    report = engine.check_paths([str(p) for p in paths], jobs=jobs)
+    assert report.errors == []
+    return ([(f.path, f.code, f.line, f.column, f.message) for f in report.findings], report.files, engine)
+
+
+@pytest.fixture()
+def reads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """The files the engine reads from disk (this process only), with the cache in tmp_path."""
+    monkeypatch.setenv("LINTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    seen: list[str] = []
+    real = Engine._read
+
+    def spy(self: Engine, path: str, max_size: int | None) -> object:
+        seen.append(os.path.basename(path))
+        return real(self, path, max_size)
+
+    monkeypatch.setattr(Engine, "_read", spy)
+    return seen
+
+
+def _docs(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(DOC)
+    (docs / "b.txt").write_text(DOC2)
+    (docs / "c.md").write_text("# Plain\n\nThe committee met on Tuesday.\n")
+    return docs
+
+
+def _index(tmp_path: Path) -> dict:
+    [f] = (tmp_path / "cache" / "results" / "stat").glob("*.json")
+    return json.loads(f.read_bytes())
+
+
+def test_unchanged_files_are_served_without_reading_them(tmp_path: Path, reads: list[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _aged(monkeypatch)
+    docs = _docs(tmp_path)
+    first, files, engine = _run([docs])
+    assert sorted(reads) == ["a.md", "b.txt", "c.md"] and engine.computed == 3
+    assert {p for p, *_ in first} == {str(docs / "a.md"), str(docs / "b.txt")}  # c.md is clean
+    index = _index(tmp_path)
+    assert index["folder"] == str(docs) and sorted(index["files"]) == ["a.md", "b.txt", "c.md"]
+    st = os.stat(docs / "b.txt")
+    assert index["files"]["b.txt"][:5] == [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    assert stat.S_IMODE(os.stat(next((tmp_path / "cache" / "results" / "stat").glob("*.json"))).st_mode) == 0o600
+    reads.clear()
+    second, files2, engine = _run([docs])
+    assert reads == [] and engine.computed == 0
+    assert (second, files2) == (first, files)
+
+
+def test_a_changed_file_is_read_again_even_with_its_size_and_mtime_restored(
+        tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _aged(monkeypatch)
+    docs = _docs(tmp_path)
+    first, _, _ = _run([docs])
+    target = docs / "b.txt"
+    before = os.stat(target)
+    changed = DOC2.replace("always boosts productivity by 40%", "sometimes helps with productivity")
+    assert len(changed) == len(DOC2)
+    while True:  # a write in a later clock tick than the recorded one (as any real later edit)
+        target.write_text(changed)
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        if os.stat(target).st_ctime_ns != before.st_ctime_ns:
+            break
+        time.sleep(0.01)
+    after = os.stat(target)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    reads.clear()
+    second, _, engine = _run([docs])
+    assert reads == ["b.txt"] and engine.computed == 1
+    fresh, _, _ = _run([docs], cache=False)
+    assert second == fresh and second != first
+    assert [m for p, *_, m in second if p.endswith("b.txt")] != [m for p, *_, m in first if p.endswith("b.txt")]
+
+
+def test_a_recently_changed_file_is_not_indexed(tmp_path: Path, reads: list[str]) -> None:
+    """Without the clock moved on, the files were changed under 2 s ago: a write in the same
+    clock tick could keep their change time, so they are read every time (and still served
+    from the result cache)."""
+    docs = _docs(tmp_path)
+    first, _, _ = _run([docs])
+    reads.clear()
+    second, _, engine = _run([docs])
+    assert sorted(reads) == ["a.md", "b.txt", "c.md"] and engine.computed == 0 and second == first
+    assert not (tmp_path / "cache" / "results" / "stat").exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"schema": 1, "folder": "/elsewhere", "files": {}}',
+                                    b'{"schema": 1, "folder": "F", "files": {"b.txt": [1, 2]}}',
+                                    b'{"schema": 1, "folder": "F", "files": {"b.txt": "x"}}',
+                                    b'{"schema": 1, "folder": "F", "files": []}'],
+                         ids=["empty", "truncated", "list", "other-folder", "short", "str", "files-list"])
+def test_a_damaged_index_is_ignored_and_rewritten(tmp_path: Path, reads: list[str],
+                                                  monkeypatch: pytest.MonkeyPatch, damage: bytes) -> None:
+    _aged(monkeypatch)
+    docs = _docs(tmp_path)
+    first, _, _ = _run([docs])
+    [index_file] = (tmp_path / "cache" / "results" / "stat").glob("*.json")
+    index_file.write_bytes(damage.replace(b'"F"', json.dumps(str(docs)).encode()))
+    reads.clear()
+    second, _, engine = _run([docs])
+    assert second == first and engine.computed == 0
+    assert "b.txt" in reads
+    assert sorted(_index(tmp_path)["files"]) == ["a.md", "b.txt", "c.md"]
+    reads.clear()
+    assert _run([docs])[0] == first and reads == []
+
+
+def test_an_index_entry_without_its_result_is_checked_as_usual(tmp_path: Path, reads: list[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other settings (another key for the same content), or result entries removed: the file
+    is read and checked."""
+    _aged(monkeypatch)
+    docs = _docs(tmp_path)
+    _run([docs])
+    reads.clear()
+    narrow, _, engine = _run([docs], select=["CL"])
+    assert sorted(reads) == ["a.md", "b.txt", "c.md"] and engine.computed == 3
+    assert narrow == _run([docs], select=["CL"], cache=False)[0] and {c for _, c, *_ in narrow} <= {
+        "CL101", "CL102", "CL103", "CL104", "CL105", "CL106", "CL107", "CL108"}
+    for folder in (tmp_path / "cache" / "results").iterdir():
+        if folder.name != "stat":
+            shutil.rmtree(folder)
+    reads.clear()
+    again, _, engine = _run([docs])
+    assert sorted(reads) == ["a.md", "b.txt", "c.md"] and engine.computed == 3
+    assert again == _run([docs], cache=False)[0]
+
+
+def test_files_checked_by_workers_are_indexed(tmp_path: Path, reads: list[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _aged(monkeypatch)
+    docs = _docs(tmp_path)
+    for i in range(6):
+        (docs / f"more{i}.md").write_text(f"# Part {i}\n\n" + DOC)
+    first, _, _ = _run([docs], jobs=2)
+    assert len(_index(tmp_path)["files"]) == 9
+    reads.clear()
+    assert _run([docs], jobs=2)[0] == first and reads == []
+
+
+def test_no_index_without_the_cache(tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _aged(monkeypatch)
+    docs = _docs(tmp_path)
+    _run([docs], cache=False)
+    _run([docs], cache=False)
+    assert len(reads) == 6
+    assert not (tmp_path / "cache" / "results").exists()
