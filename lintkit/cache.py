@@ -148,6 +148,63 @@ class StatIndex:
                 pass
 
 
+class RunMemo:
+    """The output of a whole run, for the same command over the same contents.
+
+    One file per command (``ident``: the working folder and the command's options, see
+    ``lintkit.cli``) under ``<cache>/results/runs/``: the rendered report, the summary line
+    and the exit code, with the digest of every checked file's path and result-cache key
+    (:meth:`digest`). A re-run whose files all have the same keys, known from the stat index
+    without reading a file, prints the stored output instead of decoding every entry and
+    rendering them again. Each file's key already covers its content, its settings, the rule
+    packs and the versions of lintkit and every plugin, so the same keys in the same order
+    give the same report. A run with an error is never stored."""
+
+    SCHEMA = 1
+
+    def __init__(self, cache: ResultCache, ident: str) -> None:
+        self._cache = cache
+        self._ident = ident
+
+    def _file(self) -> str:
+        return os.path.join(self._cache._folder(), "runs", self._ident[:32] + ".json")
+
+    @staticmethod
+    def digest(files: list[tuple[str, str]]) -> str:
+        """The digest of a run's files, each (path, result-cache key), in report order."""
+        h = hashlib.sha256()
+        for path, key in files:
+            h.update(path.encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+            h.update(key.encode())
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def get(self, digest: str) -> tuple[str, str, int] | None:
+        """(report, summary, exit code) stored for these files, if any."""
+        try:
+            with open(self._file(), "rb") as fh:
+                data = json.loads(fh.read())
+            if data.get("schema") != self.SCHEMA or data.get("ident") != self._ident or data.get("files") != digest:
+                return None
+            out, err, code = data["stdout"], data["stderr"], data["exit"]
+            if type(out) is str and type(err) is str and type(code) is int:
+                return out, err, code
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass  # missing, damaged or foreign: the run goes on as usual and rewrites it
+        return None
+
+    def put(self, digest: str, stdout: str, stderr: str, code: int) -> None:
+        path = self._file()
+        blob = json.dumps({"schema": self.SCHEMA, "ident": self._ident, "files": digest, "stdout": stdout,
+                           "stderr": stderr, "exit": code}).encode()
+        try:
+            _private_dirs(Path(os.path.dirname(path)))
+            write_cache_file(path, blob)
+        except OSError:
+            pass
+
+
 class ResultCache:
     def __init__(self, root: Path | None = None) -> None:
         self._root = root

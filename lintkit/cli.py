@@ -148,6 +148,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if "-" in args.paths:
         stdin_text = sys.stdin.read()
     jobs = args.jobs or (os.cpu_count() or 1)
+    memo = None
     if args.fix or args.unsafe_fixes or args.diff:
         from lintkit.fixes import fix_paths, unified_diff
 
@@ -166,6 +167,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         n, m = run.applied, len([o for o in run.outcomes if o.written])
         sys.stderr.write(f"Fixed {n} finding{'s' if n != 1 else ''} in {m} file{'s' if m != 1 else ''}.\n")
     else:
+        memo = _run_memo(args, engine, formats[args.format])
+        if memo is not None:
+            plan = engine.plan(args.paths)
+            stored = memo.get(memo.digest(plan)) if plan is not None else None
+            if stored is not None:  # the same command over the same contents: its output again
+                out, err, code = stored
+                _emit(args, out)
+                sys.stderr.write(err)
+                return code
         report = engine.check_paths(args.paths, stdin_text, args.stdin_filename, jobs=jobs)
     extra: dict[str, object] = {}
     if args.baseline or args.write_baseline:
@@ -179,38 +189,68 @@ def cmd_check(args: argparse.Namespace) -> int:
     from lintkit.types import Severity
 
     threshold = Severity.parse(args.fail_on) if args.fail_on else fail_on
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                       and not os.environ.get("NO_COLOR") and not args.output)
-    opts = FormatOptions(color=color, statistics=args.statistics, quiet=args.quiet, extra=extra)
+    opts = FormatOptions(color=_color(args), statistics=args.statistics, quiet=args.quiet, extra=extra)
     fmt = formats[args.format]
-    if args.output:
-        import io
+    import io
 
-        from lintkit.fsutil import atomic_write
-
-        buf = io.StringIO()
-        fmt(report, engine.registry, buf, opts)  # type: ignore[operator]
-        atomic_write(args.output, buf.getvalue().encode("utf-8"))
-    else:
-        fmt(report, engine.registry, sys.stdout, opts)  # type: ignore[operator]
-        sys.stdout.flush()
+    buf = io.StringIO()
+    fmt(report, engine.registry, buf, opts)  # type: ignore[operator]
+    out = buf.getvalue()
+    _emit(args, out)
     for err in report.errors:
         sys.stderr.write(f"lintkit: error: {err.path}: {err.message}\n")
     if args.timings:
         sys.stderr.write(format_timings(report.timings))
     failing = [f for f in report.findings if threshold is not None and f.severity >= threshold]
+    summary = ""
     if not args.quiet:
         n = len(report.findings)
-        sys.stderr.write(
-            f"{n} finding{'s' if n != 1 else ''} in {len(report.files)} file"
-            f"{'s' if len(report.files) != 1 else ''}"
-            + (f", {len(report.errors)} error{'s' if len(report.errors) != 1 else ''}" if report.errors else "")
-            + ".\n")
-    if report.errors:
-        return EXIT_ERROR
-    if failing and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_OK
+        summary = (f"{n} finding{'s' if n != 1 else ''} in {len(report.files)} file"
+                   f"{'s' if len(report.files) != 1 else ''}"
+                   + (f", {len(report.errors)} error{'s' if len(report.errors) != 1 else ''}" if report.errors else "")
+                   + ".\n")
+        sys.stderr.write(summary)
+    code = EXIT_ERROR if report.errors else (EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK)
+    if memo is not None and not report.errors and all(p in report.keys for p in report.files):
+        memo.put(memo.digest([(p, report.keys[p]) for p in report.files]), out, summary, code)
+    return code
+
+
+def _emit(args: argparse.Namespace, out: str) -> None:
+    """The rendered report to ``--output`` (atomically) or to stdout."""
+    if args.output:
+        from lintkit.fsutil import atomic_write
+
+        atomic_write(args.output, out.encode("utf-8"))
+    else:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+
+
+def _run_memo(args: argparse.Namespace, engine: object, fmt: object):  # type: ignore[no-untyped-def]
+    """The run memo (``lintkit.cache.RunMemo``) for this command, or ``None`` where a stored
+    output could differ from a fresh one: fixes, baselines, standard input, timings, the
+    debug log, the cache off, or a format that is not one of the built-in text and JSON
+    (another plugin's format may print times, environment or anything else)."""
+    if args.baseline or args.write_baseline or args.timings or args.verbose or args.no_cache or "-" in args.paths \
+            or getattr(fmt, "__module__", None) != "lintkit.formats.builtin":
+        return None
+    import hashlib
+    import json
+
+    from lintkit.cache import RunMemo
+
+    # The command as the working folder and every option that shapes the output (--jobs does
+    # not); the color setting as resolved for this terminal; the fail threshold of the config.
+    options = {k: v for k, v in sorted(vars(args).items()) if k not in ("jobs",)}
+    ident = json.dumps([__version__, os.getcwd(), options, _color(args),
+                        str(engine.config_for(None).fail_on)], default=str)  # type: ignore[attr-defined]
+    return RunMemo(engine.cache, hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest())  # type: ignore[attr-defined]
+
+
+def _color(args: argparse.Namespace) -> bool:
+    return args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                      and not os.environ.get("NO_COLOR") and not args.output)
 
 
 def format_timings(timings: dict[str, float]) -> str:

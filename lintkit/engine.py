@@ -94,6 +94,8 @@ class Report:
     documents: dict[str, Document] = field(default_factory=dict)
     # What this run learnt for the result cache's stat index: path -> (signature, digest).
     index: dict[str, tuple[StatSig, str]] = field(default_factory=dict)
+    # The result-cache key of each file whose findings are in the cache (served or stored).
+    keys: dict[str, str] = field(default_factory=dict)
 
     def extend(self, other: Report) -> None:
         self.findings.extend(other.findings)
@@ -101,6 +103,7 @@ class Report:
         self.files.extend(other.files)
         self.metrics.update(other.metrics)
         self.index.update(other.index)
+        self.keys.update(other.keys)
         for k, v in other.timings.items():
             self.timings[k] = self.timings.get(k, 0.0) + v
 
@@ -356,6 +359,7 @@ class Engine:
         report.findings.extend(findings)
         if metrics:
             report.metrics[path] = metrics
+        report.keys[path] = key
         return True
 
     def _complete(self, job: _Job, report: Report) -> None:
@@ -406,6 +410,7 @@ class Engine:
         report.documents[source.path] = doc
         if key is not None and not failed:
             self.cache.put(key, findings, metrics)
+            report.keys[source.path] = key
             if job.index is not None:
                 report.index[source.path] = job.index
 
@@ -456,6 +461,27 @@ class Engine:
         for k, v in self.timings.items():  # this process's, added to the workers' (--jobs)
             report.timings[k] = report.timings.get(k, 0.0) + v
         return report
+
+    def plan(self, paths: Iterable[str]) -> list[tuple[str, str]] | None:
+        """Every file a check of ``paths`` would cover, in report order, with the key of its
+        result-cache entry, all known without reading a file (from the stat index); ``None``
+        when one is not (not indexed, changed, the cache off, standard input, an error)."""
+        out: list[tuple[str, str]] = []
+        try:
+            for item in self.discover(paths):
+                if isinstance(item, FileError) or item == "-":
+                    return None
+                cfg = self.config_for(item)
+                if not cfg.get("cache"):
+                    return None
+                sig = index_sig(self._stat(item, cfg.get("max-file-size")))
+                digest = self.cache.index.lookup(item, sig) if sig is not None else None
+                if digest is None:
+                    return None
+                out.append((item, self.cache.key(digest, item, cfg, self.pm)))
+        except LintkitError:
+            return None  # the run itself reports it
+        return out
 
     def check_file(self, path: str, report: Report, stdin_text: str | None = None,
                    stdin_filename: str | None = None) -> None:

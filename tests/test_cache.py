@@ -126,7 +126,8 @@ def _check(cwd: Path, cache_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _entries(cache_dir: Path) -> list[Path]:
-    return sorted((cache_dir / "results").rglob("*.json"))
+    """The result entries (not the stat index or the run memos beside them)."""
+    return sorted(p for p in (cache_dir / "results").rglob("*.json") if p.parent.name not in ("stat", "runs"))
 
 
 def test_truncated_cache_file_is_ignored_and_rebuilt_end_to_end(tmp_path: Path) -> None:
@@ -165,6 +166,7 @@ def test_everything_in_the_cache_folder_is_owner_only(tmp_path: Path) -> None:
     assert run.returncode in (0, 1), run.stderr
     seen = [cache_dir, *cache_dir.rglob("*")]
     assert len(_entries(cache_dir)) == 1
+    assert len(list((cache_dir / "results" / "runs").glob("*.json"))) == 1  # the run memo
     loose = [f"{p} {stat.S_IMODE(p.lstat().st_mode):o}" for p in seen
              if stat.S_IMODE(p.lstat().st_mode) & 0o077]
     assert loose == []
