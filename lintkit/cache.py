@@ -252,20 +252,14 @@ class ResultCache:
         cfg, prefix = self._prefix
         if cfg is not config:  # one Config serves every file of a folder: hashed once
             prefix = hashlib.sha256()
-            for part in (str(SCHEMA), __version__, self._plugins(pm), config.fingerprint()):
-                prefix.update(part.encode())
+            for part in (str(SCHEMA), __version__, self._plugins(pm), config.fingerprint(),
+                         _packs_stamp(config.get("rule-packs"))):
+                prefix.update(part.encode("utf-8", "surrogatepass"))
                 prefix.update(b"\0")
             self._prefix = (config, prefix)
         h = prefix.copy()
-        packs = []
-        for p in config.get("rule-packs"):
-            try:
-                st = os.stat(p)
-                packs.append(f"{p}:{st.st_mtime_ns}:{st.st_size}")
-            except OSError:
-                packs.append(p)
-        for part in ("|".join(packs), os.path.splitext(path)[1].lower(), config.file_ignores(path).__repr__()):
-            h.update(part.encode())
+        for part in (os.path.splitext(path)[1].lower(), config.file_ignores(path).__repr__()):
+            h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\0")
         h.update(digest.encode())
         return h.hexdigest()
@@ -303,6 +297,23 @@ class ResultCache:
                 write_cache_file(path, blob)
         except OSError:
             pass  # a cache that cannot be written is not an error
+
+
+def _packs_stamp(packs: list[str]) -> str:
+    """The state of the user's rule packs, as the packs loader reads them: each file, and
+    each ``*.toml`` under a folder (an edited file in a folder pack leaves the folder's own
+    times unchanged), with its modification and change times and size. Taken once per
+    Config in a process, as the packs are loaded once per process."""
+    parts = []
+    for p in packs:
+        files = sorted(Path(p).rglob("*.toml")) if os.path.isdir(p) else [Path(p)]
+        for f in files:
+            try:
+                st = f.stat()
+                parts.append(f"{f}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}")
+            except OSError:
+                parts.append(str(f))
+    return "|".join(parts)
 
 
 def _private_dirs(folder: Path) -> None:

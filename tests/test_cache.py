@@ -353,3 +353,38 @@ def test_no_index_without_the_cache(tmp_path: Path, reads: list[str], monkeypatc
     _run([docs], cache=False)
     assert len(reads) == 6
     assert not (tmp_path / "cache" / "results").exists()
+
+
+def test_an_edited_file_in_a_folder_rule_pack_invalidates_the_cache(tmp_path: Path) -> None:
+    """A folder of rule packs: editing a file inside it leaves the folder's own times as they
+    were, and even with the file's size and modification time restored the next run uses
+    the edited pack (the key stamps each pack file, change time included)."""
+    work = tmp_path / "work"
+    (work / "packs").mkdir(parents=True)
+    pack = work / "packs" / "terms.toml"
+    body = ('[pack]\nname = "ours"\nkind = "terms"\nversion = "1"\ndescription = "house names"\n\n'
+            '[[term]]\ncanonical = "{}"\n')
+    pack.write_text(body.format("FooBar"))
+    (work / "lintkit.toml").write_text('rule-packs = ["packs"]\n')
+    (work / "doc.md").write_text("We ship Foobar today. Our team likes Foobar and Zipzap.\n")
+    env = dict(os.environ, LINTKIT_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
+
+    def codes() -> list[str]:
+        run = subprocess.run([sys.executable, "-m", "lintkit", "check", "--select", "CN102", "--jobs", "1",
+                              "--format", "json", "doc.md"], cwd=work, env=env, capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode in (0, 1), run.stderr
+        return [f["message"] for f in json.loads(run.stdout)["findings"]]
+
+    first = codes()
+    assert len(first) == 2 and all("FooBar" in m for m in first)
+    assert codes() == first
+    before = os.stat(pack)
+    folder_before = os.stat(work / "packs").st_mtime_ns
+    while os.stat(pack).st_ctime_ns == before.st_ctime_ns:  # a later clock tick, as any real edit
+        time.sleep(0.01)
+        pack.write_text(body.format("ZipZap"))
+        os.utime(pack, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(pack).st_size == before.st_size and os.stat(work / "packs").st_mtime_ns == folder_before
+    second = codes()
+    assert len(second) == 1 and "ZipZap" in second[0]
