@@ -253,22 +253,38 @@ def test_prefilters_are_shared_by_packs_of_few_patterns() -> None:
 
 
 @pytest.mark.parametrize("category", ["prediction", "absolute"])
-def test_prefilter_lets_through_every_text_with_a_hit(sentences: list[str], category: str) -> None:
+def test_prefilter_candidates_hold_every_hit_start(sentences: list[str], category: str) -> None:
     lex = load_lexicon(())
     pre = lex.by_category[category][0].prefilter
     assert pre is not None
     members = [c for cs in lex.by_category.values() for c in cs if c.prefilter is pre]
     for texts in (sentences, [s for s in sentences if s.isascii()], sentences[::-1]):
         batch = Batch(texts)
-        kept = pre.texts(batch)
-        assert kept == sorted(set(kept))
+        positions, whole = pre.candidates(batch)
+        assert positions == sorted(set(positions))
+        assert whole == [k for k, text in enumerate(texts) if not text.isascii()]
+        assert not {batch.locate(p) for p in positions} & set(whole)
         for c in members:
-            hit = {k for k, text in enumerate(texts) if any(a != b for a, b in
-                                                            (m.span() for m in c.pattern.finditer(text)))}
-            assert hit <= set(kept), c.pack
-        sub, keep = batch.subset(pre)
-        assert keep == kept and sub.texts == [texts[k] for k in kept]
-        assert sub.folded == Batch(sub.texts).folded and sub.starts == Batch(sub.texts).starts
+            for k, text in enumerate(texts):
+                if k not in whole:
+                    for m in c.pattern.finditer(text):
+                        assert m.start() == m.end() or batch.starts[k] + m.start() in positions, (c.pack, text)
+
+
+def test_hits_at_candidates_equal_a_full_search(sentences: list[str]) -> None:
+    from lintkit.families.claims.lexicon import _fast_hits
+
+    lex = load_lexicon(())
+    members = [c for cs in lex.by_category.values() for c in cs if c.prefilter is not None]
+    assert len(members) == 8
+    extra = ["3 out of 4 people always say so", "Users never fail", "x the latest, the best ever", "é all will"]
+    for texts in (sentences + extra, [s for s in sentences + extra if s.isascii()], sentences[::-1] + extra):
+        batch = Batch(texts)
+        for c in members:
+            assert c.fast is not None
+            got = list(_fast_hits(c.fast, c.weights, batch, None, c.prefilter))
+            assert got == list(_fast_hits(c.fast, c.weights, batch, None)), c.pack
+            assert len(got) > 3 or c.category in ("hearsay", "trend")
 
 
 PHRASE_WORDS = ["will", "never", "Will", "is", "said", "to", "of", "course", "clearly", "more", "and", "so-called",
@@ -385,9 +401,9 @@ def test_prefilter_is_built_on_the_first_large_batch_only() -> None:
         _load.cache_clear()
 
 
-def test_prefilter_without_a_pattern_lets_every_text_through() -> None:
+def test_prefilter_without_a_pattern_has_every_text_searched_in_full() -> None:
     from lintkit.families.claims.fast import Prefilter
 
     pre = Prefilter(lambda: None)
     batch = Batch(["one", "two", "three"])
-    assert pre.worth(batch) is False and pre.texts(batch) == [0, 1, 2] and pre.worth(batch) is True
+    assert pre.worth(batch) is False and pre.candidates(batch) == ([], [0, 1, 2]) and pre.worth(batch) is True

@@ -384,6 +384,24 @@ class FastPattern:
             pos = m.end() - 1
             yield m.start() + 1, m.end(), m.lastgroup
 
+    def hits_at(self, batch: Batch, positions: list[int]) -> Iterator[tuple[int, int, str | None]]:
+        """:meth:`hits` in the ASCII texts of ``batch``, given ``positions`` (ascending)
+        that include every place where a hit may start there (a :class:`Prefilter` 's):
+        the same hits, found by matching at those places only (``consumes`` patterns).
+
+        :meth:`hits` yields the hit at the first place, after the end of the previous hit,
+        where the pattern matches; at a place with a word boundary before it, ``match``
+        there is the same leftmost-first choice as ``search`` reaching it. The boundary
+        (consumed, as in :meth:`hits`) is that of the ASCII pattern, and the rest of the
+        pattern is the same as the other variant's: in an ASCII text both match alike."""
+        match = self._pattern(True).match
+        text = batch.folded
+        end = 0
+        for p in positions:
+            if p >= end and (m := match(text, p - 1)) is not None:
+                end = m.end()
+                yield p, end, m.lastgroup
+
 
 def compile_fast(groups: list[tuple[str | None, list[list[str]], list[str]]], left: str,
                  right: str) -> FastPattern | None:
@@ -444,10 +462,10 @@ class Batch:
     so that each category is one scan of ``folded``; ``starts[k]`` is where text k begins.
     ``ok`` is False when a text contains a NUL (then only the reference patterns are used)."""
 
-    __slots__ = ("texts", "starts", "folded", "ok", "ascii", "_subsets")
+    __slots__ = ("texts", "starts", "folded", "ok", "ascii", "_candidates")
 
     def __init__(self, texts: list[str]) -> None:
-        self._subsets: dict[int, tuple[Batch, list[int]]] = {}
+        self._candidates: dict[int, tuple[list[int], list[int]]] = {}
         self.texts = texts
         joined = SEP + SEP.join(texts) + SEP
         separators = len(texts) + 1 if texts else 2
@@ -460,21 +478,11 @@ class Batch:
         """Index of the text that holds offset ``a`` of ``folded``."""
         return bisect_right(self.starts, a, lo) - 1
 
-    def subset(self, pre: Prefilter) -> tuple[Batch, list[int]]:
-        """The texts that ``pre`` lets through, as a batch of their own (their folded text
-        copied, not folded again), and their indices here; made once per pre-filter."""
-        found = self._subsets.get(id(pre))
+    def candidates(self, pre: Prefilter) -> tuple[list[int], list[int]]:
+        """:meth:`Prefilter.candidates` of this batch, found once per pre-filter."""
+        found = self._candidates.get(id(pre))
         if found is None:
-            keep = pre.texts(self)
-            sub = Batch.__new__(Batch)
-            sub._subsets = {}
-            sub.texts = [self.texts[k] for k in keep]
-            folded, starts = self.folded, self.starts
-            sub.folded = SEP + SEP.join([folded[starts[k]:starts[k] + len(self.texts[k])] for k in keep]) + SEP
-            sub.ok = True
-            sub.ascii = self.ascii  # a part of an ASCII text is ASCII; else the general patterns serve
-            sub.starts = _starts(sub.texts)
-            found = self._subsets[id(pre)] = (sub, keep)
+            found = self._candidates[id(pre)] = pre.candidates(self)
         return found
 
 
@@ -489,8 +497,9 @@ def _starts(texts: list[str]) -> list[int]:
 
 
 class Prefilter:
-    """Which texts of a :class:`Batch` can hold a hit of some of the packs: one scan for
-    several packs, so that each of them is then searched in those texts only.
+    """Where in a :class:`Batch` a hit of some of the packs may start: one scan for
+    several packs, so that each of them is then only matched at those places
+    (:meth:`candidates`, :meth:`FastPattern.hits_at`).
 
     Its pattern is the consumed boundary followed by a look-ahead for the union of the
     packs' alternatives (their phrases in one trie, their patterns as they are, keyed by
@@ -519,7 +528,7 @@ class Prefilter:
 
     def _pattern(self, ascii_text: bool) -> Any:
         """The compiled scan for ASCII or other text; None if the body could not be made
-        (then every text is let through)."""
+        (then every text is searched in full)."""
         if not self._built:
             self._built = True
             body = self._body()
@@ -532,24 +541,24 @@ class Prefilter:
             found = self._compiled[ascii_text] = re.compile(self._sources[ascii_text])
         return found
 
-    def texts(self, batch: Batch) -> list[int]:
-        """Indices of the texts of ``batch`` where the pattern matches, in order. After a
-        match, the search goes on at the separator before the next text."""
-        pattern = self._pattern(batch.ascii)
+    def candidates(self, batch: Batch) -> tuple[list[int], list[int]]:
+        """Where a hit of one of the packs may start in ``batch``: ``(positions, whole)``,
+        the offsets in ``batch.folded`` right after every match of the pattern in the
+        ASCII texts (ascending), and the indices of the texts that are not ASCII (to be
+        searched in full). Only the ASCII pattern is used: in an ASCII text it matches
+        where the other one does (they differ only in their boundary class, and only on
+        characters that are not ASCII), and the few texts that are not ASCII are not worth
+        compiling the other (~50 ms). Without a pattern, every text is searched in full."""
+        pattern = self._pattern(True)
+        texts = batch.texts
         if pattern is None:
-            return list(range(len(batch.texts)))
-        search = pattern.search
-        text, starts = batch.folded, batch.starts
-        n = len(starts)
-        out: list[int] = []
-        pos, k = 0, 0
-        while (m := search(text, pos)) is not None:
-            k = bisect_right(starts, m.start() + 1, k) - 1
-            out.append(k)
-            if k + 1 >= n:
-                break
-            pos = starts[k + 1] - 1
-        return out
+            return [], list(range(len(texts)))
+        positions = [m.end() for m in pattern.finditer(batch.folded)]
+        if batch.ascii:
+            return positions, []
+        whole = [k for k, t in enumerate(texts) if not t.isascii()]
+        skip, starts = set(whole), batch.starts
+        return [p for p in positions if bisect_right(starts, p) - 1 not in skip], whole
 
 
 def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[str]]]], left: str,
