@@ -118,7 +118,7 @@ def lowered(pattern: str) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _lowered(pattern: str) -> tuple[str, Any] | None:
-    """:func:`lowered` and its parse tree (kept: the pre-filters parse the packs' patterns
+    """:func:`lowered` and its parse tree (kept: the pre-filter parses the packs' patterns
     again; the tree is only read)."""
     if _P is None:
         return None
@@ -506,8 +506,7 @@ class Prefilter:
     first character: :func:`_prefilter_body`), each followed by the right boundary: it
     matches at a boundary exactly when one of the packs matches right after it (each
     pack's pattern is an ordered alternation of the same alternatives, and the order only
-    decides *which* one matches). Worth it for packs of phrases (a trie is
-    cheap to scan), not for packs of many patterns."""
+    decides *which* one matches)."""
 
     __slots__ = ("_body", "_built", "_sources", "_compiled")
 
