@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -577,6 +578,7 @@ def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[s
         phrases: dict[tuple[str, ...], None] = {}
         patterns: dict[str, set[str] | None] = {}  # source -> its first characters (class items)
         prefixes: dict[str, list[str] | None] = {}  # source -> strings every match starts with
+        anchored: set[str] = set()  # sources that start with the sentence-start assertion
         for groups in packs:
             for _name, words_list, pats in groups:
                 for words in words_list:
@@ -590,9 +592,11 @@ def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[s
                     first = _first(tree)
                     patterns[f"(?:{src})"] = None if first is None or first[1] or not first[0] else first[0]
                     prefixes[f"(?:{src})"] = _literal_prefixes(tree)
+                    if len(tree) and _is_sentence_start(tree[0]):
+                        anchored.add(f"(?:{src})")
         if not phrases and not patterns:
             return None
-        return _prefilter_body(phrases, patterns, right, prefixes)
+        return _prefilter_body(phrases, patterns, right, prefixes, anchored)
     except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
         return None
 
@@ -637,7 +641,7 @@ def _literal_prefixes(tree: Any) -> list[str] | None:
 
 
 def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, set[str] | None],
-                    right: str, prefixes: dict[str, list[str] | None]) -> str:
+                    right: str, prefixes: dict[str, list[str] | None], anchored: AbstractSet[str] = frozenset()) -> str:
     """The look-ahead of a :class:`Prefilter`: an alternation, each branch followed by
     ``right``.
 
@@ -646,7 +650,12 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     patterns that may start with ``c``. Such a pattern is tried from the character before
     (a look-ahead inside a look-behind of width 1), as ``c`` is already consumed. A pattern
     of unknown first character is a branch of its own. (A class of all first characters
-    checked first, as in :class:`FastPattern`, costs more than it saves here.)"""
+    checked first, as in :class:`FastPattern`, costs more than it saves here.)
+
+    A pattern of ``anchored`` starts with the sentence-start assertion ``(?<![^\x00])``:
+    here the word start always follows the consumed boundary, so that assertion holds
+    exactly when the boundary is a NUL, which its look-behind tests first (most word starts
+    are turned away there, before the look-ahead is entered)."""
     root = _trie_root([list(t) for t in sorted(phrases, key=len, reverse=True)])
     by_item: dict[str, list[str]] = {}
     unknown: list[str] = []
@@ -669,26 +678,40 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     for key in dict.fromkeys([*root, *by_item]):
         parts: list[str] = []
         if key in root:
-            parts.append(_emit_node(root[key], right, 1))
+            parts.append(_emit_node(root[key], right, 1, anchored))
         if key in by_item:
-            parts.append(f"(?<=(?=(?:{'|'.join(by_item[key])}){right})(?s:.))")
+            parts += _tried_from_start(by_item[key], anchored, right, 1)
         head = key if key in root else f"[{key}]"
         branches.append(head + (parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"))
-    branches += [f"(?:{src}){right}" for src in unknown]
+    branches += [("(?<=\\x00)" if src in anchored else "") + f"(?:{src}){right}" for src in unknown]
     return "|".join(branches)
 
 
 _ATTACH = ("patterns",)  # the key of a trie node's patterns in _prefilter_body (tokens are str)
 
 
-def _emit_node(node: dict[Any, Any], right: str, depth: int) -> str:
+def _tried_from_start(sources: list[str], anchored: AbstractSet[str], right: str, depth: int) -> list[str]:
+    """Look-behinds of width ``depth`` (the characters of the word consumed so far) that
+    try ``sources`` from the word start, each followed by ``right``: one for the sources of
+    ``anchored``, behind a NUL (see :func:`_prefilter_body`), one for the others."""
+    width = "" if depth == 1 else f"{{{depth}}}"
+    plain = [src for src in sources if src not in anchored]
+    first = [src for src in sources if src in anchored]
+    out = [f"(?<=(?=(?:{'|'.join(plain)}){right})(?s:.{width}))"] if plain else []
+    if first:
+        out.append(f"(?<=\\x00(?=(?:{'|'.join(first)}){right})(?s:.{width}))")
+    return out
+
+
+def _emit_node(node: dict[Any, Any], right: str, depth: int, anchored: AbstractSet[str] = frozenset()) -> str:
     """A node of the pre-filter's trie, ``depth`` characters after the word start: its
     phrases (each followed by ``right``) and the patterns whose prefix ends here, tried
     from the word start (a look-ahead inside a look-behind of width ``depth``; only
     single-character tokens lead to such a node)."""
-    alts = [t + _emit_node(child, right, depth + 1) for t, child in node.items() if isinstance(t, str) and t != _END]
+    alts = [t + _emit_node(child, right, depth + 1, anchored) for t, child in node.items()
+            if isinstance(t, str) and t != _END]
     if _END in node:
         alts.append(right)
     if _ATTACH in node:
-        alts.append(f"(?<=(?=(?:{'|'.join(dict.fromkeys(node[_ATTACH]))}){right})(?s:.{{{depth}}}))")
+        alts += _tried_from_start(list(dict.fromkeys(node[_ATTACH])), anchored, right, depth)
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
