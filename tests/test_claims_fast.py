@@ -241,6 +241,20 @@ def test_score_bound_is_an_upper_bound(sentences: list[str]) -> None:
     assert checked > 50
 
 
+def test_score_bounds_equal_score_bound_per_text(sentences: list[str]) -> None:
+    from lintkit.families.claims.analyze import score_bound, score_bounds
+    from lintkit.families.claims.lexicon import SIGNALS
+
+    lex = load_lexicon(())
+    batch = Batch(sentences + ["Experts say 40% of users will never return, apparently, without doubt."])
+    for signals in ({cat: lex.scan(cat, batch) for cat in SIGNALS},
+                    {cat: lex.scan_raw(cat, batch) for cat in SIGNALS}, {"quantity": {0: []}}, {}):
+        with_hits = {k for found in signals.values() for k, hits in found.items() if hits}
+        want = {k: score_bound(signals, k) for k in with_hits}
+        assert score_bounds(signals) == want  # the same floats, not only close
+    assert len(score_bounds({cat: lex.scan(cat, batch) for cat in SIGNALS})) > 50
+
+
 def test_one_prefilter_is_shared_by_the_signal_packs() -> None:
     lex = load_lexicon(())
     groups: dict[int, list[str]] = {}

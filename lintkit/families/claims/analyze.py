@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from lintkit.document.model import Document, Sentence
 from lintkit.families.claims.fast import Batch
@@ -161,6 +162,19 @@ def score_bound(signals: dict[str, dict[int, list[Hit]]], k: int) -> float:
     return total
 
 
+def score_bounds(signals: dict[str, dict[int, list[Hit]]]) -> dict[int, float]:
+    """:func:`score_bound` of every text with a hit, by one walk over the hits (the same
+    sums: each adds the categories' terms in the same order, from 0.0)."""
+    bounds: dict[int, float] = {}
+    get = bounds.get
+    weight = itemgetter(3)
+    for found in signals.values():
+        for k, hits in found.items():
+            if hits:
+                bounds[k] = get(k, 0.0) + round(max(map(weight, hits)), 3)
+    return bounds
+
+
 def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
             enabled: set[str], timings: dict[str, float] | None = None) -> list[Verdict]:
     """Verdicts for every claim sentence (score ≥ threshold), supported ones included
@@ -200,17 +214,16 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
     raw = {cat: lex.scan_raw(cat, batch, per_pack[cat]) for cat in cats}
     # The exceptions only remove hits: they are only looked for in the sentences that could
     # reach the threshold with all their hits.
-    keep = {k for k in {k for found in raw.values() for k in found}
-            if score_bound(raw, k) >= threshold - _BOUND_SLACK}
+    keep = {k for k, bound in score_bounds(raw).items() if bound >= threshold - _BOUND_SLACK}
     signals = {cat: lex.finish(cat, batch, raw[cat], keep, per_pack[cat]) for cat in cats}
     if timings is not None:
         for cat in cats:
             for name, secs in per_pack[cat].items():
                 key = f"{CODES[cat]} pack {name}"
                 timings[key] = timings.get(key, 0.0) + secs
-    with_hits = sorted({k for found in signals.values() for k in found})
-    for k in with_hits:
-        if score_bound(signals, k) < threshold - _BOUND_SLACK:
+    bounds = score_bounds(signals)
+    for k in sorted(bounds):
+        if bounds[k] < threshold - _BOUND_SLACK:
             continue  # cannot reach the threshold: most sentences hold only a weak "will" or "all"
         i = todo[k]
         s = sentences[i]
