@@ -304,3 +304,55 @@ def test_overlaps_placeholder_from_columns_equals_words() -> None:
                 assert _overlaps_placeholder(s, a, b) == expected
                 seen += expected
     assert seen
+
+
+# One example per alternative of support.CITATION, in its order.
+CITATION_EXAMPLES = [
+    "[1, 2]", "[^note]", "word^1", "x¹²", "[-@key]", "see @smith2020a", "\\citep*{", "(see Smith et al. 2020, p. 4)",
+    "Smith and Jones (2020a)", "doi: 10.1000/xyz", "https://example.com", "www.example.org", "(see Table 4a)",
+]
+
+
+def test_every_citation_holds_what_citation_needs_names() -> None:
+    """support.CITATION_NEEDS is a necessary condition of support.CITATION (citation_in
+    skips the search in a span without it): every alternative's match holds it."""
+    import random
+    import re
+
+    from lintkit.families.claims.support import CITATION, CITATION_NEEDS
+
+    alternatives = re._parser.parse(CITATION.pattern)[0][1][1]  # type: ignore[attr-defined]
+    assert len(alternatives) == 13, "an alternative was added to CITATION: update CITATION_NEEDS and this test"
+    texts = [*CITATION_EXAMPLES, "10.1234/abc", "arXiv:1234.12345", "x^12", "(Smith, 2020)", "\\footnote{"]
+    rng = random.Random(7)
+    pieces = [*CITATION_EXAMPLES, " ", "Smith", "2020", "(", ")", "[", "]", "^", "@", "1", "a", ".", ",", "\n",
+              "et al.", "doi:", "10.", "/", ":", "www", "¹", "Table", "see "]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    matched = 0
+    for text in texts:
+        for m in CITATION.finditer(text):
+            assert CITATION_NEEDS.search(m.group(0)), (text, m.group(0))
+            matched += 1
+    assert matched > 1000
+    for alternative, example in zip(_top_level_alternatives(CITATION.pattern), CITATION_EXAMPLES, strict=True):
+        assert re.search(alternative, example), (alternative, example)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at the ``|`` outside groups and classes."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":
+            i += 2 if pattern[i + 1] == "]" else 1
+            while pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*out, pattern[start:]]

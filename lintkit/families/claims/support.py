@@ -40,6 +40,11 @@ CITATION = re.compile(
     r"|\bhttps?://\S+|\bwww\.\S+"
     r"|\((?i:see\s+)?(?i:table|figure|fig\.|appendix|supplementary\s+\w+)\s*[A-Z]?\d*[a-z]?\)"  # (see Table 4)
 )
+# Every match of CITATION holds one of these (a bracket, caret, "@", backslash, opening
+# parenthesis or superscript digit; "10." in a DOI, "arXiv:", a URL's "://" or "www."): a
+# span without any cannot hold a citation, and is not searched for one (most are not).
+# Keep it in step with CITATION (a test checks each of its alternatives).
+CITATION_NEEDS = re.compile(r"[\[\^@\\(¹²³⁴⁵⁶⁷⁸⁹⁰]|10\.|arXiv:|://|www\.")
 # A sentence that names where the figures of the previous one come from.
 SOURCE_SENTENCE = re.compile(
     r"^(?:(?:this|these|that|those|the|our|all|both)\s+(?:\w+\s+)?(?:figures?|numbers?|data|estimates?|"
@@ -159,7 +164,8 @@ def citation_in(document: Document, src_start: int, src_end: int) -> str | None:
     for a, b in document.url_spans:
         if src_start <= a < src_end:
             return f"link '{document.text[a:b][:40]}'"
-    m = CITATION.search(document.text, src_start, src_end)
+    text = document.text
+    m = CITATION.search(text, src_start, src_end) if CITATION_NEEDS.search(text, src_start, src_end) else None
     if m:
         return f"citation '{m.group(0)[:40]}'"
     return None
