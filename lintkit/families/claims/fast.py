@@ -39,7 +39,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -507,34 +506,48 @@ class Prefilter:
     first character: :func:`_prefilter_body`), each followed by the right boundary: it
     matches at a boundary exactly when one of the packs matches right after it (each
     pack's pattern is an ordered alternation of the same alternatives, and the order only
-    decides *which* one matches)."""
+    decides *which* one matches).
 
-    __slots__ = ("_body", "_built", "_sources", "_compiled")
+    Patterns that start with the sentence-start assertion ``(?<![^\x00])`` are left out
+    of that look-ahead: tried at every word start there, they cost more than a scan of
+    their own, for a NUL followed by one of them (:meth:`positions`)."""
+
+    __slots__ = ("_body", "_built", "_sources", "_compiled", "_starts")
 
     # Building the pattern (parsing the packs' patterns, the trie) and compiling it cost
     # ~50 ms, which a check of a few sentences would pay for nothing: it is built on the
     # first batch of at least this many texts, and used for every batch after that.
     MIN_TEXTS = 32
 
-    def __init__(self, body: Callable[[], str | None]) -> None:
+    def __init__(self, body: Callable[[], tuple[str | None, str | None] | None]) -> None:
         self._body = body
         self._built = False
         self._sources: dict[bool, str] | None = None
         self._compiled: dict[bool, Any] = {}
+        self._starts: Any = None  # the scan for the sentence-start patterns, if any
 
     def worth(self, batch: Batch) -> bool:
         """Use it for ``batch``? Once built, always; before, only for a large batch."""
         return self._built or len(batch.texts) >= self.MIN_TEXTS
 
-    def _pattern(self, ascii_text: bool) -> Any:
-        """The compiled scan for ASCII or other text; None if the body could not be made
-        (then every text is searched in full)."""
+    def _build(self) -> None:
         if not self._built:
             self._built = True
-            body = self._body()
-            if body is not None:
-                self._sources = {True: f"{ASCII_BOUNDARY}(?={body})", False: f"{BOUNDARY}(?={body})"}
-        if self._sources is None:
+            bodies = self._body()
+            if bodies is not None:
+                body, starts = bodies
+                self._sources = {}
+                if body is not None:
+                    self._sources = {True: f"{ASCII_BOUNDARY}(?={body})", False: f"{BOUNDARY}(?={body})"}
+                if starts is not None:
+                    self._starts = re.compile(f"\\x00(?={starts})")
+
+    def _pattern(self, ascii_text: bool) -> Any:
+        """The compiled scan (but for the sentence-start patterns) for ASCII or other text;
+        None if the body could not be made (then every text is searched in full) or holds
+        only sentence-start patterns."""
+        self._build()
+        if not self._sources:
             return None
         found = self._compiled.get(ascii_text)
         if found is None:
@@ -543,22 +556,36 @@ class Prefilter:
 
     def candidates(self, batch: Batch) -> tuple[list[int], list[int]]:
         """Where a hit of one of the packs may start in ``batch``: ``(positions, whole)``,
-        the offsets in ``batch.folded`` right after every match of the pattern in the
-        ASCII texts (ascending), and the indices of the texts that are not ASCII (to be
-        searched in full). Only the ASCII pattern is used: in an ASCII text it matches
-        where the other one does (they differ only in their boundary class, and only on
-        characters that are not ASCII), and the few texts that are not ASCII are not worth
-        compiling the other (~50 ms). Without a pattern, every text is searched in full."""
-        pattern = self._pattern(True)
+        the :meth:`positions` in ``batch.folded`` that fall in its ASCII texts, and the
+        indices of the texts that are not ASCII (to be searched in full). Only the ASCII
+        pattern is used: in an ASCII text it matches where the other one does (they differ
+        only in their boundary class, and only on characters that are not ASCII), and the
+        few texts that are not ASCII are not worth compiling the other (~50 ms). Without a
+        pattern, every text is searched in full."""
+        self._build()
         texts = batch.texts
-        if pattern is None:
+        if self._sources is None:
             return [], list(range(len(texts)))
-        positions = [m.end() for m in pattern.finditer(batch.folded)]
+        positions = self.positions(batch.folded)
         if batch.ascii:
             return positions, []
         whole = [k for k, t in enumerate(texts) if not t.isascii()]
         skip, starts = set(whole), batch.starts
         return [p for p in positions if bisect_right(starts, p) - 1 not in skip], whole
+
+    def positions(self, text: str, ascii_text: bool = True) -> list[int]:
+        """Every place in ``text`` (joined texts, as a :class:`Batch` 's ``folded``) right
+        after a match of the pattern for ASCII text or other text, or after a NUL followed
+        by a sentence-start pattern, ascending: where a hit of the packs may start (for
+        ASCII text, with the ASCII pattern; every NUL is a boundary in both)."""
+        self._build()
+        pattern = self._pattern(ascii_text)
+        found = [m.end() for m in pattern.finditer(text)] if pattern is not None else []
+        if self._starts is not None:
+            more = [m.end() for m in self._starts.finditer(text)]
+            if more:
+                found = sorted({*found, *more})
+        return found
 
 
 def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[str]]]], left: str,
@@ -571,14 +598,16 @@ def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[s
     return Prefilter(lambda: _prefilter_source(packs, right))
 
 
-def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[str]]]], right: str) -> str | None:
-    """The look-ahead body of :func:`compile_prefilter`'s pattern, or None if one of the
-    packs' patterns cannot be part of it."""
+def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[str]]]],
+                      right: str) -> tuple[str | None, str | None] | None:
+    """The look-ahead body of :func:`compile_prefilter`'s pattern and that of its scan for
+    the sentence-start patterns (each None if there is nothing to put in it), or None if
+    one of the packs' patterns cannot be part of them."""
     try:
         phrases: dict[tuple[str, ...], None] = {}
         patterns: dict[str, set[str] | None] = {}  # source -> its first characters (class items)
         prefixes: dict[str, list[str] | None] = {}  # source -> strings every match starts with
-        anchored: set[str] = set()  # sources that start with the sentence-start assertion
+        starts: list[str] = []  # sources that start with the sentence-start assertion
         for groups in packs:
             for _name, words_list, pats in groups:
                 for words in words_list:
@@ -589,14 +618,16 @@ def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[s
                     tree = low[1] if low is not None and src == low[0] else _P.parse(src, 0)
                     if not joinable(tree) or tree.getwidth()[0] < 1:
                         return None
+                    if len(tree) and _is_sentence_start(tree[0]):
+                        starts.append(f"(?:{src})")
+                        continue
                     first = _first(tree)
                     patterns[f"(?:{src})"] = None if first is None or first[1] or not first[0] else first[0]
                     prefixes[f"(?:{src})"] = _literal_prefixes(tree)
-                    if len(tree) and _is_sentence_start(tree[0]):
-                        anchored.add(f"(?:{src})")
-        if not phrases and not patterns:
+        if not phrases and not patterns and not starts:
             return None
-        return _prefilter_body(phrases, patterns, right, prefixes, anchored)
+        body = _prefilter_body(phrases, patterns, right, prefixes) if phrases or patterns else None
+        return body, f"(?:{'|'.join(dict.fromkeys(starts))}){right}" if starts else None
     except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
         return None
 
@@ -641,7 +672,7 @@ def _literal_prefixes(tree: Any) -> list[str] | None:
 
 
 def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, set[str] | None],
-                    right: str, prefixes: dict[str, list[str] | None], anchored: AbstractSet[str] = frozenset()) -> str:
+                    right: str, prefixes: dict[str, list[str] | None]) -> str:
     """The look-ahead of a :class:`Prefilter`: an alternation, each branch followed by
     ``right``.
 
@@ -650,12 +681,7 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     patterns that may start with ``c``. Such a pattern is tried from the character before
     (a look-ahead inside a look-behind of width 1), as ``c`` is already consumed. A pattern
     of unknown first character is a branch of its own. (A class of all first characters
-    checked first, as in :class:`FastPattern`, costs more than it saves here.)
-
-    A pattern of ``anchored`` starts with the sentence-start assertion ``(?<![^\x00])``:
-    here the word start always follows the consumed boundary, so that assertion holds
-    exactly when the boundary is a NUL, which its look-behind tests first (most word starts
-    are turned away there, before the look-ahead is entered)."""
+    checked first, as in :class:`FastPattern`, costs more than it saves here.)"""
     root = _trie_root([list(t) for t in sorted(phrases, key=len, reverse=True)])
     by_item: dict[str, list[str]] = {}
     unknown: list[str] = []
@@ -678,40 +704,26 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     for key in dict.fromkeys([*root, *by_item]):
         parts: list[str] = []
         if key in root:
-            parts.append(_emit_node(root[key], right, 1, anchored))
+            parts.append(_emit_node(root[key], right, 1))
         if key in by_item:
-            parts += _tried_from_start(by_item[key], anchored, right, 1)
+            parts.append(f"(?<=(?=(?:{'|'.join(by_item[key])}){right})(?s:.))")
         head = key if key in root else f"[{key}]"
         branches.append(head + (parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"))
-    branches += [("(?<=\\x00)" if src in anchored else "") + f"(?:{src}){right}" for src in unknown]
+    branches += [f"(?:{src}){right}" for src in unknown]
     return "|".join(branches)
 
 
 _ATTACH = ("patterns",)  # the key of a trie node's patterns in _prefilter_body (tokens are str)
 
 
-def _tried_from_start(sources: list[str], anchored: AbstractSet[str], right: str, depth: int) -> list[str]:
-    """Look-behinds of width ``depth`` (the characters of the word consumed so far) that
-    try ``sources`` from the word start, each followed by ``right``: one for the sources of
-    ``anchored``, behind a NUL (see :func:`_prefilter_body`), one for the others."""
-    width = "" if depth == 1 else f"{{{depth}}}"
-    plain = [src for src in sources if src not in anchored]
-    first = [src for src in sources if src in anchored]
-    out = [f"(?<=(?=(?:{'|'.join(plain)}){right})(?s:.{width}))"] if plain else []
-    if first:
-        out.append(f"(?<=\\x00(?=(?:{'|'.join(first)}){right})(?s:.{width}))")
-    return out
-
-
-def _emit_node(node: dict[Any, Any], right: str, depth: int, anchored: AbstractSet[str] = frozenset()) -> str:
+def _emit_node(node: dict[Any, Any], right: str, depth: int) -> str:
     """A node of the pre-filter's trie, ``depth`` characters after the word start: its
     phrases (each followed by ``right``) and the patterns whose prefix ends here, tried
     from the word start (a look-ahead inside a look-behind of width ``depth``; only
     single-character tokens lead to such a node)."""
-    alts = [t + _emit_node(child, right, depth + 1, anchored) for t, child in node.items()
-            if isinstance(t, str) and t != _END]
+    alts = [t + _emit_node(child, right, depth + 1) for t, child in node.items() if isinstance(t, str) and t != _END]
     if _END in node:
         alts.append(right)
     if _ATTACH in node:
-        alts += _tried_from_start(list(dict.fromkeys(node[_ATTACH])), anchored, right, depth)
+        alts.append(f"(?<=(?=(?:{'|'.join(dict.fromkeys(node[_ATTACH]))}){right})(?s:.{{{depth}}}))")
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
