@@ -420,3 +420,50 @@ def test_prefilter_without_a_pattern_has_every_text_searched_in_full() -> None:
     pre = Prefilter(lambda: None)
     batch = Batch(["one", "two", "three"])
     assert pre.worth(batch) is False and pre.candidates(batch) == ([], [0, 1, 2]) and pre.worth(batch) is True
+
+
+def test_source_alternatives_and_group_end() -> None:
+    from lintkit.families.claims.fast import _alternatives, _group_end
+
+    assert _alternatives("a|b") == ["a", "b"]
+    assert _alternatives("(a|b)|c") == ["(a|b)", "c"]
+    assert _alternatives(r"[|]|\||[]|]x|[^\]|]y") == ["[|]", r"\|", "[]|]x", r"[^\]|]y"]
+    assert _alternatives("(?:a|b)c") == ["(?:a|b)c"]
+    assert _alternatives("a(b") is None and _alternatives("a)b(") is None
+    assert _group_end("(?:a|(b))c") == 8 and _group_end(r"(\)|[)])x") == 7 and _group_end("(ab") is None
+
+
+def test_remainders_of_a_pattern_after_its_prefixes(sentences: list[str]) -> None:
+    """A pattern split by _remainders matches at the same places as the alternation of
+    its prefixes each followed by its rest (the pre-filter puts those in its trie)."""
+    from lintkit.families.claims.fast import _P, _literal_prefixes, _remainders
+
+    def split(src: str) -> list[tuple[str, str]] | None:
+        tree = _P.parse(src, 0)
+        return _remainders(src, tree, _literal_prefixes(tree))
+
+    assert split(r"(?:studies|experts?|the\s+data)\s+x") == [
+        ("studies", r"(?:)\s+x"), ("expert", r"(?:s?)\s+x"), ("the", r"(?:\s+data)\s+x")]
+    assert split(r"the\s+(?:a|b)est") == [("the", r"\s+(?:a|b)est")]
+    assert split("ab?c") == [("a", "b?c")]
+    for src in ["abc|abd", "(?:ab|ac)x", "(?:a|b)x", "(?:ab|cd)?x", "(?:ab|cd)+x", "(?:foo|bar)|z", r"[$€]\s?\d",
+                r"(?<![\d,.])\d", r"e\.g\.x", "(?:ab|c\\.d)x"]:
+        assert split(src) is None, src
+    lex = load_lexicon(())
+    texts = [fold(t) for t in sentences if t.isascii()] + ["studies show", "the data suggest", "experts say so"]
+    checked = 0
+    for cs in lex.by_category.values():
+        for c in cs:
+            for _name, _words, patterns in c.groups:
+                for p in patterns:
+                    src = lowered(p)
+                    found = split(anchor_sentence_start(src)) if src is not None else None
+                    if not found:
+                        continue
+                    want = re.compile(anchor_sentence_start(src))
+                    got = re.compile("|".join(f"{re.escape(head)}(?:{rest})" for head, rest in found))
+                    for text in texts:
+                        for i in range(len(text)):
+                            assert bool(want.match(text, i)) == bool(got.match(text, i)), (p, text, i)
+                    checked += 1
+    assert checked >= 8

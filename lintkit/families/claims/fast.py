@@ -608,6 +608,7 @@ def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[s
         patterns: dict[str, set[str] | None] = {}  # source -> its first characters (class items)
         prefixes: dict[str, list[str] | None] = {}  # source -> strings every match starts with
         starts: list[str] = []  # sources that start with the sentence-start assertion
+        remainders: dict[str, list[tuple[str, str]] | None] = {}  # source -> (prefix, rest after it)
         for groups in packs:
             for _name, words_list, pats in groups:
                 for words in words_list:
@@ -624,9 +625,11 @@ def _prefilter_source(packs: list[list[tuple[str | None, list[list[str]], list[s
                     first = _first(tree)
                     patterns[f"(?:{src})"] = None if first is None or first[1] or not first[0] else first[0]
                     prefixes[f"(?:{src})"] = _literal_prefixes(tree)
+                    if low is not None and src == low[0]:  # no back-references
+                        remainders[f"(?:{src})"] = _remainders(src, tree, prefixes[f"(?:{src})"])
         if not phrases and not patterns and not starts:
             return None
-        body = _prefilter_body(phrases, patterns, right, prefixes) if phrases or patterns else None
+        body = _prefilter_body(phrases, patterns, right, prefixes, remainders) if phrases or patterns else None
         return body, f"(?:{'|'.join(dict.fromkeys(starts))}){right}" if starts else None
     except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
         return None
@@ -671,8 +674,89 @@ def _literal_prefixes(tree: Any) -> list[str] | None:
     return None
 
 
+def _remainders(src: str, tree: Any, prefixes: list[str] | None) -> list[tuple[str, str]] | None:
+    """``(prefix, rest)`` pairs, one per string of ``prefixes`` (:func:`_literal_prefixes`
+    of ``tree``, the parsed ``src``), such that ``src`` matches at a place exactly when,
+    for one of them, the text there starts with ``prefix`` and ``rest`` matches right
+    after it; or None. Found in the source text: ``src`` is ``prefix`` + rest, or a
+    group ``(?:p1 t1|p2 t2|...)`` followed by the rest, with no ``|`` outside it and no
+    quantifier on it; each prefix is plain letters and digits, and what follows it in
+    the source does not quantify its last character."""
+    C = _C
+    if not prefixes or not all(p.isascii() and p.isalnum() for p in prefixes) or _alternatives(src) != [src]:
+        return None
+    quantifiers = ("?", "*", "+", "{")
+    if tree[0][0] is C.LITERAL and len(prefixes) == 1:
+        head = prefixes[0]
+        rest = src[len(head):]
+        return [(head, rest)] if src.startswith(head) and rest[:1] not in quantifiers else None
+    if tree[0][0] is not C.BRANCH or not src.startswith("(?:"):
+        return None
+    end = _group_end(src)
+    alts = _alternatives(src[3:end]) if end is not None else None
+    if end is None or alts is None or len(alts) != len(prefixes) or src[end + 1:end + 2] in quantifiers:
+        return None
+    out: list[tuple[str, str]] = []
+    for head, alt in zip(prefixes, alts, strict=True):
+        tail = alt[len(head):]
+        if not alt.startswith(head) or tail[:1] in quantifiers:
+            return None
+        out.append((head, f"(?:{tail}){src[end + 1:]}"))
+    return out
+
+
+def _scan_source(src: str) -> Iterator[tuple[int, int]]:
+    """``(index, depth)`` of each character of the regex source ``src`` that is not
+    escaped or inside a character class; ``depth`` counts the groups open before it."""
+    depth, i, n = 0, 0, len(src)
+    while i < n:
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            if src[j:j + 1] == "^":
+                j += 1
+            if src[j:j + 1] == "]":
+                j += 1  # a "]" first in a class is literal
+            while j < n and src[j] != "]":
+                j += 2 if src[j] == "\\" else 1
+            i = j + 1
+            continue
+        if ch == ")":
+            depth -= 1
+        yield i, depth
+        if ch == "(":
+            depth += 1
+        i += 1
+
+
+def _alternatives(src: str) -> list[str] | None:
+    """``src`` split at its ``|`` outside groups and classes (None if unbalanced)."""
+    out, start, opened = [], 0, 0
+    for i, depth in _scan_source(src):
+        ch = src[i]
+        if depth < 0:
+            return None
+        if depth == 0 and ch == "|":
+            out.append(src[start:i])
+            start = i + 1
+        opened += 1 if ch == "(" else -1 if ch == ")" else 0
+    return [*out, src[start:]] if opened == 0 else None
+
+
+def _group_end(src: str) -> int | None:
+    """Where the group that ``src`` opens with (``src[0] == "("``) closes, or None."""
+    for i, depth in _scan_source(src):
+        if depth == 0 and src[i] == ")":
+            return i
+    return None
+
+
 def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, set[str] | None],
-                    right: str, prefixes: dict[str, list[str] | None]) -> str:
+                    right: str, prefixes: dict[str, list[str] | None],
+                    remainders: dict[str, list[tuple[str, str]] | None] | None = None) -> str:
     """The look-ahead of a :class:`Prefilter`: an alternation, each branch followed by
     ``right``.
 
@@ -681,13 +765,25 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     patterns that may start with ``c``. Such a pattern is tried from the character before
     (a look-ahead inside a look-behind of width 1), as ``c`` is already consumed. A pattern
     of unknown first character is a branch of its own. (A class of all first characters
-    checked first, as in :class:`FastPattern`, costs more than it saves here.)"""
+    checked first, as in :class:`FastPattern`, costs more than it saves here.)
+
+    A pattern with ``remainders`` (:func:`_remainders`) goes into the trie as its literal
+    prefixes, each followed by the rest of the pattern after it, not tried again from the
+    word start: this look-ahead only asks *whether* one of the alternatives matches, and
+    the alternation of those is the pattern."""
     root = _trie_root([list(t) for t in sorted(phrases, key=len, reverse=True)])
     by_item: dict[str, list[str]] = {}
     unknown: list[str] = []
     for src, items in patterns.items():
         found = prefixes.get(src)
-        if found:
+        split = remainders.get(src) if remainders else None
+        if split:
+            for prefix, rest in split:
+                node = root
+                for ch in prefix:
+                    node = node.setdefault(re.escape(ch), {})
+                node.setdefault(_REST, []).append(rest)
+        elif found:
             # Tried only where the text starts with one of its prefixes: at the end of
             # that prefix in the trie (most word starts share no prefix with it).
             for prefix in found:
@@ -714,6 +810,7 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
 
 
 _ATTACH = ("patterns",)  # the key of a trie node's patterns in _prefilter_body (tokens are str)
+_REST = ("rests",)  # the key of the rests of patterns after their prefix ends at a node
 
 
 def _emit_node(node: dict[Any, Any], right: str, depth: int) -> str:
@@ -726,4 +823,6 @@ def _emit_node(node: dict[Any, Any], right: str, depth: int) -> str:
         alts.append(right)
     if _ATTACH in node:
         alts.append(f"(?<=(?=(?:{'|'.join(dict.fromkeys(node[_ATTACH]))}){right})(?s:.{{{depth}}}))")
+    if _REST in node:
+        alts += [f"(?:{rest}){right}" for rest in dict.fromkeys(node[_REST])]
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
