@@ -422,6 +422,15 @@ def test_prefilter_without_a_pattern_has_every_text_searched_in_full() -> None:
     assert pre.worth(batch) is False and pre.candidates(batch) == ([], [0, 1, 2]) and pre.worth(batch) is True
 
 
+def test_leading_tokens() -> None:
+    from lintkit.families.claims.fast import _leading_tokens
+
+    assert _leading_tokens(r"\s+first\s+(?:\w+\s+)?x") == ([r"\s+", "f", "i", "r", "s", "t", r"\s+"], r"(?:\w+\s+)?x")
+    assert _leading_tokens("ab?c") == (["a"], "b?c") and _leading_tokens("abc") == (["a", "b", "c"], "")
+    for src in [r"\s+?x", "(?:a)b", "s?x", "a{2}", r"\.a", "é"]:
+        assert _leading_tokens(src) == ([], src)
+
+
 def test_source_alternatives_and_group_end() -> None:
     from lintkit.families.claims.fast import _alternatives, _group_end
 
@@ -443,7 +452,7 @@ def test_remainders_of_a_pattern_after_its_prefixes(sentences: list[str]) -> Non
         return _remainders(src, tree, _literal_prefixes(tree))
 
     assert split(r"(?:studies|experts?|the\s+data)\s+x") == [
-        ("studies", r"(?:)\s+x"), ("expert", r"(?:s?)\s+x"), ("the", r"(?:\s+data)\s+x")]
+        ("studies", r"\s+x"), ("expert", r"s?\s+x"), ("the", r"\s+data\s+x")]
     assert split(r"the\s+(?:a|b)est") == [("the", r"\s+(?:a|b)est")]
     assert split("ab?c") == [("a", "b?c")]
     for src in ["abc|abd", "(?:ab|ac)x", "(?:a|b)x", "(?:ab|cd)?x", "(?:ab|cd)+x", "(?:foo|bar)|z", r"[$€]\s?\d",

@@ -701,8 +701,28 @@ def _remainders(src: str, tree: Any, prefixes: list[str] | None) -> list[tuple[s
         tail = alt[len(head):]
         if not alt.startswith(head) or tail[:1] in quantifiers:
             return None
-        out.append((head, f"(?:{tail}){src[end + 1:]}"))
+        out.append((head, tail + src[end + 1:]))  # a tail has no "|" outside groups
     return out
+
+
+def _leading_tokens(src: str) -> tuple[list[str], str]:
+    """The trie tokens (plain letters and digits, ``\\s+``) that ``src`` starts with, none
+    of them quantified, and the rest of ``src`` after them (``src`` has no ``|`` outside
+    groups, so the tokens are matched first by every match)."""
+    tokens: list[str] = []
+    i, n = 0, len(src)
+    quantifiers = ("?", "*", "+", "{")
+    while i < n:
+        ch = src[i]
+        if ch.isascii() and ch.isalnum() and src[i + 1:i + 2] not in quantifiers:
+            tokens.append(ch)
+            i += 1
+        elif src.startswith(r"\s+", i) and src[i + 3:i + 4] not in quantifiers:
+            tokens.append(r"\s+")
+            i += 3
+        else:
+            break
+    return tokens, src[i:]
 
 
 def _scan_source(src: str) -> Iterator[tuple[int, int]]:
@@ -768,9 +788,10 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
     checked first, as in :class:`FastPattern`, costs more than it saves here.)
 
     A pattern with ``remainders`` (:func:`_remainders`) goes into the trie as its literal
-    prefixes, each followed by the rest of the pattern after it, not tried again from the
-    word start: this look-ahead only asks *whether* one of the alternatives matches, and
-    the alternation of those is the pattern."""
+    prefixes, each followed by the rest of the pattern after it (whose leading letters,
+    digits and ``\\s+`` go into the trie too, :func:`_leading_tokens`), not tried again
+    from the word start: this look-ahead only asks *whether* one of the alternatives
+    matches, and the alternation of those is the pattern."""
     root = _trie_root([list(t) for t in sorted(phrases, key=len, reverse=True)])
     by_item: dict[str, list[str]] = {}
     unknown: list[str] = []
@@ -782,6 +803,9 @@ def _prefilter_body(phrases: dict[tuple[str, ...], None], patterns: dict[str, se
                 node = root
                 for ch in prefix:
                     node = node.setdefault(re.escape(ch), {})
+                tokens, rest = _leading_tokens(rest)
+                for token in tokens:
+                    node = node.setdefault(token, {})
                 node.setdefault(_REST, []).append(rest)
         elif found:
             # Tried only where the text starts with one of its prefixes: at the end of
