@@ -29,6 +29,10 @@ there. For a built-in pack a second, *fast* pattern finds exactly the same hits:
    :meth:`FastPattern.hits` restarts one character before the end of each hit, so hits are
    the reference's (see there). A class of the characters a hit can start with, checked
    right after the boundary, turns most word starts away before the alternation.
+5. **One pre-filter for the signal packs.** A :class:`Prefilter` scans a document once for
+   the places where a hit of one of the signal packs may start (a look-ahead for the union
+   of their alternatives), and each pack is then only matched at those places
+   (:meth:`FastPattern.hits_at`) instead of scanning the whole text again.
 
 Anything the checks cannot prove keeps the reference pattern, sentence by sentence. The
 test suite also compares both on the gold set.
