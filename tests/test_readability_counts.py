@@ -20,6 +20,7 @@ from lintkit.document.model import Document, Sentence, Source
 from lintkit.document.readers import lintkit_read_document
 from lintkit.families.readability.metrics import (
     Counts,
+    _chars_and_tokens,
     _word_texts,
     analyse,
     first_word_spans,
@@ -146,6 +147,19 @@ def test_paragraph_counts_are_the_sum_of_sentence_counts(text: str, lang: str) -
             expected = [_reference_sentence(s, lang) for s in p.sentences]
             assert dataclasses.astuple(counts) == dataclasses.astuple(Counts.total(expected))
             assert per_sentence == [c.words for c in expected]
+
+
+# Every character str.split() splits at (ASCII and not), others that are not, non-ASCII ones.
+_SPACES = ["a", "b", ".", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x00", "\x7f",
+           "\x85", "\xa0", "\u2003", "\u3000", "\u200b", "é", "😀", "xy"]
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from(_SPACES), max_size=10).map("".join), max_size=8))
+def test_chars_and_tokens_are_those_of_str_split(texts: list[str]) -> None:
+    chars, tokens = _chars_and_tokens(texts)
+    assert chars == [sum(map(len, t.split())) for t in texts]
+    assert tokens == [len(t.split()) for t in texts]
 
 
 def _built_sentence(spec: list[tuple[str, bool]], text: str | None) -> Sentence:

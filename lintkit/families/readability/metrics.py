@@ -33,7 +33,7 @@ import operator
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -249,6 +249,31 @@ _TEXTS = itemgetter(2)
 _PLACEHOLDERS = itemgetter(3)
 _TEXT = attrgetter("text")
 
+# Every byte as b" " when it is an ASCII character that str.split() splits at (str.isspace:
+# \t \n \v \f \r, \x1c-\x1f and the space), else as b"x".
+_SPACE_OR_NOT = bytes(32 if i < 128 and chr(i).isspace() else 120 for i in range(256))
+
+
+def _chars_and_tokens(texts: list[str]) -> tuple[list[int], list[int]]:
+    """For each text, its non-whitespace characters and its whitespace-separated tokens:
+    ``sum(map(len, t.split()))`` and ``len(t.split())``, without making a string per token.
+    The texts are joined, each after one space, and their characters mapped to b" " (what
+    ``str.split`` splits at) or b"x"; then a text's characters are its length less its
+    spaces, and its tokens are the b" x" pairs from the space before it to its end (a token
+    starts after a space). Two C-level counts per text, over slices of one bytes object. A
+    non-ASCII character is one b"x" byte (the "replace" error handler keeps the offsets), so
+    a text with one, which might be a non-ASCII space, is split as the reference does."""
+    joined = " ".join(["", *texts]).encode("ascii", "replace").translate(_SPACE_OR_NOT)
+    lens = list(map(len, texts))
+    bounds = list(accumulate(map((1).__add__, lens), initial=0))  # bounds[k]: the space before text k
+    ends = bounds[1:]
+    chars = list(map(operator.sub, lens, map(joined.count, repeat(b" "), map((1).__add__, bounds), ends)))
+    tokens = list(map(joined.count, repeat(b" x"), bounds, ends))
+    for i in compress(range(len(texts)), map(operator.not_, map(str.isascii, texts))):
+        split = texts[i].split()
+        chars[i], tokens[i] = sum(map(len, split)), len(split)
+    return chars, tokens
+
 
 def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, list[int]]]:
     """:func:`paragraph_counts` of each run of sentences: every per-sentence column (words,
@@ -258,9 +283,7 @@ def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, lis
     sents = list(chain.from_iterable(runs))
     cols = list(map(Sentence.word_columns, sents))
     texts = list(map(_TEXTS, cols))
-    splits = list(map(str.split, map(_TEXT, sents)))
-    tk = list(map(len, splits))
-    ch = list(map(sum, map(map, repeat(len), splits)))
+    ch, tk = _chars_and_tokens(list(map(_TEXT, sents)))
     for i in compress(range(len(sents)), map(_PLACEHOLDERS, cols)):
         texts[i], ph_chars, ph_tokens = _word_texts(sents[i])
         ch[i] = max(0, ch[i] - ph_chars)
