@@ -62,10 +62,42 @@ def test_fast_word_facts_equal_textstat_on_any_ascii_word(word: str, lang: str) 
     assert fast_word_facts(word, lang) == textstat_word_facts(word, lang)
 
 
-@pytest.mark.parametrize("word", ["café", "don’t", "α", "e\u0301", "a b", "a\tb", "x\x1cy", ""])
+@pytest.mark.parametrize("word", ["İ", "İstanbul", "a b", "a\tb", "x\x1cy", "", "a\u2003b", "\u00a0x"])
 def test_words_fast_path_does_not_answer_go_to_textstat(word: str) -> None:
     assert fast_word_facts(word, "en_US") is None
     assert word_facts(word, "en_US") == textstat_word_facts(word, "en_US")
+
+
+# Non-ASCII words: letters that lower-case to other lengths or to letters and marks, marks,
+# curly apostrophes, digits, symbols, spaces.
+UNICODE_WORDS = ["café", "don’t", "it’s", "α", "ΑΣ", "e\u0301", "naïve", "Straße", "STRASSE", "ẞ", "ǅemal",
+                 "ı", "İ", "Kelvin\u212a", "\u212bngström", "ﬁle", "ŉ", "type¹", "¹", "铁锈", "ℹ️", "😀",
+                 "x😀y", "tɑməl", "ρυστ", "Beránek", "a\u00a0b"]
+unicode_words = st.one_of(
+    st.sampled_from(UNICODE_WORDS),
+    st.text(st.sampled_from(list("aeiostAEIOST'’.-,_1¹") + ["é", "É", "ß", "İ", "ı", "ǅ", "Σ", "ς", "α", "漢",
+                                                           "\u0301", "\u0307", "😀", "ﬁ", "\u212b", "\u00a0",
+                                                           "\u2003", " ", "\x00", "\ufe0f"]),
+            min_size=1, max_size=10),
+)
+
+
+@pytest.mark.parametrize("lang", ["en_US", "en_GB"])
+@pytest.mark.parametrize("word", UNICODE_WORDS)
+def test_fast_word_facts_equal_textstat_on_known_unicode_words(word: str, lang: str) -> None:
+    fast = fast_word_facts(word, lang)
+    assert fast is None or fast == textstat_word_facts(word, lang)
+
+
+def test_fast_word_facts_answer_most_unicode_words() -> None:
+    assert all(fast_word_facts(w, "en_US") is not None for w in ["café", "don’t", "α", "e\u0301", "铁锈", "type¹"])
+
+
+@FAST
+@given(unicode_words, st.sampled_from(["en_US", "en_GB"]))
+def test_fast_word_facts_equal_textstat_on_any_word(word: str, lang: str) -> None:
+    fast = fast_word_facts(word, lang)
+    assert fast is None or fast == textstat_word_facts(word, lang)
 
 
 # Text that exercises the word pattern and placeholders: ASCII and Unicode words,

