@@ -235,6 +235,24 @@ def test_analysis_paragraph_counts_are_paragraph_counts(text: str) -> None:
             assert ps.sentence_words == per_sentence
 
 
+@FAST
+@given(texts, st.integers(0, 12))
+def test_analysis_columns_are_the_paragraphs_counts(text: str, min_words: int) -> None:
+    """body_words, longest_sentence, body() and graded() against the paragraphs' own counts."""
+    from lintkit.families.readability.metrics import BODY_KINDS
+
+    for doc in _docs(text):
+        an = analyse(doc)
+        paras = an.paragraphs
+        assert an.body_words == [p.counts.words if p.paragraph.kind in BODY_KINDS else 0 for p in paras]
+        assert an.longest_sentence == [0 if p.paragraph.kind in ("heading", "table_cell")
+                                       else max(p.sentence_words, default=0) for p in paras]
+        assert an.body() == [p for p in paras if p.paragraph.kind in BODY_KINDS and p.counts.words]
+        assert an.graded(min_words) == [p for p in an.body() if p.counts.words >= min_words]
+        body = [p.counts for p in paras if p.paragraph.kind in BODY_KINDS]
+        assert dataclasses.astuple(an.document) == dataclasses.astuple(Counts.total(body))
+
+
 def test_analysis_counts_for_a_known_text() -> None:
     text = "Don't re-enter 2014-03-11 now. Call `f` at https://x.y today!\n\nRFCs rock."
     (doc,) = _docs(text)[:1]

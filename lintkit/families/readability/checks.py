@@ -3,6 +3,8 @@ document. Sentences and words come from the document model; nothing here splits 
 
 from __future__ import annotations
 
+import operator
+from itertools import compress, repeat
 from typing import Any
 
 from lintkit.context import CheckContext
@@ -67,10 +69,11 @@ def _long_sentences(document: Document, ctx: CheckContext, an: Analysis, st: Set
     limit = st.max_sentence_words
     rd202 = ctx.enabled("RD202")
     rd101 = ctx.enabled("RD101")
-    for ps in an.paragraphs:
+    # (only a paragraph with a sentence over the limit has something to report)
+    for ps in compress(an.paragraphs, map(operator.gt, an.longest_sentence, repeat(limit))):
         kind = ps.paragraph.kind
-        if kind in NOT_SENTENCES or max(ps.sentence_words, default=0) <= limit:
-            continue  # (no sentence over the limit: nothing to report)
+        if kind in NOT_SENTENCES:
+            continue
         sentences = ps.paragraph.sentences
         if rd202 and kind in PARAGRAPH_KINDS and len(sentences) == 1 and ps.sentence_words[0] > limit:
             a, b = _span(document, sentences[0], sentences[0])
@@ -92,12 +95,12 @@ def _long_sentences(document: Document, ctx: CheckContext, an: Analysis, st: Set
 
 def _runs(document: Document, ctx: CheckContext, an: Analysis, st: Settings) -> list[Finding]:
     out: list[Finding] = []
-    for ps in an.paragraphs:
+    # a run needs run_length (>= 1) sentences of run_sentence_words or more
+    for ps in compress(an.paragraphs, map(operator.ge, an.longest_sentence, repeat(st.run_sentence_words))):
         if ps.paragraph.kind not in BODY_KINDS:
             continue
         words = ps.sentence_words
-        # a run needs run_length (>= 1) sentences of run_sentence_words or more
-        if len(words) < st.run_length or max(words) < st.run_sentence_words:
+        if len(words) < st.run_length:
             continue
         run: list[int] = []
         for i, n in enumerate([*words, 0]):  # the sentinel closes a final run
@@ -125,7 +128,7 @@ def _value_phrase(st: Settings, metric: str, value: float) -> str:
 
 
 def _graded(an: Analysis, st: Settings) -> list[ParagraphStats]:
-    return [p for p in an.body() if p.counts.words >= st.min_paragraph_words]
+    return an.graded(st.min_paragraph_words)
 
 
 def _hard_paragraphs(document: Document, ctx: CheckContext, an: Analysis, st: Settings) -> list[Finding]:

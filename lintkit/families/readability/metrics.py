@@ -31,11 +31,12 @@ from __future__ import annotations
 import math
 import operator
 import weakref
+from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from lintkit.document.model import Document, Paragraph, Sentence
 from lintkit.families.readability.offline import fast_word_facts
@@ -275,55 +276,75 @@ def _chars_and_tokens(texts: list[str]) -> tuple[list[int], list[int]]:
     return chars, tokens
 
 
-def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, list[int]]]:
-    """:func:`paragraph_counts` of each run of sentences: every per-sentence column (words,
-    facts, characters, tokens) is one C-level pass over all the runs' sentences; only
-    sentences with placeholder words, and each run's sums, take a Python step."""
+class RunColumns(NamedTuple):
+    """Counts of each run of sentences, column by column (:func:`run_columns`)."""
+
+    sentence_words: list[list[int]]  # non-placeholder words of each sentence of the run
+    words: list[int]
+    sentences: list[int]  # sentences with words
+    facts: list[int]  # the words' facts added up, packed (_SHIFT bits a field)
+    chars: list[int]
+    tokens: list[int]
+
+
+_GETITEM = attrgetter("__getitem__")
+_ZERO = (0,)
+
+
+def run_columns(runs: list[list[Sentence]], lang: str) -> RunColumns:
+    """The counts of each run of sentences (what :func:`paragraph_counts` gives for it), by
+    C-level passes over all the runs' sentences: only a sentence with placeholder words
+    takes a Python step (:func:`_without`), and the rare one without words or tokens."""
     facts = _packed_facts(lang).__getitem__
     sents = list(chain.from_iterable(runs))
+    n = len(sents)
     cols = list(map(Sentence.word_columns, sents))
     texts = list(map(_TEXTS, cols))
+    phs = list(map(_PLACEHOLDERS, cols))
     ch, tk = _chars_and_tokens(list(map(_TEXT, sents)))
-    for i in compress(range(len(sents)), map(_PLACEHOLDERS, cols)):
-        texts[i], ph_chars, ph_tokens = _word_texts(sents[i])
-        ch[i] = max(0, ch[i] - ph_chars)
-        tk[i] = max(1, tk[i] - ph_tokens)
+    at = list(compress(range(n), phs))  # the sentences with placeholder words
+    if at:
+        ph = list(map(phs.__getitem__, at))
+        n_ph = list(map(len, ph))
+        with_ph = list(map(texts.__getitem__, at))
+        # (texts.__getitem__ of each placeholder index: the placeholder texts, one map a sentence)
+        ph_chars = map(sum, map(map, repeat(len), map(map, map(_GETITEM, with_ph), ph)))
+        _consume(map(ch.__setitem__, at, map(max, repeat(0), map(operator.sub, map(ch.__getitem__, at), ph_chars))))
+        _consume(map(tk.__setitem__, at, map(max, repeat(1), map(operator.sub, map(tk.__getitem__, at), n_ph))))
+        _consume(map(texts.__setitem__, at, map(_without, with_ph, ph)))
     nw = list(map(len, texts))
-    fs = list(map(sum, map(map, repeat(facts), texts)))
-    for i in compress(range(len(sents)), map(operator.not_, tk)):
+    for i in compress(range(n), map(operator.not_, tk)):
         tk[i] = 1  # a sentence with words has a token (set to 0 below when it has none)
-    for i in compress(range(len(sents)), map(operator.not_, nw)):
+    for i in compress(range(n), map(operator.not_, nw)):
         ch[i] = tk[i] = 0
-    out: list[tuple[Counts, list[int]]] = []
-    a = 0
-    for run in runs:
-        b = a + len(run)
-        if b == a + 1:  # one sentence (most paragraphs): no slices
-            words = nw[a]
-            c = Counts(words, 1 if words else 0)
-            if words:
-                _unpack(c, fs[a])
-                c.chars, c.tokens = ch[a], tk[a]
-            out.append((c, [words]))
-            a = b
-            continue
-        per_sentence = nw[a:b]
-        words = sum(per_sentence)
-        c = Counts(words, b - a - per_sentence.count(0))
-        if words:
-            _unpack(c, sum(fs[a:b]))
-            c.chars, c.tokens = sum(ch[a:b]), sum(tk[a:b])
-        out.append((c, per_sentence))
-        a = b
-    return out
+    fs = list(map(sum, map(map, repeat(facts), texts)))
+    bounds = list(accumulate(map(len, runs), initial=0))  # each run's first sentence
+    by_run = list(map(slice, bounds, bounds[1:]))
+    sentence_words = list(map(nw.__getitem__, by_run))
+    return RunColumns(
+        sentence_words,
+        list(map(sum, sentence_words)),
+        list(map(operator.sub, map(len, sentence_words), map(list.count, sentence_words, repeat(0)))),
+        list(map(sum, map(fs.__getitem__, by_run))),
+        list(map(sum, map(ch.__getitem__, by_run))),
+        list(map(sum, map(tk.__getitem__, by_run))),
+    )
 
 
-def _unpack(c: Counts, packed: int) -> None:
-    c.syllables = packed & _MASK
-    c.letters = packed >> _SHIFT & _MASK
-    c.polysyllables = packed >> 2 * _SHIFT & _MASK
-    c.complex = packed >> 3 * _SHIFT & _MASK
-    c.difficult = packed >> 4 * _SHIFT
+def _consume(it: Iterable[Any]) -> None:
+    deque(it, maxlen=0)
+
+
+def _make_counts(words: int, sentences: int, facts: int, chars: int, tokens: int) -> Counts:
+    return Counts(words, sentences, facts & _MASK, facts >> _SHIFT & _MASK, chars, tokens,
+                  facts >> 2 * _SHIFT & _MASK, facts >> 3 * _SHIFT & _MASK, facts >> 4 * _SHIFT)
+
+
+def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, list[int]]]:
+    """:func:`paragraph_counts` of each run of sentences (from :func:`run_columns`)."""
+    c = run_columns(runs, lang)
+    counts = map(_make_counts, c.words, c.sentences, c.facts, c.chars, c.tokens)
+    return list(zip(counts, c.sentence_words))
 
 
 def sentence_counts(sentence: Sentence, lang: str) -> Counts:
@@ -336,22 +357,28 @@ _LAZY_KINDS = frozenset({"heading", "table_cell"})
 
 
 class ParagraphStats:
-    """Counts, words per sentence and scores of one paragraph."""
+    """Counts, words per sentence and scores of one paragraph. :func:`analyse` gives the
+    words per sentence and the added-up counts (``raw``: words, sentences, packed facts,
+    characters, tokens) of every paragraph but headings and table cells (labels, counted on
+    first use); the ``Counts`` and the scores are made on first use."""
 
-    __slots__ = ("index", "paragraph", "_lang", "_counts", "_sentence_words", "_scores")
+    __slots__ = ("index", "paragraph", "_lang", "_counts", "_sentence_words", "_scores", "_raw")
 
-    def __init__(self, index: int, paragraph: Paragraph, lang: str, count: bool = True) -> None:
+    def __init__(self, index: int, paragraph: Paragraph, lang: str, sentence_words: list[int] | None = None,
+                 raw: tuple[int, int, int, int, int] | None = None) -> None:
         self.index = index
         self.paragraph = paragraph
         self._lang = lang
         self._counts: Counts | None = None
-        self._sentence_words: list[int] = []  # non-placeholder words per sentence
+        self._sentence_words = sentence_words  # non-placeholder words per sentence
         self._scores: dict[str, Any] | None = None
-        if count and paragraph.kind not in _LAZY_KINDS:
-            self._count()
+        self._raw = raw
 
     def _count(self) -> Counts:
-        self._counts, self._sentence_words = paragraph_counts(self.paragraph.sentences, self._lang)
+        if self._raw is not None:
+            self._counts = _make_counts(*self._raw)
+        else:
+            self._counts, self._sentence_words = paragraph_counts(self.paragraph.sentences, self._lang)
         return self._counts
 
     @property
@@ -361,8 +388,9 @@ class ParagraphStats:
     @property
     def sentence_words(self) -> list[int]:
         """Non-placeholder words per sentence."""
-        if self._counts is None:
+        if self._sentence_words is None:
             self._count()
+            assert self._sentence_words is not None
         return self._sentence_words
 
     @property
@@ -386,12 +414,23 @@ class Analysis:
     paragraphs: list[ParagraphStats]
     document: Counts
     scores: dict[str, Any]
+    # per paragraph: its words when it is body text (BODY_KINDS), else 0
+    body_words: list[int] = field(default_factory=list)
+    # per paragraph: the words of its longest sentence (0 for headings and table cells)
+    longest_sentence: list[int] = field(default_factory=list)
 
     def body(self) -> list[ParagraphStats]:
-        return [p for p in self.paragraphs if p.paragraph.kind in BODY_KINDS and p.counts.words]
+        """The paragraphs of body text with words."""
+        return list(compress(self.paragraphs, self.body_words))
+
+    def graded(self, min_words: int) -> list[ParagraphStats]:
+        """The paragraphs of body text with at least ``min_words`` words (and one)."""
+        return list(compress(self.paragraphs, map(operator.ge, self.body_words, repeat(max(min_words, 1)))))
 
 
 _ANALYSES: weakref.WeakKeyDictionary[Document, dict[str, Analysis]] = weakref.WeakKeyDictionary()
+_KIND = attrgetter("kind")
+_SENTENCES = attrgetter("sentences")
 
 
 def analyse(document: Document, language: str = "en-US") -> Analysis:
@@ -400,12 +439,26 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     per_doc = _ANALYSES.setdefault(document, {})
     if lang in per_doc:
         return per_doc[lang]
-    paras = [ParagraphStats(i, p, lang, False) for i, p in enumerate(document.paragraphs)]
-    eager = [p for p in paras if p.paragraph.kind not in _LAZY_KINDS]
-    for ps, (counts, per_sentence) in zip(eager, runs_counts([p.paragraph.sentences for p in eager], lang)):
-        ps._counts, ps._sentence_words = counts, per_sentence
-    doc_counts = Counts.total(p.counts for p in paras if p.paragraph.kind in BODY_KINDS)
-    result = Analysis(paras, doc_counts, doc_counts.scores())
+    paragraphs = document.paragraphs
+    n = len(paragraphs)
+    kinds = list(map(_KIND, paragraphs))
+    eager = list(compress(range(n), map(operator.not_, map(_LAZY_KINDS.__contains__, kinds))))
+    c = run_columns(list(map(_SENTENCES, map(paragraphs.__getitem__, eager))), lang)
+    # each eager paragraph's columns, put at its place among all the paragraphs
+    sentence_words: list[Any] = [None] * n
+    raw: list[Any] = [None] * n
+    body_words = [0] * n
+    longest = [0] * n
+    body = list(map(BODY_KINDS.__contains__, map(kinds.__getitem__, eager)))
+    _consume(map(sentence_words.__setitem__, eager, c.sentence_words))
+    _consume(map(raw.__setitem__, eager, zip(c.words, c.sentences, c.facts, c.chars, c.tokens)))
+    _consume(map(body_words.__setitem__, eager, map(operator.mul, c.words, body)))
+    # (a 0 after each paragraph's sentences: the longest of none is 0)
+    _consume(map(longest.__setitem__, eager, map(max, map(chain, c.sentence_words, repeat(_ZERO)))))
+    paras = list(map(ParagraphStats, range(n), paragraphs, repeat(lang), sentence_words, raw))
+    doc_counts = _make_counts(*(sum(compress(column, body)) for column in (c.words, c.sentences, c.facts, c.chars,
+                                                                              c.tokens)))
+    result = Analysis(paras, doc_counts, doc_counts.scores(), body_words, longest)
     per_doc[lang] = result
     return result
 
