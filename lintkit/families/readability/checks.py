@@ -70,7 +70,8 @@ def _long_sentences(document: Document, ctx: CheckContext, an: Analysis, st: Set
     rd202 = ctx.enabled("RD202")
     rd101 = ctx.enabled("RD101")
     # (only a paragraph with a sentence over the limit has something to report)
-    for ps in compress(an.paragraphs, map(operator.gt, an.longest_sentence, repeat(limit))):
+    for ps in map(an.stats, compress(range(len(an.longest_sentence)), map(operator.gt, an.longest_sentence,
+                                                                          repeat(limit)))):
         kind = ps.paragraph.kind
         if kind in NOT_SENTENCES:
             continue
@@ -96,7 +97,8 @@ def _long_sentences(document: Document, ctx: CheckContext, an: Analysis, st: Set
 def _runs(document: Document, ctx: CheckContext, an: Analysis, st: Settings) -> list[Finding]:
     out: list[Finding] = []
     # a run needs run_length (>= 1) sentences of run_sentence_words or more
-    for ps in compress(an.paragraphs, map(operator.ge, an.longest_sentence, repeat(st.run_sentence_words))):
+    longest = an.longest_sentence
+    for ps in map(an.stats, compress(range(len(longest)), map(operator.ge, longest, repeat(st.run_sentence_words)))):
         if ps.paragraph.kind not in BODY_KINDS:
             continue
         words = ps.sentence_words
@@ -158,8 +160,7 @@ def _hard_document(document: Document, ctx: CheckContext, an: Analysis, st: Sett
     value = an.scores[st.metric]
     if an.document.words < st.min_paragraph_words or not st.too_hard(st.metric, value):
         return []
-    body = an.body()
-    first = body[0].paragraph.sentences[0]
+    first = an.stats(next(compress(range(len(an.body_words)), an.body_words))).paragraph.sentences[0]
     a, b = _span(document, first, first)
     graded = _graded(an, st)
     hardest = ""

@@ -33,7 +33,7 @@ import operator
 import weakref
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
@@ -407,25 +407,47 @@ class ParagraphStats:
         return self.paragraph.sentences[i], self.sentence_words[i]
 
 
-@dataclass
 class Analysis:
-    """Counts and scores for a document and each of its paragraphs."""
+    """Counts and scores for a document and each of its paragraphs. A paragraph's
+    :class:`ParagraphStats` is made on first use (:meth:`stats`; most are never asked for:
+    the checks pick their paragraphs from the columns ``body_words`` and
+    ``longest_sentence``)."""
 
-    paragraphs: list[ParagraphStats]
-    document: Counts
-    scores: dict[str, Any]
-    # per paragraph: its words when it is body text (BODY_KINDS), else 0
-    body_words: list[int] = field(default_factory=list)
-    # per paragraph: the words of its longest sentence (0 for headings and table cells)
-    longest_sentence: list[int] = field(default_factory=list)
+    def __init__(self, document: Counts, scores: dict[str, Any], paragraphs: list[Paragraph], lang: str,
+                 sentence_words: list[list[int] | None], raw: list[tuple[int, int, int, int, int] | None],
+                 body_words: list[int], longest_sentence: list[int]) -> None:
+        self.document = document
+        self.scores = scores
+        # per paragraph: its words when it is body text (BODY_KINDS), else 0
+        self.body_words = body_words
+        # per paragraph: the words of its longest sentence (0 for headings and table cells)
+        self.longest_sentence = longest_sentence
+        self._paragraphs = paragraphs
+        self._lang = lang
+        self._sentence_words = sentence_words
+        self._raw = raw
+        self._stats: list[ParagraphStats | None] = [None] * len(paragraphs)
+
+    def stats(self, i: int) -> ParagraphStats:
+        """Paragraph ``i``'s stats (made once)."""
+        ps = self._stats[i]
+        if ps is None:
+            ps = self._stats[i] = ParagraphStats(i, self._paragraphs[i], self._lang, self._sentence_words[i],
+                                                 self._raw[i])
+        return ps
+
+    @property
+    def paragraphs(self) -> list[ParagraphStats]:
+        return list(map(self.stats, range(len(self._stats))))
 
     def body(self) -> list[ParagraphStats]:
         """The paragraphs of body text with words."""
-        return list(compress(self.paragraphs, self.body_words))
+        return list(map(self.stats, compress(range(len(self.body_words)), self.body_words)))
 
     def graded(self, min_words: int) -> list[ParagraphStats]:
         """The paragraphs of body text with at least ``min_words`` words (and one)."""
-        return list(compress(self.paragraphs, map(operator.ge, self.body_words, repeat(max(min_words, 1)))))
+        at_least = map(operator.ge, self.body_words, repeat(max(min_words, 1)))
+        return list(map(self.stats, compress(range(len(self.body_words)), at_least)))
 
 
 _ANALYSES: weakref.WeakKeyDictionary[Document, dict[str, Analysis]] = weakref.WeakKeyDictionary()
@@ -455,10 +477,9 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     _consume(map(body_words.__setitem__, eager, map(operator.mul, c.words, body)))
     # (a 0 after each paragraph's sentences: the longest of none is 0)
     _consume(map(longest.__setitem__, eager, map(max, map(chain, c.sentence_words, repeat(_ZERO)))))
-    paras = list(map(ParagraphStats, range(n), paragraphs, repeat(lang), sentence_words, raw))
     doc_counts = _make_counts(*(sum(compress(column, body)) for column in (c.words, c.sentences, c.facts, c.chars,
                                                                               c.tokens)))
-    result = Analysis(paras, doc_counts, doc_counts.scores(), body_words, longest)
+    result = Analysis(doc_counts, doc_counts.scores(), paragraphs, lang, sentence_words, raw, body_words, longest)
     per_doc[lang] = result
     return result
 
