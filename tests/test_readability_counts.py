@@ -317,3 +317,15 @@ def test_heading_and_table_cell_counts_are_counted_on_first_use() -> None:
         counts, per_sentence = paragraph_counts(p.paragraph.sentences, "en_US")
         assert (dataclasses.astuple(p.counts), p.sentence_words) == (dataclasses.astuple(counts), per_sentence)
     assert an.paragraphs[0].counts.words == 4
+
+
+@FAST
+@given(st.lists(st.integers(0, 3000), min_size=9, max_size=9))
+def test_one_score_is_that_of_all_scores(fields: list[int]) -> None:
+    c = Counts(*fields)
+    everything = c.scores()
+    assert list(everything) == ["words", "sentences", "flesch-reading-ease", "flesch-kincaid-grade", "gunning-fog",
+                                "smog", "coleman-liau", "ari", "dale-chall", "syllables-per-word",
+                                "complex-word-share"]
+    for key, value in everything.items():
+        assert repr(c.score(key)) == repr(value)  # the same float, bit for bit

@@ -136,7 +136,7 @@ def _graded(an: Analysis, st: Settings) -> list[ParagraphStats]:
 def _hard_paragraphs(document: Document, ctx: CheckContext, an: Analysis, st: Settings) -> list[Finding]:
     out: list[Finding] = []
     for ps in _graded(an, st):
-        value = ps.scores[st.metric]
+        value = ps.score(st.metric)
         if not st.too_hard(st.metric, value):
             continue
         longest = ps.longest()
@@ -165,9 +165,9 @@ def _hard_document(document: Document, ctx: CheckContext, an: Analysis, st: Sett
     graded = _graded(an, st)
     hardest = ""
     if graded:
-        worst = max(graded, key=lambda p: _hardness(st, p.scores[st.metric]))
+        worst = max(graded, key=lambda p: _hardness(st, p.score(st.metric)))
         line, col = document.position(_span(document, worst.paragraph.sentences[0], worst.paragraph.sentences[0])[0])
-        hardest = f"; hardest paragraph at {line}:{col} ({worst.scores[st.metric]:.1f})"
+        hardest = f"; hardest paragraph at {line}:{col} ({worst.score(st.metric):.1f})"
     return [ctx.finding(
         "RD301", a, b,
         f"document is hard to read: {_value_phrase(st, st.metric, value)}{hardest}",

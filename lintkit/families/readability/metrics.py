@@ -32,7 +32,7 @@ import math
 import operator
 import weakref
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, itemgetter
@@ -106,28 +106,44 @@ class Counts:
         w, s = self.words, self.sentences
         out: dict[str, float | int | None] = {"words": w, "sentences": s}
         if not w or not s:
-            out.update({k: None for k in SCORES})
-            out["syllables-per-word"] = None
-            out["complex-word-share"] = None
+            out.update(dict.fromkeys(_FORMULAS))
             return out
         wps = w / s
         spw = self.syllables / w
-        pct_difficult = 100 * self.difficult / w
-        dale = 0.1579 * pct_difficult + 0.0496 * wps
-        if pct_difficult > 5:
-            dale += 3.6365
-        out.update({
-            "flesch-reading-ease": 206.835 - 1.015 * wps - 84.6 * spw,
-            "flesch-kincaid-grade": 0.39 * wps + 11.8 * spw - 15.59,
-            "gunning-fog": 0.4 * (wps + 100 * self.complex / w),
-            "smog": 1.043 * math.sqrt(30 * self.polysyllables / s) + 3.1291,
-            "coleman-liau": 0.058 * (100 * self.letters / w) - 0.296 * (100 * s / w) - 15.8,
-            "ari": 4.71 * (self.chars / self.tokens if self.tokens else 0.0) + 0.5 * wps - 21.43,
-            "dale-chall": dale,
-            "syllables-per-word": spw,
-            "complex-word-share": self.complex / w,
-        })
+        out.update({k: f(self, w, s, wps, spw) for k, f in _FORMULAS.items()})
         return out
+
+    def score(self, key: str) -> float | int | None:
+        """``scores()[key]`` alone (the same arithmetic)."""
+        w, s = self.words, self.sentences
+        if key == "words" or key == "sentences":
+            return w if key == "words" else s
+        if not w or not s:
+            return None
+        return _FORMULAS[key](self, w, s, w / s, self.syllables / w)
+
+
+def _dale_chall(c: Counts, w: int, s: int, wps: float, spw: float) -> float:
+    pct_difficult = 100 * c.difficult / w
+    dale = 0.1579 * pct_difficult + 0.0496 * wps
+    if pct_difficult > 5:
+        dale += 3.6365
+    return dale
+
+
+# Each score of counts ``c`` with ``w`` words and ``s`` sentences (both > 0), words per
+# sentence ``wps`` and syllables per word ``spw``, in the order ``Counts.scores`` gives them.
+_FORMULAS: dict[str, Callable[[Counts, int, int, float, float], float]] = {
+    "flesch-reading-ease": lambda c, w, s, wps, spw: 206.835 - 1.015 * wps - 84.6 * spw,
+    "flesch-kincaid-grade": lambda c, w, s, wps, spw: 0.39 * wps + 11.8 * spw - 15.59,
+    "gunning-fog": lambda c, w, s, wps, spw: 0.4 * (wps + 100 * c.complex / w),
+    "smog": lambda c, w, s, wps, spw: 1.043 * math.sqrt(30 * c.polysyllables / s) + 3.1291,
+    "coleman-liau": lambda c, w, s, wps, spw: 0.058 * (100 * c.letters / w) - 0.296 * (100 * s / w) - 15.8,
+    "ari": lambda c, w, s, wps, spw: 4.71 * (c.chars / c.tokens if c.tokens else 0.0) + 0.5 * wps - 21.43,
+    "dale-chall": _dale_chall,
+    "syllables-per-word": lambda c, w, s, wps, spw: spw,
+    "complex-word-share": lambda c, w, s, wps, spw: c.complex / w,
+}
 
 
 def rounded(scores: dict[str, Any], digits: int = 2) -> dict[str, Any]:
@@ -399,6 +415,10 @@ class ParagraphStats:
         if self._scores is None:
             self._scores = self.counts.scores()
         return self._scores
+
+    def score(self, key: str) -> Any:
+        """``scores[key]``, without computing the others (a check needs one metric)."""
+        return self._scores[key] if self._scores is not None else self.counts.score(key)
 
     def longest(self) -> tuple[Sentence, int] | None:
         if not self.paragraph.sentences:
