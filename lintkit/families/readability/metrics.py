@@ -203,7 +203,7 @@ class _PackedFacts(dict[str, int]):
         self.lang = lang
 
     def __missing__(self, word: str) -> int:
-        facts = fast_word_facts(word, self.lang)  # (word_facts, without its import)
+        facts = fast_word_facts(word, self.lang)  # (what word_facts does, one call less)
         syl, let, poly, cplx, diff = facts if facts is not None else textstat_word_facts(word, self.lang)
         v = syl | let << _SHIFT | poly << 2 * _SHIFT | cplx << 3 * _SHIFT | diff << 4 * _SHIFT
         if len(self) < _MAX_CACHED:
