@@ -98,12 +98,13 @@ def _runs(document: Document, ctx: CheckContext, an: Analysis, st: Settings) -> 
     out: list[Finding] = []
     # a run needs run_length (>= 1) sentences of run_sentence_words or more
     longest = an.longest_sentence
-    for ps in map(an.stats, compress(range(len(longest)), map(operator.ge, longest, repeat(st.run_sentence_words)))):
-        if ps.paragraph.kind not in BODY_KINDS:
+    paragraphs = document.paragraphs  # (an.stats(i).paragraph is paragraphs[i])
+    for at in compress(range(len(longest)), map(operator.ge, longest, repeat(st.run_sentence_words))):
+        p = paragraphs[at]
+        if p.kind not in BODY_KINDS or len(p.sentences) < st.run_length:
             continue
+        ps = an.stats(at)
         words = ps.sentence_words
-        if len(words) < st.run_length:
-            continue
         run: list[int] = []
         for i, n in enumerate([*words, 0]):  # the sentinel closes a final run
             if n >= st.run_sentence_words:
