@@ -233,16 +233,6 @@ def _without(texts: list[str], ph: tuple[int, ...]) -> list[str]:
     return out
 
 
-def _word_texts(sentence: Sentence) -> tuple[list[str], int, int]:
-    """Texts of the sentence's non-placeholder words, and the characters and number of its
-    placeholder words: exactly what ``Sentence.words`` gives, read from the sentence's word
-    columns (no ``Word`` object is built). The list may be the columns' own: do not change it."""
-    _, _, texts, ph = sentence.word_columns()
-    if not ph:
-        return texts, 0, 0
-    return _without(texts, ph), sum(map(len, map(texts.__getitem__, ph))), len(ph)
-
-
 def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
     """(start, end) of the sentence's first ``k`` non-placeholder words, from the
     sentence's word columns (no ``Word`` object is built)."""
