@@ -151,7 +151,15 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
                 # A candidate that ends the block's text always breaks (nothing visible
                 # follows it) and leaves the same last sentence as the block's end does.
                 hi -= 1
-            spans = _split(prose, start, end, marks[lo:hi])
+            if lo == hi:
+                # No candidate inside (most blocks): the block's text, trimmed, is one
+                # sentence (as _split finds it, without its loop); ``b`` is trimmed already.
+                a = start
+                while a < b and prose[a].isspace():
+                    a += 1
+                spans = [(a, b)] if a < b else []
+            else:
+                spans = _split(prose, start, end, marks[lo:hi])
         else:
             spans = split_sentences(prose, start, end)
         if spans:
