@@ -247,6 +247,32 @@ def _may_hold_url(text: str, start: int, end: int) -> bool:
         or find("doi:", start, end) >= 0
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\r", "\r\n", "\0", "é", "😀"]), max_size=16).map("".join))
+def test_norm_equals_the_plain_normalisation(text: str) -> None:
+    # _Norm skips the CRLF work for a text without "\r": the same result as doing it.
+    import re
+
+    from lintkit.document.readers import _Norm
+
+    norm = _Norm(text)
+    crlf = [m.start() for m in re.finditer("\r\n", text)]
+    assert norm.crlf == crlf
+    assert norm.npos == [s - i for i, s in enumerate(crlf)]
+    assert norm.text == text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    assert [norm.src(i) for i in range(len(norm.text) + 1)] == \
+        [i + sum(1 for p in norm.npos if p <= i - 1) for i in range(len(norm.text) + 1)]
+
+
+def test_placeholder_words_count_up() -> None:
+    from itertools import islice
+
+    from lintkit.document.readers import _placeholders
+
+    assert list(islice(_placeholders(), 3)) == ["Dummy0", "Dummy1", "Dummy2"]
+    assert next(_placeholders()) == "Dummy0"  # each document starts again
+
+
 @settings(max_examples=300, deadline=None)
 @given(_TEXT, st.data())
 def test_url_literals_equal_may_hold_url(text: str, data: st.DataObject) -> None:

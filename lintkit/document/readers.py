@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from collections.abc import Iterator
+from itertools import accumulate, count
+from operator import index
 
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
@@ -22,17 +24,13 @@ _BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
-class _Placeholders:
-    def __init__(self) -> None:
-        self.n = 0
-
-    def next(self) -> str:
-        word = f"Dummy{self.n}"
-        self.n += 1
-        return word
+def _placeholders() -> Iterator[str]:
+    """The placeholder words of one document, in order: Dummy0, Dummy1, ... (``next`` on
+    it runs no Python code)."""
+    return map("Dummy{}".format, count())
 
 
-def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders, url: _UrlLiterals) -> None:
+def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: Iterator[str], url: _UrlLiterals) -> None:
     """Copy source[start:end] into the projection, with URLs as placeholder words
     (``url``: the literals of ``b.source``)."""
     if not (url.starts and url.may_hold(start, end)):
@@ -41,7 +39,7 @@ def _copy_prose(b: ProjectionBuilder, start: int, end: int, ph: _Placeholders, u
     pos = start
     for m in URL.finditer(b.source, start, end):
         b.copy(pos, m.start())
-        b.replace(ph.next(), m.start(), m.end(), placeholder=True)
+        b.replace(next(ph), m.start(), m.end(), placeholder=True)
         pos = m.end()
     b.copy(pos, end)
 
@@ -142,7 +140,7 @@ def read_text(source: Source) -> Document:
     suppression comment is not prose."""
     text = source.text
     b = ProjectionBuilder(text)
-    ph = _Placeholders()
+    ph = _placeholders()
     url = _UrlLiterals(text)
     pos = 0
     for m in [*_BLANK_LINES.finditer(text), None]:
@@ -159,7 +157,7 @@ def read_text(source: Source) -> Document:
     return _finish(source, b, [], None, url)
 
 
-def _block(b: ProjectionBuilder, text: str, start: int, end: int, ph: _Placeholders, url: _UrlLiterals) -> None:
+def _block(b: ProjectionBuilder, text: str, start: int, end: int, ph: Iterator[str], url: _UrlLiterals) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -208,6 +206,11 @@ class _Norm:
     asks); this maps offsets in that text back to the source."""
 
     def __init__(self, text: str) -> None:
+        if "\r" not in text:  # (most files) nothing to map
+            self.crlf: list[int] = []
+            self.npos: list[int] = []
+            self.text = text.replace("\0", "\ufffd")
+            return
         self.crlf = [m.start() for m in re.finditer("\r\n", text)]
         # normalised position of each removed "\r": the i-th CRLF at source s sits at s - i
         self.npos = [s - i for i, s in enumerate(self.crlf)]
@@ -266,8 +269,9 @@ def read_markdown(source: Source) -> Document:
     starts = lines.starts + [len(ntext)]
     chars = _Chars(parse_text)
     b = ProjectionBuilder(text)
-    ph = _Placeholders()
-    src = norm.src
+    ph = _placeholders()
+    # Maps an offset of the parsed text to the source: the identity, in C, without CR.
+    src = norm.src if norm.npos else index
     # Most files are ASCII with LF newlines: byte offsets are then string offsets, and the
     # parsed text's offsets are the source's; the loop below skips both mappings then.
     same_chars = not chars.bstarts
@@ -275,11 +279,18 @@ def read_markdown(source: Source) -> Document:
     url = _UrlLiterals(text)
     copy = b.copy
 
+    lit = url.starts
+    nlit = len(lit)
+
     def flush(start: int, end: int) -> int:
         """Copy the pending verbatim text [start, end) of the parsed text; -1 (none pending)."""
         if not same_src:
             start, end = src(start), src(end - 1) + 1
-        _copy_prose(b, start, end, ph, url)
+        i = bisect_left(lit, start)
+        if i < nlit and lit[i] < end:  # a URL literal starts in the span: it may hold a URL
+            _copy_prose(b, start, end, ph, url)
+        else:
+            copy(start, end)
         return -1
 
     kinds = ["paragraph"]  # the kind of prose in each open block
@@ -413,9 +424,9 @@ def read_markdown(source: Source) -> Document:
                 b.begin_block(kinds[-1], src(a))
                 open_block = True
             if same_src:
-                b.replace(ph.next(), a, z, placeholder=True)
+                b.replace(next(ph), a, z, placeholder=True)
             else:
-                b.replace(ph.next(), src(a), src(z - 1) + 1, placeholder=True)
+                b.replace(next(ph), src(a), src(z - 1) + 1, placeholder=True)
         elif "InlineHtml" in ev:
             last = chars(r["end"])
             if not open_block and not hidden:
