@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
 from operator import add
 from typing import Any, NamedTuple
@@ -261,6 +262,9 @@ class WordColumns(NamedTuple):
 
 
 _NO_COLUMNS = WordColumns([], [], [], ())
+# WordColumns from a tuple of its four fields, without the Python ``__new__`` of a named
+# tuple (built once per sentence).
+_new_columns = partial(tuple.__new__, WordColumns)
 
 
 @dataclass(slots=True)
@@ -304,12 +308,18 @@ class Sentence:
         if not self.prose:
             c = _NO_COLUMNS
         else:
+            # _word_columns of the sentence's text, inline (a call less per sentence).
             text = self.text
-            starts, ends, texts = _word_columns(self.prose, self.start, self.end, text.isascii(), text)
-            ph: tuple[int, ...] = ()
-            if self.placeholders is not None and starts:
-                ph = _placeholder_indices(starts, self.start, self.end, *self.placeholders)
-            c = WordColumns(starts, ends, texts, ph)
+            parts = (_ASCII_SPLIT if text.isascii() else (_usplit or _unicode_split())).split(text)
+            if len(parts) == 1:
+                c = _new_columns(([], [], [], ()))
+            else:
+                offsets = list(accumulate(map(len, parts), initial=self.start))
+                starts = offsets[1:-1:2]
+                ph: tuple[int, ...] = ()
+                if self.placeholders is not None:
+                    ph = _placeholder_indices(starts, self.start, self.end, *self.placeholders)
+                c = _new_columns((starts, offsets[2::2], parts[1::2], ph))
         self._columns = c
         return c
 
