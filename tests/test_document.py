@@ -264,6 +264,29 @@ def test_norm_equals_the_plain_normalisation(text: str) -> None:
         [i + sum(1 for p in norm.npos if p <= i - 1) for i in range(len(norm.text) + 1)]
 
 
+def _token_before_plain(text: str, end: int, start: int = 0) -> str:
+    """The plain scan back: characters before ``end`` up to whitespace or an opening
+    bracket or quote (a final newline before ``end`` skipped, as "$" does)."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1
+    i = end
+    while i > start and not text[i - 1].isspace() and text[i - 1] not in "(\"“‘'[":
+        i -= 1
+    return text[i:end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", ".", "e.g", " ", "\n", "\t", "\u00a0", "\u2003", "\x1c", "\x85", "(", "[",
+                                 "\"", "“", "‘", "'", "”", "x" * 40]), max_size=12).map("".join), st.data())
+def test_token_before_equals_the_plain_scan(text: str, data: st.DataObject) -> None:
+    from lintkit.document.segment import _token_before
+
+    for _ in range(8):
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(0, len(text)))
+        assert _token_before(text, end, start) == _token_before_plain(text, end, start)
+
+
 def test_placeholder_words_count_up() -> None:
     from itertools import islice
 

@@ -66,7 +66,7 @@ def _is_break(text: str, m: re.Match[str], start: int = 0, end: int | None = Non
         return False
     if len(token) == 1 and token.isupper():
         return False  # an initial: "J. R. R. Tolkien"
-    if _DOTTED.fullmatch(token):
+    if "." in token and _DOTTED.fullmatch(token):
         # dotted abbreviation such as U.S or e.g (the final dot is the match)
         return low in _MAYBE_FINAL and nxt.isupper() and not _looks_like_name_after(text, m, end)
     if low in _MAYBE_FINAL:
@@ -76,17 +76,26 @@ def _is_break(text: str, m: re.Match[str], start: int = 0, end: int | None = Non
 
 def _token_before(text: str, end: int, start: int = 0) -> str:
     """The run of characters before ``end`` (from ``start`` on) up to whitespace or an
-    opening bracket/quote (what ``_TOKEN_BEFORE`` matches), found by scanning back:
-    searching from offset 0 on every boundary made long paragraphs quadratic."""
+    opening bracket/quote (what ``_TOKEN_BEFORE`` matches), found by looking back:
+    searching from offset 0 on every boundary made long paragraphs quadratic. The last
+    stop character is looked for in the 32 characters before ``end`` first (one match, in
+    C), the characters before them one by one only when there is none."""
     if end > start and text[end - 1] == "\n":
         end -= 1  # "$" also matches before a final newline
-    i = end
+    i = max(start, end - 32)
+    if i < end:
+        m = _LAST_STOP.match(text, i, end)
+        if m:
+            return text[m.end():end]
     while i > start and not text[i - 1].isspace() and text[i - 1] not in _TOKEN_STOP:
         i -= 1
     return text[i:end]
 
 
 _TOKEN_STOP = frozenset("(\"“‘'[")
+# Up to the last whitespace or opening bracket/quote (the _TOKEN_STOP characters); ``\s``
+# is what str.isspace says.
+_LAST_STOP = re.compile(r"(?s:.*)[\s(\[\"“‘']")
 _NAME_AFTER = re.compile(r"\s*([A-Z][a-z]+)")
 
 
