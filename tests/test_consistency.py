@@ -408,3 +408,173 @@ def test_acronym_words_from_columns_equal_words(text: str, a: int, b: int, k: in
         assert [(w.start, w.end, w.text) for w in _words_before(s, a, k)] == before[-k:]
         within = [w for w in words if a <= w[0] and w[1] <= b]
         assert [(w.start, w.end, w.text) for w in _words_within(s, a, b)] == within
+
+
+# The word index and CN101's grouping, against the per-word loop they replaced ------------
+
+_GLUE = "/#_@\\"
+_IDX_WORDS = ["the", "The", "THE", "Tencent", "Tecent", "Tencents", "Tencent's", "TikTok", "Tiktok", "tiktoks",
+              "Tiktoks", "Tiktok’s", "WeChat", "we", "chat", "We", "Chat", "set", "up", "setup", "Setup", "type",
+              "types", "Type", "Types", "Type's", "types'", "TYPES", "government", "goverment", "Goverment", "colour",
+              "color", "New", "York", "new", "New-York", "Open", "Source", "open", "source", "open-source", "bus",
+              "buses", "class", "classes", "Mr.", "U.S", "e.g", "42", "İt", "it", "don't", "Don’t", "Bank", "of",
+              "Zorbia", "Zorbias", "naïve", "Naïve", "Zoë", "foo_bar", "a/b", "C#", "@user", "x86", "Alpha", "alphas"]
+_IDX_TOKENS = _IDX_WORDS + ["`code`", "“the Type”", '"Tencent types"', "«New York»", "[link](https://x.y/a_b)",
+                            ".", ",", "!", " —", "\n\n", "\n\n# ", "\n\n> ", "\n\n- ", "  "]
+
+
+def _reference_index(doc, term_keys, max_words):  # type: ignore[no-untyped-def]
+    """Units as first written: one occurrence per word, the keyed lists, the word sequences."""
+    from lintkit.families.consistency import units as u
+
+    quotes = u.quote_spans(doc)
+    qstarts = [a for a, _ in quotes]
+    prose = doc.prose
+    words, keyed, title_keys = [], {}, set()
+    for s in doc.sentences:
+        heading = doc.paragraphs[s.paragraph].kind == "heading" if doc.paragraphs else False
+        first, prev_end, prev_title, prev_key = True, -2, False, ""
+        for w in s.words:
+            if w.placeholder:
+                prev_end, first = -2, False
+                continue
+            form, end = u.stem_of(w)
+            caps = u.is_caps(form)
+            key = norm_key(form)
+            title = form[:1].isupper() and not caps
+            quoted = (w.start > 0 and prose[w.start - 1] in _GLUE) or (w.end < len(prose) and prose[w.end] in _GLUE) \
+                or (bool(quotes) and u.in_spans(quotes, qstarts, w.start))
+            joined = prev_end == w.start - 1 and prose[prev_end] == " "
+            if joined and prev_title and title and not heading:
+                title_keys.add(prev_key + key)
+            o = (w.start, end, form, key, first, heading, caps, quoted, 1, joined)
+            words.append(o)
+            if u._names(form, key, caps) and not quoted:
+                keyed.setdefault(key, []).append(o)
+            first, prev_end, prev_title, prev_key = False, end, title, key
+    known = {o[3] for o in words} | title_keys | term_keys
+    grams = []
+    for i in range(1, len(words)):
+        a, key, caps = words[i - 1], words[i - 1][3], words[i - 1][6]
+        for n in range(2, max(2, max_words) + 1):
+            z = words[i + n - 2] if i + n - 2 < len(words) else None
+            if z is None or not z[9]:
+                break
+            key, caps = key + z[3], caps or z[6]
+            if (n == 2 and key in known and (key in term_keys or (a[2].lower() not in u._STOP
+                                                                 and z[2].lower() not in u._STOP))) \
+                    or (n > 2 and key in term_keys):
+                grams.append((a[0], z[1], prose[a[0]:z[1]], key, a[4], a[5], caps if n > 2 else a[6] or z[6],
+                              a[7], n, False))
+    for o in grams:
+        if not o[7] and u._names(o[2], o[3], o[6]):
+            keyed.setdefault(o[3], []).append(o)
+    for occs in keyed.values():
+        occs.sort(key=lambda o: o[0])
+    return words, keyed, grams
+
+
+@st.composite
+def _index_docs(draw: st.DrawFn) -> str:
+    return "".join(draw(st.sampled_from(_IDX_TOKENS)) + draw(st.sampled_from([" ", " ", " ", "", "-", "/", "'s "]))
+                   for _ in range(draw(st.integers(0, 60))))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_index_docs(), st.sampled_from(["t.md", "t.txt"]), st.sampled_from([2, 3]))
+def test_word_index_matches_the_per_word_loop(src: str, name: str, max_words: int) -> None:
+    """Units builds occurrences on demand from word columns and counts classes; the words,
+    sequences, keyed occurrences and class counts are those of the per-word loop."""
+    from collections import Counter
+
+    from lintkit.api import read_document
+    from lintkit.families.consistency.units import Units
+
+    doc = read_document(src, path=name)
+    terms = frozenset({"tiktok", "wechat", "bankofzorbia", "newyork"})
+    words, keyed, grams = _reference_index(doc, terms, max_words)
+    u = Units(read_document(src, path=name), terms, max_words)
+    assert u.words == words
+    assert u.grams == grams
+    assert u.unigram_keys == {o[3] for o in words} and u.forms == {o[2] for o in words}
+    got = {k: v for k, v in u.occs_of(set(u.keys)).items()}
+    for k, g in u.gram_occs.items():
+        got[k] = sorted(got.get(k, []) + g, key=lambda o: o[0])
+    assert got == keyed and list(got) == list(keyed)
+    entry = [o[2] if not (o[4] or o[5]) else (o[2], o[4], o[5], o[3]) for o in words if not o[7] and o in
+             {x for v in keyed.values() for x in v}]
+    assert list(u.classes.items()) == list(Counter(entry).items())
+    for cls in u.classes:
+        i = u.first_index({cls}, list(range(len(u.texts))))[cls]
+        assert entry[[x for x, o in enumerate(words) if not o[7] and o in
+                      {x for v in keyed.values() for x in v}].index(i)] == cls
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_index_docs(), st.sampled_from(["t.md", "t.txt"]), st.integers(2, 3))
+def test_groups_decided_from_classes_match_the_occurrences(src: str, name: str, min_count: int) -> None:
+    """What CN101 decides from class counts (one spelling, resolved to one, a Group with its
+    first uses) is what the occurrences, grouped by key with plurals joined, give."""
+    from collections import Counter
+
+    from lintkit.api import read_document
+    from lintkit.families.consistency import names
+    from lintkit.families.consistency.units import Units
+
+    lex = lexicon(())
+    doc = read_document(src, path=name)
+    _, keyed, _ = _reference_index(doc, lex.term_keys, lex.term_words)
+    # CN101's grouping as first written: plurals join their singular.
+    for key in [k for k in keyed if k[:-1] in keyed and len(k) > 4 and k[-1] == "s" and k[-2] != "s"]:
+        one = key[:-1]
+        keyed[one] = sorted(keyed[one] + [names._cut(o, one) for o in keyed.pop(key) if o[2].endswith("s")],
+                            key=lambda o: o[0])
+    checker = names.NameChecker(doc, Units(doc, lex.term_keys, lex.term_words), lex, None, str,  # type: ignore[arg-type]
+                                min_count, set())
+    order, special, by_key, decided = checker.groups()
+    assert list(order) == list(keyed)
+    for key, occs in keyed.items():
+        classes = Counter(map(names._CLASS, occs))
+        forms = {o[2] for o in occs}
+        assert order[key] == len(occs) or key in by_key
+        if key in by_key:
+            assert by_key[key] == occs
+        elif key not in special:
+            assert len(classes) == 1
+        elif key in decided:
+            c = decided[key]
+            if isinstance(c, names.Group):
+                assert len(forms) > 1 and names._single(tuple(classes)) is None
+                assert (list(c.classes.items()), c.first_of()) == (list(classes.items()), {
+                    k: next(o for o in occs if names._CLASS(o) == k) for k in classes})
+                assert checker._group_occs(c) == occs
+            else:
+                assert c[1] == len(occs) and (c[2] is None) == (len(forms) == 1)
+                assert c[0] == (occs[0][2] if len(forms) == 1 else names._single(tuple(classes)))
+                if c[2] is not None:
+                    assert list(c[2].items()) == list(classes.items())
+                assert checker._load(key) == occs
+        else:  # nothing CN101 can report or pair
+            assert len(key) < 5 or not key.isalpha()
+            assert len(forms) == 1 or names._single(tuple(classes)) is not None
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_index_docs(), st.sampled_from(["t.md", "t.txt"]))
+def test_quote_spans_found_from_the_marks(src: str, name: str) -> None:
+    """quote_spans() visits only the paragraphs that hold a quotation mark; the same spans
+    as the loop over every paragraph."""
+    import bisect
+
+    from lintkit.api import read_document
+    from lintkit.families.consistency import units
+
+    doc = read_document(src, path=name)
+    marks = [m.start() for m in units._QUOTE_MARK.finditer(doc.prose)]
+    spans = []
+    for p in doc.paragraphs:
+        if p.kind == "quote":
+            spans.append((p.start, p.end))
+        elif (i := bisect.bisect_left(marks, p.start)) < len(marks) and marks[i] < p.end:
+            spans.extend(m.span() for m in units._QUOTE.finditer(doc.prose, p.start, p.end))
+    assert units.quote_spans(doc) == sorted(spans)
