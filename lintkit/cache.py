@@ -138,14 +138,9 @@ class StatIndex:
                 files[name] = entry
                 changed.add(folder)
         for folder in sorted(changed):
-            path = self._file(folder)
-            blob = json.dumps({"schema": self.SCHEMA, "folder": folder, "files": self._folders[folder]},
-                              separators=(",", ":")).encode("utf-8", "surrogatepass")
-            try:
-                _private_dirs(Path(os.path.dirname(path)))
-                write_cache_file(path, blob)
-            except OSError:
-                pass
+            _store(self._file(folder), json.dumps({"schema": self.SCHEMA, "folder": folder,
+                                                   "files": self._folders[folder]},
+                                                  separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 
 class RunMemo:
@@ -195,14 +190,8 @@ class RunMemo:
         return None
 
     def put(self, digest: str, stdout: str, stderr: str, code: int) -> None:
-        path = self._file()
-        blob = json.dumps({"schema": self.SCHEMA, "ident": self._ident, "files": digest, "stdout": stdout,
-                           "stderr": stderr, "exit": code}).encode()
-        try:
-            _private_dirs(Path(os.path.dirname(path)))
-            write_cache_file(path, blob)
-        except OSError:
-            pass
+        _store(self._file(), json.dumps({"schema": self.SCHEMA, "ident": self._ident, "files": digest,
+                                         "stdout": stdout, "stderr": stderr, "exit": code}).encode())
 
 
 class ResultCache:
@@ -297,6 +286,16 @@ class ResultCache:
                 write_cache_file(path, blob)
         except OSError:
             pass  # a cache that cannot be written is not an error
+
+
+def _store(path: str, blob: bytes) -> None:
+    """Write a file of the stat index or a run memo: atomically, owner-only, in folders
+    made owner-only. A cache that cannot be written is not an error."""
+    try:
+        _private_dirs(Path(os.path.dirname(path)))
+        write_cache_file(path, blob)
+    except OSError:
+        pass
 
 
 def _packs_stamp(packs: list[str]) -> str:

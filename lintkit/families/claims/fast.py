@@ -170,6 +170,19 @@ def _emit_trie(node: dict[str, Any]) -> str:
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
+def _class_end(src: str, i: int) -> int:
+    """The index of the ``]`` that closes the character class opened at ``src[i]``
+    (``len(src)`` or more if it is not closed)."""
+    j, n = i + 1, len(src)
+    if src[j:j + 1] == "^":
+        j += 1
+    if src[j:j + 1] == "]":
+        j += 1  # a "]" first in a class is literal
+    while j < n and src[j] != "]":
+        j += 2 if src[j] == "\\" else 1
+    return j
+
+
 def anchor_sentence_start(pattern: str) -> str:
     """``^`` (outside character classes) replaced by ``(?<![^\\x00])``: right after a
     separator, where each sentence starts in a :class:`Batch` (and at position 0)."""
@@ -181,13 +194,7 @@ def anchor_sentence_start(pattern: str) -> str:
             out.append(pattern[i:i + 2])
             i += 2
         elif ch == "[":
-            j = i + 1
-            if pattern[j:j + 1] == "^":
-                j += 1
-            if pattern[j:j + 1] == "]":
-                j += 1  # a "]" first in a class is literal
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
+            j = _class_end(pattern, i)
             out.append(pattern[i:j + 1])
             i = j + 1
         elif ch == "^":
@@ -739,14 +746,7 @@ def _scan_source(src: str) -> Iterator[tuple[int, int]]:
             i += 2
             continue
         if ch == "[":
-            j = i + 1
-            if src[j:j + 1] == "^":
-                j += 1
-            if src[j:j + 1] == "]":
-                j += 1  # a "]" first in a class is literal
-            while j < n and src[j] != "]":
-                j += 2 if src[j] == "\\" else 1
-            i = j + 1
+            i = _class_end(src, i) + 1
             continue
         if ch == ")":
             depth -= 1
