@@ -1,9 +1,8 @@
 """CN101 name/term variants inside the document, CN102 house terms, CN103 demonyms.
 
-Cost is linear in the document: words are grouped by a normalised key (case, hyphens,
-spaces and apostrophes removed) and counted per class (spelling and position flags), and a
-key is decided from its classes; only the keys with a house term or a word sequence, and
-those that are reported, have their occurrences built. Spellings one or two edits
+Cost is linear in the document: occurrences are grouped by a normalised key (case,
+hyphens, spaces and apostrophes removed) in one hash pass, and a key's occurrences are
+resolved and counted per class (spelling and position flags); spellings one or two edits
 apart are found with a symmetric-delete index built only from the document's rare
 words, probed once per distinct word that could be the preferred spelling. No pair of
 vocabulary words is ever compared except the few candidates the index returns."""
@@ -15,8 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, filterfalse, repeat
-from operator import itemgetter, not_
+from itertools import compress, filterfalse
+from operator import itemgetter
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
@@ -31,7 +30,6 @@ from lintkit.families.consistency.units import (
     KEY,
     QUOTED,
     START,
-    Entry,
     N,
     Occ,
     Units,
@@ -100,38 +98,6 @@ def _words_in_dictionary(form: str) -> bool:
 # (sentence start, heading) sets its case. A group is resolved and counted by class.
 _Class = tuple[str, bool, bool]
 _CLASS = itemgetter(FORM, INITIAL, HEADING)
-_RANK = lambda item: item[1][1]  # noqa: E731  (a merged class's first use)
-# What groups() keeps of a key decided without its occurrences: (spelling, count, classes or
-# None for a key spelt one way).
-_Lazy = tuple[str, int, dict[_Class, int] | None]
-
-
-def _as_class(e: Entry) -> _Class:
-    """The class of a Units class entry."""
-    return (e, False, False) if type(e) is str else e[:3]  # type: ignore[return-value]
-
-
-@lru_cache(maxsize=50_000)
-def _decide(sig: tuple[Entry, ...]) -> tuple[int, str | None]:
-    """How CN101 treats a key of several classes (Units entries, in order of first use),
-    memoised across documents: (0, its one spelling), (1, the one spelling its classes
-    resolve to), or (2, None): they resolve to several."""
-    forms = {e if type(e) is str else e[0] for e in sig}
-    if len(forms) == 1:
-        return 0, forms.pop()
-    form = _single(tuple(map(_as_class, sig)))
-    return (1, form) if form is not None else (2, None)
-
-
-# Each key's singular if it may be a plural joined to it (5+ letters, "s" but not "ss" at
-# the end), else "": memoised across documents, emptied past _STEM_MAX entries.
-_STEM: dict[str, str] = {}
-_STEM_MAX = 50_000
-
-
-def _near(key: str) -> bool:
-    """May near_variants() pair ``key`` (5+ letters, all letters)?"""
-    return len(key) >= 5 and key.isalpha()
 
 
 @dataclass
@@ -211,195 +177,31 @@ class NameChecker:
 
     # Grouping -------------------------------------------------------------------------
 
-    def groups(self) -> tuple[dict[str, int], set[str], dict[str, list[Occ]], dict[str, _Lazy | Group]]:
-        """Every key with its count, in order of first appearance (words, then word sequences;
-        a plural joined to its singular is left out: "Tiktoks" counts as "Tiktok" + "s"), the
-        keys that are not simple (one class, so one spelling, and no house term, word
-        sequence or plural), and what variants() needs of those:
-
-        - ``by_key``: the occurrences, in document order, of the keys with a house term or a
-          word sequence (and of a plural and its singular where either has one);
-        - ``decided``: for the others, decided from their classes without their occurrences:
-          a Group for a key whose spellings resolve to several (occurrences loaded by
-          ``_group_occs`` if it is reported); else, for a key that near_variants() may pair
-          (5+ letters, a single word), (spelling, count, classes), classes only for a key
-          written several ways that resolve to one spelling.
-
+    def groups(self) -> dict[str, list[Occ]]:
+        """Occurrences by key, in order of first appearance of the key (words, then word
+        sequences, then plurals joined to their singular); each list in document order.
         Sets ``sequences``: the keys with an occurrence of several words."""
-        units = self.units
-        classes = units.classes
-        ents = list(classes)
-        cnts = list(classes.values())
-        ekeys = list(map(units.form_key.get, ents))
-        for i in compress(range(len(ents)), map(not_, ekeys)):  # (spelling, position flags, key)
-            e = ents[i]
-            ekeys[i] = e[3] if type(e) is tuple else norm_key(e)  # (a spelling: never seen)
-        self._ents, self._ekeys, self._only = ents, ekeys, None
-        # A key's count; fixed below for keys of several classes.
-        counts = self._counts = dict(zip(ekeys, cnts))
-        several: dict[str, list[int]] = {}  # key -> the indices of its classes in ents
-        if len(counts) < len(ents):
-            n_classes = Counter(ekeys)
-            several = {k: [] for k in compress(n_classes, map((1).__lt__, n_classes.values()))}
-            for i in compress(range(len(ents)), map(several.__contains__, ekeys)):
-                several[ekeys[i]].append(i)
-            for key, idx in several.items():
-                counts[key] = sum(map(cnts.__getitem__, idx))
-        gram_occs = units.gram_occs
-        sequences = self.sequences = set(units.sequences)
-        every = counts
-        if gram_occs:
-            every = counts.copy()
-            for key in gram_occs:
-                every.setdefault(key, 0)
-        # Plurals join their singular. (A singular never ends in "s" here, so no singular is
-        # itself joined to another key.)
-        new = list(filterfalse(_STEM.__contains__, every))
-        if new:
-            if len(_STEM) + len(new) > _STEM_MAX:
-                _STEM.clear()
-                new = list(every)
-            for key in new:
-                _STEM[key] = key[:-1] if len(key) > 4 and key[-1] == "s" and key[-2] != "s" else ""
-        plurals = list(compress(every, map(every.__contains__, map(_STEM.__getitem__, every))))
-        slow = self.lex.canonical_keys.intersection(every)
-        slow.update(sequences)
-        plural_of: dict[str, str] = {}  # singular -> its plural, joined by their classes
-        for key in plurals:
-            one = key[:-1]
-            if key in slow or one in slow:
-                slow.add(key)
-                slow.add(one)
-            else:
-                plural_of[one] = key
-        self._plural_of = plural_of
-        decided: dict[str, _Lazy | Group] = {}
-        groups: list[tuple[Group, dict[_Class, tuple[int, bool]]]] = []  # with each class's first use
-        need: set[Entry] = set()
-        need_keys: set[str] = set()
-        # Keys of several classes: decided by their classes, in order of first use.
-        joined = set(plural_of)
-        joined.update(plural_of.values())
-        for key, idx in several.items():
-            if key in slow or key in joined:
-                continue
-            sig = tuple(map(ents.__getitem__, idx))
-            kind, form = _decide(sig)
-            if kind == 2:  # several spellings
-                cl = dict(zip(map(_as_class, sig), map(cnts.__getitem__, idx)))
-                g = Group(key, [], classes=cl, resolved=_resolved(cl, None))
-                decided[key] = g
-                groups.append((g, dict(zip(cl, zip(idx, repeat(False))))))
-                need.update(sig)
-                need_keys.add(key)
-            elif _near(key):
-                decided[key] = (form, counts[key],  # type: ignore[assignment]
-                                None if kind == 0 else dict(zip(map(_as_class, sig), map(cnts.__getitem__, idx))))
-        # Singulars joined to their plural: their classes in order of first use, with counts, and
-        # each class's first use (its entry in ents; True: a plural's, cut by "s").
-        merged: dict[str, dict[_Class, list]] = {}  # type: ignore[type-arg]
-        if plural_of:
-            where = dict(zip(ekeys, range(len(ents))))  # (for a key of one class: its class)
-            for one, key in plural_of.items():
-                m = merged[one] = {_as_class(ents[i]): [cnts[i], i, False] for i in several.get(one) or (where[one],)}
-                for i in several.get(key) or (where[key],):
-                    f, a, b = _as_class(ents[i])
-                    if f.endswith("s"):
-                        cut = (f[:-1], a, b)
-                        c = m.get(cut)
-                        if c is None:
-                            m[cut] = [cnts[i], i, True]
-                        else:
-                            c[0] += cnts[i]
-                            if i < c[1]:
-                                c[1:] = i, True
-                if len(m) > 1:
-                    merged[one] = dict(sorted(m.items(), key=_RANK))
-                if every is counts:
-                    every = counts.copy()
-                del every[key]
-        for key, m in merged.items():
-            n = counts[key] = sum(c[0] for c in m.values())
-            every[key] = n
-            near = _near(key)
-            if len({c[0] for c in m}) == 1:  # one spelling
-                if near:
-                    decided[key] = (next(iter(m))[0], n, None)
-                continue
-            cl = {c: v[0] for c, v in m.items()}
-            form = _single(tuple(cl))
-            if form is not None:
-                if near:
-                    decided[key] = (form, n, cl)
-                continue
-            g = Group(key, [], classes=cl, resolved=_resolved(cl, None))
-            decided[key] = g
-            groups.append((g, {c: (v[1], v[2]) for c, v in m.items()}))
-            need.update(ents[v[1]] for v in m.values())
-            need_keys.add(key)
-            need_keys.add(plural_of[key])
-        # One pass finds the words of the keys that need their occurrences or first uses.
-        where_ = units.where(slow | need_keys) if slow or need_keys else []
-        if groups:  # their first uses
-            first = units.first_index(need, where_)
-            occ = units.occ
-            for g, firsts in groups:
-                g._firsts = {c: _cut(occ(first[ents[i]]), g.key) if cut else occ(first[ents[i]])
-                             for c, (i, cut) in firsts.items()}
-                g.tally()
-        by_key: dict[str, list[Occ]] = {}
-        if slow:
-            by_key = units.occs_of(slow, where_)
-            unsorted: set[str] = set()  # the lists a word sequence or a plural was added to
-            for key, grams in gram_occs.items():
-                same = by_key.get(key)
-                if same is None:
-                    by_key[key] = grams[:]
-                    if len(grams) > 1:
-                        unsorted.add(key)
-                else:
-                    same += grams
-                    unsorted.add(key)
-            for key in plurals:
-                if key not in slow:
-                    continue
+        by_key = dict(self.units.keyed)
+        unsorted = set(self.units.unsorted)  # the lists a word sequence was added to
+        sequences = self.sequences = set(self.units.sequences)
+        # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s". (A singular never
+        # ends in "s" here, so no singular is itself joined to another key.)
+        for key in list(compress(by_key, map(by_key.__contains__, map(_CHOP, by_key)))):
+            if len(key) > 4 and key[-1] == "s" and key[-2] != "s":
                 one = key[:-1]
-                if every is counts:
-                    every = counts.copy()
-                del every[key]
-                joined = by_key[one]
+                joined = by_key[one] = by_key[one][:]  # a copy: units.keyed stays as built
                 for o in by_key.pop(key):
                     if o[FORM].endswith("s"):
-                        joined.append(_cut(o, one))
+                        joined.append((o[START], o[END] - 1, o[FORM][:-1], one, o[INITIAL], o[HEADING],
+                                       o[CAPS], o[QUOTED], o[N], o[JOINED]))
                 unsorted.add(one)
                 if key in sequences:
                     sequences.add(one)
-            for key in unsorted:
-                occs = by_key.get(key)
-                if occs is not None and len(occs) > 1:
-                    occs.sort(key=_START)
-        slow.update(several)
-        slow.update(merged)
-        return every, slow, by_key, decided
-
-    def _group_occs(self, g: Group) -> list[Occ]:
-        """The occurrences of a group that groups() made from its classes (loaded once)."""
-        if not g.occs:
-            g.occs = self._load(g.key)
-        return g.occs
-
-    def _load(self, key: str) -> list[Occ]:
-        """The occurrences of a key that groups() decided from its classes, in document order
-        (with those of a plural joined to it)."""
-        plural = self._plural_of.get(key)
-        if plural is None:
-            return self.units.occs_of({key})[key]
-        got = self.units.occs_of({key, plural})
-        occs = got[key]
-        occs.extend(_cut(o, key) for o in got.get(plural, ()) if o[FORM].endswith("s"))
-        if len(occs) > 1:
-            occs.sort(key=_START)
-        return occs
+        for key in unsorted:
+            occs = by_key.get(key)
+            if occs is not None and len(occs) > 1:
+                occs.sort(key=_START)
+        return by_key
 
     def resolve(self, g: Group) -> None:
         """Give each occurrence the spelling it stands for (see :func:`_resolved`), and count
@@ -518,43 +320,20 @@ class NameChecker:
     def variants(self) -> list[Finding]:
         out: list[Finding] = []
         # What near_variants() may pair, in key order: a Group, or for a key with one spelling
-        # (most keys) what groups() keeps of it, made a Group only if it is reported.
-        cands: dict[str, Group | list[Occ] | _Lazy | None] = {}
+        # (most keys) just its occurrences, made a Group only if it is reported.
+        cands: dict[str, Group | list[Occ]] = {}
         # The candidates that may be a preferred spelling there (see near_variants), in key
         # order: keys with one spelling used often enough, and every Group.
         probe: list[str] = []
         least = max(self.min_count, 2)
         canonical = self.lex.canonical_keys
-        order, special, by_key, decided = self.groups()
+        by_key = self.groups()
         sequences = self.sequences
-        for key, n in order.items():
-            if key not in special:  # most keys: one class, no house term
-                if len(key) >= 5 and key.isalpha():  # (near_variants() finds what it needs)
-                    cands[key] = None
-                    if n >= least:  # (used once: never preferred, as least >= 2)
-                        probe.append(key)
-                continue
-            occs = by_key.get(key)
-            if occs is None:  # no house term: decided from the classes
-                c = decided.get(key)
-                if c is None:
-                    continue
-                if type(c) is tuple:  # one spelling, or resolved to one
-                    cands[key] = c
-                    if c[2] is not None or c[1] >= least:
-                        probe.append(key)
-                    continue
-                g = c  # type: ignore[assignment]
-                if _near(key):
-                    cands[key] = g
-                    probe.append(key)
-                if self.eligible(g):
-                    out.extend(self._report(g))
-                continue
-            if len(occs) == 1:
+        for key, occs in by_key.items():
+            if len(occs) == 1:  # most keys: the same as below, in short
                 if key not in canonical:
                     if len(key) >= 5 and key.isalpha() and key not in sequences:
-                        cands[key] = occs
+                        cands[key] = occs  # (used once: never preferred, as least >= 2)
                     continue
                 one = True
             else:
@@ -589,23 +368,17 @@ class NameChecker:
                 probe.append(key)
             if one or not self.eligible(g):
                 continue
-            out.extend(self._report(g))
+            self.choose(g)
+            text, data = self.spellings([g])
+            why = self.reason_text(g, g.target)
+            spelling = g.spelling
+            for o in g.occs:
+                r = spelling(o)
+                if r is None or r == g.target or compatible(o[FORM], g.target, o):
+                    continue
+                out.append(self._variant_finding(o, g.target, why, text, data))
         if self.ctx.enabled("CN101"):
             out.extend(self.near_variants(cands, probe))
-        return out
-
-    def _report(self, g: Group) -> list[Finding]:
-        """The CN101 findings of an eligible group: its uses of other spellings."""
-        out: list[Finding] = []
-        self.choose(g)
-        text, data = self.spellings([g])
-        why = self.reason_text(g, g.target)
-        spelling = g.spelling
-        for o in self._group_occs(g):
-            r = spelling(o)
-            if r is None or r == g.target or compatible(o[FORM], g.target, o):
-                continue
-            out.append(self._variant_finding(o, g.target, why, text, data))
         return out
 
     def _variant_finding(self, o: Occ, target: str, why: str, text: str, data: list[dict[str, object]]) -> Finding:
@@ -616,7 +389,7 @@ class NameChecker:
                                 fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
                                 target=target, spellings=data)
 
-    def near_variants(self, cands: dict[str, Group | list[Occ] | _Lazy | None], probe: list[str]) -> list[Finding]:
+    def near_variants(self, cands: dict[str, Group | list[Occ]], probe: list[str]) -> list[Finding]:
         """Spellings one or two edits apart (Tecent / Tencent) via a symmetric-delete index.
         ``cands``: the keys of 5+ letters written as single words, each with its Group or,
         for a key with one spelling, its occurrences; ``probe``: those that may be a preferred
@@ -625,7 +398,7 @@ class NameChecker:
         lex = self.lex
         canonical = lex.canonical_keys
         # Groups left with no spelling take no part.
-        gone = [k for k in probe if type(cands[k]) is Group and not cands[k].counts]  # type: ignore[union-attr]
+        gone = [k for k in probe if type(cands[k]) is not list and not cands[k].counts]  # type: ignore[union-attr]
         for key in gone:
             del cands[key]
         # Which keys may be a rare spelling depends on the key and the packs (memoised: the
@@ -643,28 +416,9 @@ class NameChecker:
                 found = in_dict[f] = _words_in_dictionary(f)
             return found  # type: ignore[no-any-return]
 
-        counts = self._counts
-
-        def cand(key: str) -> Group | list[Occ] | _Lazy:
-            c = cands[key]
-            if c is None:  # a key of one class: its spelling and count
-                only = self._only
-                if only is None:
-                    only = self._only = dict(zip(self._ekeys, self._ents))
-                e = only[key]
-                c = cands[key] = (e if type(e) is str else e[0], counts[key], None)
-            return c
-
-        def target(key: str) -> str:
-            """The preferred spelling of the group of ``key``, as _target(group(key))."""
-            c = cand(key)
-            if type(c) is tuple:  # one spelling
-                return c[0]  # type: ignore[return-value]
-            return c[0][FORM] if type(c) is list else _target(c)  # type: ignore[arg-type,index,return-value]
-
         ignore = self.ignore
         rare = [k for k in compress(cands, map(rare_key.__getitem__, cands))
-                if k not in ignore and not any(map(spelled_in_dictionary, _spellings(cand(k))))]
+                if k not in ignore and not any(map(spelled_in_dictionary, _spellings(cands[k])))]
         if not rare:
             return []
         # Only a house term, or a spelling used at least min-count times and at least twice
@@ -676,7 +430,7 @@ class NameChecker:
         if gone:
             probe = [k for k in probe if k in cands]
         shapes = {(k[0], len(k) + d) for k in rare for d in (-2, -1, 0, 1, 2)}
-        probers = [k for k in probe if (k[0], len(k)) in shapes and (k in canonical or _total(cand(k)) >= least)]
+        probers = [k for k in probe if (k[0], len(k)) in shapes and (k in canonical or _total(cands[k]) >= least)]
         shapes = {(k[0], len(k) + d) for k in probers for d in (-2, -1, 0, 1, 2)}
         index: dict[str, list[str]] = defaultdict(list)
         for k in rare:
@@ -685,18 +439,15 @@ class NameChecker:
                     index[v].append(k)
 
         def group(key: str) -> Group:
-            c = cand(key)
+            c = cands[key]
             if type(c) is list:
                 c = cands[key] = _one_spelling(key, c)
-            elif type(c) is tuple:
-                occs = self._load(key)
-                c = cands[key] = _one_spelling(key, occs) if c[2] is None else _single_group(key, occs, c[2], c[0])
             return c
 
         best: dict[str, tuple[int, str]] = {}
         indexed = index.keys()
         for k in probers:  # (group() replaces values in cands, never adds keys)
-            total = _total(cand(k))
+            total = _total(cands[k])
             is_term = k in canonical
             dk = _deletes(k, 2 if len(k) >= 8 else 1)
             if indexed.isdisjoint(dk):
@@ -705,12 +456,12 @@ class NameChecker:
                 for r in index.get(v, ()):
                     if r == k or r[0] != k[0]:
                         continue
-                    minority = _total(cand(r))
+                    minority = _total(cands[r])
                     if not is_term and (total < 2 * minority or total < self.min_count):
                         continue
                     # Two edits only between long lower-case words (goverment / government); names
                     # that far apart are usually two names (Wandsworth / Wordsworth).
-                    named = target(k)[:1].isupper() or target(r)[:1].isupper()
+                    named = _target(group(k))[:1].isupper() or _target(group(r))[:1].isupper()
                     d = 2 if min(len(r), len(k)) >= 8 and not named else 1
                     if _end_only(r, k) or _osa(r, k, d) > d:
                         continue
@@ -724,7 +475,7 @@ class NameChecker:
             target = _target(target_group)
             text, data = self.spellings([target_group, g])
             why = self.reason_text(target_group, target) if target in target_group.counts else "house spelling"
-            for o in self._group_occs(g):
+            for o in g.occs:
                 if g.spelling(o) is None or (o[START], o[END]) in flagged:
                     continue
                 out.append(self._variant_finding(o, target, why, text, data))
@@ -738,9 +489,8 @@ class NameChecker:
         if terms.keys().isdisjoint(self.units.unigram_keys) and not any(o[KEY] in terms for o in self.units.grams):
             return out  # no house term in the document
         get = terms.get
-        grams = self.units.grams
-        # the few house terms: words, then word sequences
-        for o in self.units.with_keys(terms) + list(compress(grams, map(terms.__contains__, map(_KEY, grams)))):
+        occs = self.units.words + self.units.grams
+        for o in compress(occs, map(terms.__contains__, map(_KEY, occs))):  # the few house terms
             term = get(o[KEY])
             if term is None or o[QUOTED] or not o[KEY] or o[CAPS]:
                 continue
@@ -771,7 +521,8 @@ class NameChecker:
         found = self.lex.spellings_with("demonyms", self.units.forms, lambda form: _demonym_parts(form, dem))
         if not found:
             return out
-        for o in self.units.with_forms(found):  # the few words found
+        words = self.units.words
+        for o in compress(words, map(found.__contains__, map(_FORM, words))):  # the few words found
             if o[QUOTED]:
                 continue
             for off, part in found[o[FORM]]:
@@ -819,18 +570,13 @@ def _single(classes: tuple[_Class, ...]) -> str | None:
     return spellings.pop() if len(spellings) == 1 else None  # (never None: resolved to a spelling)
 
 
-def _single_group(key: str, occs: list[Occ], classes: dict[_Class, int], form: str) -> Group:
+def _single_group(key: str, occs: list[Occ], classes: Counter[_Class], form: str) -> Group:
     """The group of a key whose classes (``classes``: their counts, in order of first use)
     all resolve to ``form``: what resolve() and tally() would make of it (the first class's
     first occurrence is the first occurrence)."""
     trusted = sum(n for c, n in classes.items() if not (c[1] or c[2]))
     return Group(key, occs, {form: len(occs)}, {form: trusted} if trusted else {}, {form: occs[0]},
                  classes=classes, resolved=dict.fromkeys(classes, form))
-
-
-def _cut(o: Occ, key: str) -> Occ:
-    """A plural's occurrence as one of its singular ``key``: the "s" cut."""
-    return (o[START], o[END] - 1, o[FORM][:-1], key, o[INITIAL], o[HEADING], o[CAPS], o[QUOTED], o[N], o[JOINED])
 
 
 def _demonym_parts(form: str, dem: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -851,16 +597,12 @@ def _drop_nested(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _spellings(c: Group | list[Occ] | _Lazy) -> Iterable[str]:
-    if type(c) is Group:
-        return c.counts
-    return (c[0][FORM],) if type(c) is list else (c[0],)  # type: ignore[return-value]
+def _spellings(c: Group | list[Occ]) -> Iterable[str]:
+    return (c[0][FORM],) if type(c) is list else c.counts
 
 
-def _total(c: Group | list[Occ] | _Lazy) -> int:
-    if type(c) is Group:
-        return c.total
-    return len(c) if type(c) is list else c[1]  # type: ignore[return-value]
+def _total(c: Group | list[Occ]) -> int:
+    return len(c) if type(c) is list else c.total
 
 
 def _one_spelling(key: str, occs: list[Occ]) -> Group:
