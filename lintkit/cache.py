@@ -157,12 +157,12 @@ class RunMemo:
 
     SCHEMA = 1
 
-    def __init__(self, cache: ResultCache, ident: str) -> None:
-        self._cache = cache
+    def __init__(self, folder: Callable[[], str], ident: str) -> None:
+        self._results = folder  # the result cache's folder, resolved when first needed
         self._ident = ident
 
     def _file(self) -> str:
-        return os.path.join(self._cache._folder(), "runs", self._ident[:32] + ".json")
+        return os.path.join(self._results(), "runs", self._ident[:32] + ".json")
 
     @staticmethod
     def digest(files: list[tuple[str, str]]) -> str:
@@ -203,6 +203,10 @@ class ResultCache:
         # The part of a key that depends on the settings only, per Config (see key()).
         self._prefix: tuple[Config | None, Any] = (None, None)
         self._folders: set[str] = set()  # entry folders made or found by this process
+
+    def memo(self, ident: str) -> RunMemo:
+        """The run memo of the command ``ident`` (see :class:`RunMemo`)."""
+        return RunMemo(self._folder, ident)
 
     @property
     def root(self) -> Path:
@@ -301,8 +305,9 @@ def _store(path: str, blob: bytes) -> None:
 def _packs_stamp(packs: list[str]) -> str:
     """The state of the user's rule packs, as the packs loader reads them: each file, and
     each ``*.toml`` under a folder (an edited file in a folder pack leaves the folder's own
-    times unchanged), with its modification and change times and size. Taken once per
-    Config in a process, as the packs are loaded once per process."""
+    times unchanged), with its modification and change times and size. Taken when a key's
+    settings part is hashed (:meth:`ResultCache.key`: again only when the Config changes
+    from one file to the next), not per file."""
     parts = []
     for p in packs:
         files = sorted(Path(p).rglob("*.toml")) if os.path.isdir(p) else [Path(p)]

@@ -10,9 +10,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lintkit import __version__
 from lintkit.errors import LintkitError
+
+if TYPE_CHECKING:
+    from lintkit.cache import RunMemo
+    from lintkit.engine import Engine
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -227,7 +232,7 @@ def _emit(args: argparse.Namespace, out: str) -> None:
         sys.stdout.flush()
 
 
-def _run_memo(args: argparse.Namespace, engine: object, fmt: object):  # type: ignore[no-untyped-def]
+def _run_memo(args: argparse.Namespace, engine: Engine, fmt: object) -> RunMemo | None:
     """The run memo (``lintkit.cache.RunMemo``) for this command, or ``None`` where a stored
     output could differ from a fresh one: fixes, baselines, standard input, timings, the
     debug log, the cache off, or a format that is not one of the built-in text and JSON
@@ -238,14 +243,12 @@ def _run_memo(args: argparse.Namespace, engine: object, fmt: object):  # type: i
     import hashlib
     import json
 
-    from lintkit.cache import RunMemo
-
     # The command as the working folder and every option that shapes the output (--jobs does
     # not); the color setting as resolved for this terminal; the fail threshold of the config.
     options = {k: v for k, v in sorted(vars(args).items()) if k not in ("jobs",)}
     ident = json.dumps([__version__, os.getcwd(), options, _color(args),
-                        str(engine.config_for(None).fail_on)], default=str)  # type: ignore[attr-defined]
-    return RunMemo(engine.cache, hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest())  # type: ignore[attr-defined]
+                        str(engine.config_for(None).fail_on)], default=str)
+    return engine.cache.memo(hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest())
 
 
 def _color(args: argparse.Namespace) -> bool:

@@ -474,11 +474,10 @@ class Engine:
                 cfg = self.config_for(item)
                 if not cfg.get("cache"):
                     return None
-                sig = index_sig(self._stat(item, cfg.get("max-file-size")))
-                digest = self.cache.index.lookup(item, sig) if sig is not None else None
-                if digest is None:
+                key = self._indexed(item, self._stat(item, cfg.get("max-file-size")), cfg)[1]
+                if key is None:
                     return None
-                out.append((item, self.cache.key(digest, item, cfg, self.pm)))
+                out.append((item, key))
         except LintkitError:
             return None  # the run itself reports it
         return out
@@ -521,17 +520,23 @@ class Engine:
             st = self._stat(path, max_size)
             sig = None
             if cfg.get("cache"):
-                sig = index_sig(st)
-                # An unchanged file (same stat signature as when it was last checked): its
-                # digest from the stat index, and its entry without reading the file.
-                digest = self.cache.index.lookup(path, sig) if sig is not None else None
-                if digest is not None:
+                # An unchanged file (same stat signature as when it was last checked) is
+                # served without being read; with no entry for its key (removed, or other
+                # settings) it is checked as usual.
+                sig, key = self._indexed(path, st, cfg)
+                if key is not None and self._serve(path, key, report):
                     report.files.append(path)
-                    if self._serve(path, self.cache.key(digest, path, cfg, self.pm), report):
-                        return None
-                    report.files.pop()  # no entry (removed, or other settings): checked as usual
+                    return None
             return self._begin(self._read(path, max_size), cfg, report, sig)
         return None
+
+    def _indexed(self, path: str, st: os.stat_result, cfg: Config) -> tuple[StatSig | None, str | None]:
+        """The file's stat signature for the stat index (``None`` when it changed too
+        recently, :func:`index_sig`), and the key of its result-cache entry when the index
+        knows its content (``None`` otherwise)."""
+        sig = index_sig(st)
+        digest = self.cache.index.lookup(path, sig) if sig is not None else None
+        return sig, (self.cache.key(digest, path, cfg, self.pm) if digest is not None else None)
 
     def _complete_file(self, job: _Job, report: Report) -> None:
         with _file_errors(job.source.path, report):
