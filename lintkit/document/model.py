@@ -308,18 +308,11 @@ class Sentence:
         if not self.prose:
             c = _NO_COLUMNS
         else:
-            # _word_columns of the sentence's text, inline (a call less per sentence).
-            text = self.text
-            parts = (_ASCII_SPLIT if text.isascii() else (_usplit or _unicode_split())).split(text)
-            if len(parts) == 1:
-                c = _new_columns(([], [], [], ()))
-            else:
-                offsets = list(accumulate(map(len, parts), initial=self.start))
-                starts = offsets[1:-1:2]
-                ph: tuple[int, ...] = ()
-                if self.placeholders is not None:
-                    ph = _placeholder_indices(starts, self.start, self.end, *self.placeholders)
-                c = _new_columns((starts, offsets[2::2], parts[1::2], ph))
+            starts, ends, texts = _word_columns(self.prose, self.start, self.end, None, self.text)
+            ph: tuple[int, ...] = ()
+            if starts and self.placeholders is not None:
+                ph = _placeholder_indices(starts, self.start, self.end, *self.placeholders)
+            c = _new_columns((starts, ends, texts, ph))
         self._columns = c
         return c
 
