@@ -353,10 +353,6 @@ def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, lis
     return list(zip(counts, c.sentence_words))
 
 
-def sentence_counts(sentence: Sentence, lang: str) -> Counts:
-    return paragraph_counts([sentence], lang)[0]
-
-
 # Kinds whose counts no check reads (labels, not sentences: only ``lintkit stats
 # --paragraphs`` shows them): counted on first use.
 _LAZY_KINDS = frozenset({"heading", "table_cell"})
