@@ -20,11 +20,12 @@ from lintkit.document.model import Document, Word
 from lintkit.families.consistency.lexicon import norm_key
 
 _STOP = frozenset("a an the of and or to in on at by for with from as is are was be it this that".split())
-# Each branch starts with its opening mark (the look-behind comes after it), so the regular
-# expression engine scans for candidates fast; a test compares it with the pattern as first
-# written, “[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}».
+# Each branch starts with its opening mark (the look-behind comes after it), so a match
+# starts at one of _QUOTE_MARKS and quote_spans tries it at those marks only; a test
+# compares it with the pattern as first written,
+# “[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}».
 _QUOTE = re.compile(r"“[^”\n]{1,2000}”|\"(?<![\w]\")[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}»")
-_QUOTE_MARK = re.compile(r"[“\"«]")
+_QUOTE_MARKS = "“\"«"
 
 
 # An occurrence is a plain tuple, read with the index constants below: tuples of strings,
@@ -44,24 +45,41 @@ def quote_spans(doc: Document) -> list[tuple[int, int]]:
     words, which keep their own spelling."""
     spans: list[tuple[int, int]] = []
     prose = doc.prose
-    # Every quotation starts with one of these marks: paragraphs without one are skipped.
-    marks = [m.start() for m in _QUOTE_MARK.finditer(prose)]
+    # Every quotation starts with one of these marks, so they are tried one by one (as
+    # _QUOTE.finditer(prose, p.start, p.end) would find them, without scanning the text).
+    marks = char_positions(prose, _QUOTE_MARKS)
+    n_marks = len(marks)
     for p in doc.paragraphs:
         if p.kind == "quote":
             spans.append((p.start, p.end))
             continue
-        if not any_between(marks, p.start, p.end):
+        if not n_marks:
             continue
-        for m in _QUOTE.finditer(prose, p.start, p.end):
-            spans.append((m.start(), m.end()))
+        end = p.end
+        i = bisect.bisect_left(marks, p.start)
+        while i < n_marks and marks[i] < end:
+            m = _QUOTE.match(prose, marks[i], end)
+            if m is None:
+                i += 1
+            else:  # the next quotation starts after this one
+                spans.append(m.span())
+                i = bisect.bisect_left(marks, m.end(), i + 1)
     spans.sort()
     return spans
 
 
-def any_between(positions: list[int], start: int, end: int) -> bool:
-    """Is one of the sorted ``positions`` in [start, end)?"""
-    i = bisect.bisect_left(positions, start)
-    return i < len(positions) and positions[i] < end
+def char_positions(text: str, chars: str) -> list[int]:
+    """The sorted offsets in ``text`` of each of the characters ``chars`` (one ``str.find``
+    scan per character: much faster than a regular expression's character class)."""
+    out: list[int] = []
+    find = text.find
+    for c in chars:
+        i = find(c)
+        while i >= 0:
+            out.append(i)
+            i = find(c, i + 1)
+    out.sort()
+    return out
 
 
 def in_spans(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
