@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lintkit.document.model import Document, Source
@@ -25,7 +25,10 @@ PIECES = st.sampled_from([
     "a@b", "-", "—", ",", ".", "(", ")", ":", "'", "’", "\n", "\n\n", "\n\n# ", "\n\n> ", "\n\n- ", " ", "  ",
     "“White House”", "\"Tik Tok\"", "«data base»", "x\"y\"", "\"a", "b\"", "“we", "chat”",
 ])
-DOCS = st.lists(PIECES, max_size=80).map(" ".join)
+# Pieces mostly one space apart, sometimes glued together (a glue character or a quotation
+# mark right before or after a word, at the start or end of a sentence).
+DOCS = st.lists(st.tuples(PIECES, st.sampled_from([" ", " ", " ", ""])), max_size=80).map(
+    lambda parts: "".join(piece + sep for piece, sep in parts))
 
 
 @settings(max_examples=300, deadline=None)
@@ -53,3 +56,85 @@ def _quote_spans_reference(doc: Document) -> list[tuple[int, int]]:
 def test_quote_spans_match_the_pattern_run_over_each_paragraph(text: str) -> None:
     doc = md(text)
     assert units.quote_spans(doc) == _quote_spans_reference(doc)
+
+
+def _reference_units(doc: Document, term_keys: frozenset[str], max_words: int) -> dict[str, object]:
+    """What Units holds, found word by word: each word is checked for a placeholder, a glue
+    character and a quotation; then every pair (and run of up to ``max_words`` words)."""
+    quotes = units.quote_spans(doc)
+    qstarts = [s for s, _ in quotes]
+    prose = doc.prose
+    words: list[units.Occ] = []
+    keyed: dict[str, list[units.Occ]] = {}
+    title_keys: set[str] = set()
+    for s in doc.sentences:
+        c = s.word_columns()
+        heading = doc.paragraphs[s.paragraph].kind == "heading"
+        first = True
+        prev_end = -2
+        prev_f = units._NO_FACTS
+        for i, (start, wend, text) in enumerate(zip(c.starts, c.ends, c.texts)):
+            if i in c.placeholders:
+                prev_end = -2
+                first = False
+                continue
+            f = units._FACTS.get(text) or units._facts(text)
+            quoted = ((start > 0 and prose[start - 1] in "/#_@\\") or (wend < len(prose) and prose[wend] in "/#_@\\")
+                      or units.in_spans(quotes, qstarts, start))
+            joined = prev_end == start - 1 and prose[prev_end] == " "
+            if joined and prev_f[4] and f[4] and not heading:
+                title_keys.add(prev_f[2] + f[2])
+            o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
+            words.append(o)
+            if f[5] and not quoted:
+                keyed.setdefault(f[2], []).append(o)
+            first = False
+            prev_end = o[1]
+            prev_f = f
+    keys = {o[units.KEY] for o in words}
+    known = keys | title_keys | term_keys
+    grams: list[units.Occ] = []
+    for i in range(1, len(words)):
+        a = words[i - 1]
+        key = a[units.KEY]
+        caps = a[units.CAPS]
+        for n in range(2, max(2, max_words) + 1):
+            k = i + n - 2
+            if k >= len(words) or not words[k][units.JOINED]:
+                break
+            z = words[k]
+            key += z[units.KEY]
+            caps = caps or z[units.CAPS]
+            if (key in term_keys or (n == 2 and key in known and a[units.FORM].lower() not in units._STOP
+                                     and z[units.FORM].lower() not in units._STOP)):
+                grams.append((a[units.START], z[units.END], prose[a[units.START]:z[units.END]], key,
+                              a[units.INITIAL], a[units.HEADING], caps, a[units.QUOTED], n, False))
+    unsorted: set[str] = set()
+    sequences: set[str] = set()
+    for o in grams:
+        if not o[units.QUOTED] and units._names(o[units.FORM], o[units.KEY], o[units.CAPS]):
+            sequences.add(o[units.KEY])
+            if o[units.KEY] in keyed:
+                unsorted.add(o[units.KEY])
+            keyed.setdefault(o[units.KEY], []).append(o)
+    return {"quotes": quotes, "words": words, "keyed": list(keyed.items()), "grams": grams,
+            "unigram_keys": keys, "forms": {o[units.FORM] for o in words}, "unsorted": unsorted,
+            "sequences": sequences}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCS, st.sampled_from([2, 3]))
+# a glue character or a quotation mark next to the last or first word of a sentence
+@example("White House alpha/\n\nBeta Gamma.", 2)
+@example("#alpha beta.\n\n- `code` White House_", 2)
+@example("The White “House” we chat\n\n> We Chat", 3)
+def test_units_match_the_word_by_word_reference(text: str, max_words: int) -> None:
+    doc = md(text)
+    term_keys = frozenset({"wechat", "tiktok", "whitehouse", "database", "wechatdatabase"})
+    u = units.Units(doc, term_keys, max_words)
+    got = {"quotes": u.quotes, "words": u.words, "keyed": list(u.keyed.items()), "grams": u.grams,
+           "unigram_keys": u.unigram_keys, "forms": u.forms, "unsorted": u.unsorted, "sequences": u.sequences}
+    expected = _reference_units(doc, term_keys, max_words)
+    assert got == expected
+    # the same types too (flags are bools, not ints)
+    assert [tuple(map(type, o)) for o in u.words] == [tuple(map(type, o)) for o in expected["words"]]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from itertools import compress, islice
+from itertools import accumulate, compress, islice, repeat
 from operator import add, itemgetter
 
 from lintkit.document.model import Document, Word
@@ -136,6 +136,36 @@ def _names(form: str, key: str, caps: bool) -> bool:
     return not caps and bool(key) and "." not in form
 
 
+# A segment of a sentence's words with no placeholder among them: (starts, ends, texts,
+# quoted flags, does it start the sentence?).
+_Segment = tuple[list[int], list[int], list[str], Iterable[bool], bool]
+
+
+def quoted_flags(prose: str, starts: list[int], ends: list[int], quotes: list[tuple[int, int]],
+                 qstarts: list[int]) -> list[bool]:
+    """Is each word (by its projection span) quoted: glued to a path or identifier
+    (rust-lang/rfcs#1636, foo_bar: not prose), or in a quotation (as :func:`in_spans`)?"""
+    size = len(prose)
+    return [(start > 0 and prose[start - 1] in _GLUE) or (end < size and prose[end] in _GLUE)
+            or in_spans(quotes, qstarts, start) for start, end in zip(starts, ends)]
+
+
+def _segments(starts: list[int], ends: list[int], texts: list[str], placeholders: tuple[int, ...],
+              flags: list[bool] | None) -> list[_Segment]:
+    """A sentence's words (its word columns) in segments between its placeholder words,
+    with their quoted ``flags`` (None: none quoted)."""
+    if not placeholders:
+        return [(starts, ends, texts, flags if flags is not None else repeat(False), True)]
+    out: list[_Segment] = []
+    lo = 0
+    for i in (*placeholders, len(starts)):
+        if lo < i:
+            out.append((starts[lo:i], ends[lo:i], texts[lo:i], flags[lo:i] if flags is not None else repeat(False),
+                        lo == 0))
+        lo = i + 1
+    return out
+
+
 class Units:
     """Unigrams of every prose word, and 2- and 3-word sequences that may be a variant of
     a single word, a house term, or a multi-word name in Title Case. Built in two linear
@@ -152,67 +182,61 @@ class Units:
         self.quotes = quote_spans(doc)
         quotes = self.quotes
         qstarts = [s for s, _ in quotes]
-        n_quotes = len(quotes)
-        qi = 0  # how many quotations start at or before the word (words come in order)
-        qlast = -1
         prose = doc.prose
-        size = len(prose)
+        # Where a word may be quoted (both are rare): in a quotation, or next to a glue
+        # character (a word glued to a path or identifier); sorted by start, with the
+        # farthest end up to each.
+        near = sorted([*quotes, *((g, g + 1) for g in char_positions(prose, _GLUE))])
+        near_starts = [s for s, _ in near]
+        near_reach = list(accumulate(map(itemgetter(1), near), max))
         facts_of = _FACTS.get
         words: list[Occ] = []
         self.words = words
+        append = words.append
         keyed: dict[str, list[Occ]] = {}
         self.keyed = keyed
         keyed_get = keyed.get
         # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
         title_keys: set[str] = set()
         paragraphs = doc.paragraphs
+        not_quoted = repeat(False)
         for s in doc.sentences:
             # The sentence's word columns, not its Word objects (not built for a whole document).
             wstarts, wends, texts, ph = s.word_columns()
             if not wstarts:
                 continue
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
-            first = True
-            prev_end = -2  # END of the word before, unless a placeholder came between (-2: none)
-            prev_f = _NO_FACTS
-            next_ph = ph[0] if ph else -1  # index of the next placeholder word (-1: none left)
-            phi = 0
-            for i, (start, wend, text) in enumerate(zip(wstarts, wends, texts)):
-                if i == next_ph:
-                    phi += 1
-                    next_ph = ph[phi] if phi < len(ph) else -1
-                    prev_end = -2
-                    first = False
-                    continue
-                f = facts_of(text) or _facts(text)
-                # A word glued to a path or identifier (rust-lang/rfcs#1636, foo_bar) is not prose.
-                quoted = (start > 0 and prose[start - 1] in _GLUE) or (wend < size and prose[wend] in _GLUE)
-                if not quoted and quotes:
-                    # as in_spans(), walking along the quotations instead of a bisection per word
-                    if start < qlast:
-                        qi = bisect.bisect_right(qstarts, start)  # (never seen: words out of order)
-                    while qi < n_quotes and qstarts[qi] <= start:
-                        qi += 1
-                    qlast = start
-                    quoted = qi > 0 and start < quotes[qi - 1][1]
-                # A run continues over exactly one space; a possessive (prev_end) ends it.
-                if prev_end == start - 1 and prose[prev_end] == " ":
-                    joined = True
-                    if prev_f[4] and f[4] and not heading:  # this word is trusted: not initial, not heading
-                        title_keys.add(prev_f[2] + f[2])
-                else:
-                    joined = False
-                o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
-                words.append(o)
-                if f[5] and not quoted:
-                    same = keyed_get(f[2])
-                    if same is None:
-                        keyed[f[2]] = [o]
+            # Most sentences are one segment, no word quoted: their words are not looked at one
+            # by one for quotations, glue characters and placeholders. A word may be quoted
+            # only if a quotation or a glue character is in [its start - 1, its end].
+            segments: Iterable[_Segment] = ((wstarts, wends, texts, not_quoted, True),)
+            if near and (k := bisect.bisect_right(near_starts, wends[-1])) and near_reach[k - 1] >= wstarts[0]:
+                segments = _segments(wstarts, wends, texts, ph, quoted_flags(prose, wstarts, wends, quotes, qstarts))
+            elif ph:
+                segments = _segments(wstarts, wends, texts, ph, None)
+            for seg_starts, seg_ends, seg_texts, flags, first in segments:
+                prev_end = -2  # END of the word before in the segment (-2: none)
+                prev_f = _NO_FACTS
+                for start, wend, text, quoted in zip(seg_starts, seg_ends, seg_texts, flags):
+                    f = facts_of(text) or _facts(text)
+                    # A run continues over exactly one space; a possessive (prev_end) ends it.
+                    if prev_end == start - 1 and prose[prev_end] == " ":
+                        joined = True
+                        if prev_f[4] and f[4] and not heading:  # this word is trusted: not initial, not heading
+                            title_keys.add(prev_f[2] + f[2])
                     else:
-                        same.append(o)
-                first = False
-                prev_end = o[1]
-                prev_f = f
+                        joined = False
+                    o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
+                    append(o)
+                    if f[5] and not quoted:
+                        same = keyed_get(f[2])
+                        if same is None:
+                            keyed[f[2]] = [o]
+                        else:
+                            same.append(o)
+                    first = False
+                    prev_end = o[1]
+                    prev_f = f
         keys = list(map(_KEY_OF, words))
         unigram_keys = set(keys)
         self.unigram_keys = unigram_keys
