@@ -72,7 +72,7 @@ def _reference_units(doc: Document, term_keys: frozenset[str], max_words: int) -
         heading = doc.paragraphs[s.paragraph].kind == "heading"
         first = True
         prev_end = -2
-        prev_f = units._NO_FACTS
+        prev_f: units._Facts = ("", 0, "", False, False, False)
         for i, (start, wend, text) in enumerate(zip(c.starts, c.ends, c.texts)):
             if i in c.placeholders:
                 prev_end = -2

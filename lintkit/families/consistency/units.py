@@ -116,7 +116,6 @@ _Facts = tuple[str, int, str, bool, bool, bool]
 _FACTS: dict[str, _Facts] = {}
 _FACTS_MAX = 50_000
 _GLUE = "/#_@\\"
-_NO_FACTS: _Facts = ("", 0, "", False, False, False)
 
 
 def _facts(text: str) -> _Facts:
@@ -216,27 +215,31 @@ class Units:
                 segments = _segments(wstarts, wends, texts, ph, None)
             for seg_starts, seg_ends, seg_texts, flags, first in segments:
                 prev_end = -2  # END of the word before in the segment (-2: none)
-                prev_f = _NO_FACTS
+                prev_title = False
+                prev_key = ""
                 for start, wend, text, quoted in zip(seg_starts, seg_ends, seg_texts, flags):
-                    f = facts_of(text) or _facts(text)
+                    form, cut, key, caps, title, named = facts_of(text) or _facts(text)
                     # A run continues over exactly one space; a possessive (prev_end) ends it.
                     if prev_end == start - 1 and prose[prev_end] == " ":
                         joined = True
-                        if prev_f[4] and f[4] and not heading:  # this word is trusted: not initial, not heading
-                            title_keys.add(prev_f[2] + f[2])
+                        if prev_title and title and not heading:  # this word is trusted: not initial, not heading
+                            title_keys.add(prev_key + key)
                     else:
                         joined = False
-                    o = (start, wend - f[1], f[0], f[2], first, heading, f[3], quoted, 1, joined)
+                    if cut:
+                        wend -= cut
+                    o = (start, wend, form, key, first, heading, caps, quoted, 1, joined)
                     append(o)
-                    if f[5] and not quoted:
-                        same = keyed_get(f[2])
+                    if named and not quoted:
+                        same = keyed_get(key)
                         if same is None:
-                            keyed[f[2]] = [o]
+                            keyed[key] = [o]
                         else:
                             same.append(o)
                     first = False
-                    prev_end = o[1]
-                    prev_f = f
+                    prev_end = wend
+                    prev_title = title
+                    prev_key = key
         keys = list(map(_KEY_OF, words))
         unigram_keys = set(keys)
         self.unigram_keys = unigram_keys
