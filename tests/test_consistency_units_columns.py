@@ -138,3 +138,32 @@ def test_units_match_the_word_by_word_reference(text: str, max_words: int) -> No
     assert got == expected
     # the same types too (flags are bools, not ints)
     assert [tuple(map(type, o)) for o in u.words] == [tuple(map(type, o)) for o in expected["words"]]
+
+
+Case = tuple[list[int], list[int], list[int], list[tuple[int, int]]]
+
+
+@st.composite
+def _sentence_and_marks(draw: st.DrawFn) -> Case:
+    """Word spans in order (gaps of 0-3), glue offsets, and quotation spans (sorted; some
+    sharing a start or overlapping), all within [0, 60)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = draw(st.integers(0, 3))
+    for _ in range(draw(st.integers(1, 12))):
+        length = draw(st.integers(1, 4))
+        starts.append(pos)
+        ends.append(pos + length)
+        pos += length + draw(st.integers(1, 3))
+    glue = sorted(draw(st.sets(st.integers(0, 60), max_size=6)))
+    quotes = sorted(draw(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), max_size=5)))
+    return starts, ends, glue, [(s, s + n) for s, n in quotes]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_sentence_and_marks())
+def test_quoted_flags_match_a_word_by_word_test(case: Case) -> None:
+    starts, ends, glue, quotes = case
+    qstarts = [s for s, _ in quotes]
+    expected = [(s - 1 in glue) or (e in glue) or units.in_spans(quotes, qstarts, s) for s, e in zip(starts, ends)]
+    assert units.quoted_flags(starts, ends, glue, quotes, qstarts) == expected

@@ -135,34 +135,40 @@ def _names(form: str, key: str, caps: bool) -> bool:
     return not caps and bool(key) and "." not in form
 
 
-# A segment of a sentence's words with no placeholder among them: (starts, ends, texts,
-# quoted flags, does it start the sentence?).
-_Segment = tuple[list[int], list[int], list[str], Iterable[bool], bool]
-
-
-def quoted_flags(prose: str, starts: list[int], ends: list[int], quotes: list[tuple[int, int]],
+def quoted_flags(starts: list[int], ends: list[int], glue: list[int], quotes: list[tuple[int, int]],
                  qstarts: list[int]) -> list[bool]:
-    """Is each word (by its projection span) quoted: glued to a path or identifier
-    (rust-lang/rfcs#1636, foo_bar: not prose), or in a quotation (as :func:`in_spans`)?"""
-    size = len(prose)
-    return [(start > 0 and prose[start - 1] in _GLUE) or (end < size and prose[end] in _GLUE)
-            or in_spans(quotes, qstarts, start) for start, end in zip(starts, ends)]
-
-
-def _segments(starts: list[int], ends: list[int], texts: list[str], placeholders: tuple[int, ...],
-              flags: list[bool] | None) -> list[_Segment]:
-    """A sentence's words (its word columns) in segments between its placeholder words,
-    with their quoted ``flags`` (None: none quoted)."""
-    if not placeholders:
-        return [(starts, ends, texts, flags if flags is not None else repeat(False), True)]
-    out: list[_Segment] = []
-    lo = 0
-    for i in (*placeholders, len(starts)):
-        if lo < i:
-            out.append((starts[lo:i], ends[lo:i], texts[lo:i], flags[lo:i] if flags is not None else repeat(False),
-                        lo == 0))
-        lo = i + 1
-    return out
+    """Is each word of a sentence (its word columns, in order) quoted? Either glued to a
+    path or identifier (a glue character, at one of the sorted offsets ``glue``, right
+    before or after it: rust-lang/rfcs#1636, foo_bar are not prose), or in a quotation
+    (the last quotation starting at or before it ends after its start, as
+    :func:`in_spans`). Glue characters and quotations are few: the words they touch are
+    found by bisection, not by looking at every word."""
+    n = len(starts)
+    flags = [False] * n
+    n_glue = len(glue)
+    i = bisect.bisect_left(glue, starts[0] - 1)
+    while i < n_glue and glue[i] <= ends[-1]:
+        g = glue[i]
+        j = bisect.bisect_left(starts, g + 1)
+        if j < n and starts[j] == g + 1:
+            flags[j] = True
+        j = bisect.bisect_left(ends, g)
+        if j < n and ends[j] == g:
+            flags[j] = True
+        i += 1
+    # Quotation k rules the word starts from its start up to the next quotation's start
+    # (nothing when both start together), from the one that rules the first word on.
+    n_quotes = len(quotes)
+    k = max(bisect.bisect_right(qstarts, starts[0]) - 1, 0)
+    while k < n_quotes and qstarts[k] <= starts[-1]:
+        qs, qe = quotes[k]
+        k += 1
+        if k < n_quotes:
+            qe = min(qe, qstarts[k])
+        lo = bisect.bisect_left(starts, qs)
+        hi = bisect.bisect_left(starts, qe, lo)
+        flags[lo:hi] = [True] * (hi - lo)
+    return flags
 
 
 class Units:
@@ -183,9 +189,10 @@ class Units:
         qstarts = [s for s, _ in quotes]
         prose = doc.prose
         # Where a word may be quoted (both are rare): in a quotation, or next to a glue
-        # character (a word glued to a path or identifier); sorted by start, with the
-        # farthest end up to each.
-        near = sorted([*quotes, *((g, g + 1) for g in char_positions(prose, _GLUE))])
+        # character (a word glued to a path or identifier). Both as intervals sorted by
+        # start, with the farthest end up to each.
+        glue = char_positions(prose, _GLUE)
+        near = sorted([*quotes, *((g, g + 1) for g in glue)])
         near_starts = [s for s, _ in near]
         near_reach = list(accumulate(map(itemgetter(1), near), max))
         facts_of = _FACTS.get
@@ -205,41 +212,48 @@ class Units:
             if not wstarts:
                 continue
             heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
-            # Most sentences are one segment, no word quoted: their words are not looked at one
-            # by one for quotations, glue characters and placeholders. A word may be quoted
-            # only if a quotation or a glue character is in [its start - 1, its end].
-            segments: Iterable[_Segment] = ((wstarts, wends, texts, not_quoted, True),)
+            # Most sentences have no word quoted: their words are not looked at one by one
+            # for quotations and glue characters. A word may be quoted only if a quotation
+            # or a glue character is in [its start - 1, its end].
+            flags: Iterable[bool] = not_quoted
             if near and (k := bisect.bisect_right(near_starts, wends[-1])) and near_reach[k - 1] >= wstarts[0]:
-                segments = _segments(wstarts, wends, texts, ph, quoted_flags(prose, wstarts, wends, quotes, qstarts))
-            elif ph:
-                segments = _segments(wstarts, wends, texts, ph, None)
-            for seg_starts, seg_ends, seg_texts, flags, first in segments:
-                prev_end = -2  # END of the word before in the segment (-2: none)
-                prev_title = False
-                prev_key = ""
-                for start, wend, text, quoted in zip(seg_starts, seg_ends, seg_texts, flags):
-                    form, cut, key, caps, title, named = facts_of(text) or _facts(text)
-                    # A run continues over exactly one space; a possessive (prev_end) ends it.
-                    if prev_end == start - 1 and prose[prev_end] == " ":
-                        joined = True
-                        if prev_title and title and not heading:  # this word is trusted: not initial, not heading
-                            title_keys.add(prev_key + key)
+                flags = quoted_flags(wstarts, wends, glue, quotes, qstarts)
+            first = True
+            sentence_words: Iterable[tuple[int, int, str, bool]] = zip(wstarts, wends, texts, flags)
+            if ph:
+                # Placeholder words are left out. The word after one never continues a run:
+                # the character before it is the placeholder's (a letter or digit), not a space.
+                first = ph[0] != 0
+                keep = [True] * len(wstarts)
+                for i in ph:
+                    keep[i] = False
+                sentence_words = compress(sentence_words, keep)
+            prev_end = -2  # END of the word before (-2: none)
+            prev_title = False
+            prev_key = ""
+            for start, wend, text, quoted in sentence_words:
+                form, cut, key, caps, title, named = facts_of(text) or _facts(text)
+                # A run continues over exactly one space; a possessive (prev_end) ends it.
+                if prev_end == start - 1 and prose[prev_end] == " ":
+                    joined = True
+                    if prev_title and title and not heading:  # this word is trusted: not initial, not heading
+                        title_keys.add(prev_key + key)
+                else:
+                    joined = False
+                if cut:
+                    wend -= cut
+                o = (start, wend, form, key, first, heading, caps, quoted, 1, joined)
+                append(o)
+                if named and not quoted:
+                    same = keyed_get(key)
+                    if same is None:
+                        keyed[key] = [o]
                     else:
-                        joined = False
-                    if cut:
-                        wend -= cut
-                    o = (start, wend, form, key, first, heading, caps, quoted, 1, joined)
-                    append(o)
-                    if named and not quoted:
-                        same = keyed_get(key)
-                        if same is None:
-                            keyed[key] = [o]
-                        else:
-                            same.append(o)
-                    first = False
-                    prev_end = wend
-                    prev_title = title
-                    prev_key = key
+                        same.append(o)
+                first = False
+                prev_end = wend
+                prev_title = title
+                prev_key = key
         keys = list(map(_KEY_OF, words))
         unigram_keys = set(keys)
         self.unigram_keys = unigram_keys
