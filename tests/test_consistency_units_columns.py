@@ -7,9 +7,10 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lintkit.document.model import Document, Source
+from lintkit.document.model import Document, Source, Word
 from lintkit.document.readers import read_markdown
 from lintkit.families.consistency import units
+from lintkit.families.consistency.lexicon import norm_key
 
 
 def md(text: str) -> Document:
@@ -167,3 +168,13 @@ def test_quoted_flags_match_a_word_by_word_test(case: Case) -> None:
     qstarts = [s for s, _ in quotes]
     expected = [(s - 1 in glue) or (e in glue) or units.in_spans(quotes, qstarts, s) for s, e in zip(starts, ends)]
     assert units.quoted_flags(starts, ends, glue, quotes, qstarts) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aAbBsSÉß'’.-1", max_size=8))
+def test_facts_match_stem_of_is_caps_and_names(text: str) -> None:
+    form, end = units.stem_of(Word(0, len(text), text))
+    caps = units.is_caps(form)
+    key = norm_key(form)
+    expected = (form, len(text) - end, key, caps, form[:1].isupper() and not caps, units._names(form, key, caps))
+    assert units._facts(text) == expected

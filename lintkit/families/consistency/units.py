@@ -119,10 +119,12 @@ _GLUE = "/#_@\\"
 
 
 def _facts(text: str) -> _Facts:
-    form, end = stem_of(Word(0, len(text), text))
-    caps = is_caps(form)
+    # as stem_of(), without a Word: the spelling without a possessive 's / ’s
+    cut = 2 if len(text) > 3 and text[-2] in "'’" and text[-1] in "sS" else 0
+    form = text[:-2] if cut else text
+    caps = form.isupper() and sum(1 for c in form if c.isalpha()) >= 2  # is_caps(form)
     key = norm_key(form)
-    facts = (form, len(text) - end, key, caps, form[:1].isupper() and not caps, _names(form, key, caps))
+    facts = (form, cut, key, caps, form[:1].isupper() and not caps, not caps and bool(key) and "." not in form)
     if len(_FACTS) >= _FACTS_MAX:
         _FACTS.clear()
     _FACTS[text] = facts
