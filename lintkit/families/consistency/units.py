@@ -224,7 +224,9 @@ class Units:
             sentence_words: Iterable[tuple[int, int, str, bool]] = zip(wstarts, wends, texts, flags)
             if ph:
                 # Placeholder words are left out. The word after one never continues a run:
-                # the character before it is the placeholder's (a letter or digit), not a space.
+                # the kept word before it ends at or before the placeholder word's start, so
+                # it ends right before this word only if the placeholder word is that one
+                # character, a letter or digit (not the space a run needs).
                 first = ph[0] != 0
                 keep = [True] * len(wstarts)
                 for i in ph:
