@@ -408,3 +408,32 @@ def test_acronym_words_from_columns_equal_words(text: str, a: int, b: int, k: in
         assert [(w.start, w.end, w.text) for w in _words_before(s, a, k)] == before[-k:]
         within = [w for w in words if a <= w[0] and w[1] <= b]
         assert [(w.start, w.end, w.text) for w in _words_within(s, a, b)] == within
+
+
+_SPELLINGS = ["chinese", "Chinese", "CHINESE", "chinese-american", "Sino-chinese", "colour", "Colour",
+              "color-blind", "colour-blind", "organise", "Organize", "a-b-c", "-", "", "Ünicode", "centre", "CENTRE",
+              "the", "re-colour"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sets(st.sampled_from(_SPELLINGS), max_size=10), min_size=1, max_size=6), st.integers(3, 40))
+def test_spellings_with_equals_parts_of_every_spelling(docs: list[set[str]], memo_max: int) -> None:
+    """spellings_with() finds what ``parts`` finds in every spelling of each document (as
+    calling it on each did), though it calls it only for hyphenated spellings and those
+    whose lower case is a key, once per spelling seen, also when its tables are emptied."""
+    from unittest import mock
+
+    from lintkit.families.consistency import lexicon as lexicon_module
+    from lintkit.families.consistency.dialect import _dialect_parts
+    from lintkit.families.consistency.lexicon import Lexicon
+    from lintkit.families.consistency.names import _demonym_parts
+
+    lex = lexicon(())
+    fresh = Lexicon(demonyms=lex.demonyms, dialect=lex.dialect)
+    with mock.patch.object(lexicon_module, "MEMO_MAX", memo_max):
+        for forms in docs:
+            for name, table, parts in (("demonyms", lex.demonyms, _demonym_parts),
+                                       ("dialect", lex.dialect, _dialect_parts)):
+                expected = {f: parts(f, table) for f in forms if parts(f, table)}
+                got = fresh.spellings_with(name, forms, lambda f, t=table, p=parts: p(f, t), table.keys())
+                assert got == expected

@@ -28,7 +28,7 @@ def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: 
         return []
     hits: list[tuple[int, int, str, str, str, str]] = []  # start, end, word, dialect, group, other
     table = lex.dialect
-    found = lex.spellings_with("dialect", units.forms, lambda form: _dialect_parts(form, table))
+    found = lex.spellings_with("dialect", units.forms, lambda form: _dialect_parts(form, table), table.keys())
     if not found:
         return []
     setting = opts.get("dialect", "auto")

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import compress, filterfalse
+from itertools import compress, filterfalse, repeat
+from operator import or_
 from typing import Any, TypeVar
 
 from lintkit.errors import PackError
@@ -63,15 +64,28 @@ class Lexicon:
             memo = self._memos[name] = {}
         return memo
 
-    def spellings_with(self, name: str, forms: AbstractSet[str],
-                       parts: Callable[[str], tuple[_T, ...]]) -> dict[str, tuple[_T, ...]]:
+    def spellings_with(self, name: str, forms: AbstractSet[str], parts: Callable[[str], tuple[_T, ...]],
+                       keys: AbstractSet[str]) -> dict[str, tuple[_T, ...]]:
         """The spellings among ``forms`` in which ``parts`` finds something (usually few),
-        with what it finds. ``parts`` is memoised in the table ``name`` (see memo())."""
-        memo = self.memo(name)
-        for form in filterfalse(memo.__contains__, forms):  # (forms is iterated twice)
-            memo[form] = parts(form)
-        found = memo.__getitem__
-        return {form: found(form) for form in compress(forms, map(found, forms))}
+        with what it finds. ``parts`` must find nothing in a spelling without a hyphen whose
+        lower case is not one of ``keys``: C-level passes pick the others, so most spellings
+        cost no Python work. ``parts`` is called once per spelling seen: the table ``name``
+        (see memo()) holds the spellings seen, the table ``name + " found"`` what it found
+        in them (emptied with it), so a document costs two C-level passes over its
+        spellings after the first time."""
+        seen = self.memo(name)  # every spelling seen (the values are not read)
+        found = self._memos.setdefault(name + " found", {})
+        if not seen:
+            found.clear()  # (memo() has just emptied the table: start both again)
+        new = list(filterfalse(seen.__contains__, forms))
+        if new:
+            seen.update(dict.fromkeys(new, ()))
+            may = map(or_, map(keys.__contains__, map(str.lower, new)), map(str.__contains__, new, repeat("-")))
+            for form in compress(new, may):
+                got = parts(form)
+                if got:
+                    found[form] = got
+        return {form: found[form] for form in found.keys() & forms}
 
 
 @lru_cache(maxsize=1)

@@ -518,7 +518,8 @@ class NameChecker:
         out: list[Finding] = []
         dem = self.lex.demonyms
         # Per spelling: its lower-case demonym parts (offset, part).
-        found = self.lex.spellings_with("demonyms", self.units.forms, lambda form: _demonym_parts(form, dem))
+        found = self.lex.spellings_with("demonyms", self.units.forms, lambda form: _demonym_parts(form, dem),
+                                        dem.keys())
         if not found:
             return out
         words = self.units.words
