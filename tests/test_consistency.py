@@ -290,7 +290,8 @@ def test_bounded_memo_tables_do_not_change_findings(seed_path: Path, monkeypatch
 
 def test_scan_patterns_match_them_as_first_written() -> None:
     # Patterns rewritten to start with a literal or a character class (fast candidate scan)
-    # find exactly what the patterns as first written find, with pos/endpos too.
+    # find exactly what the patterns as first written find, with pos/endpos too (the
+    # alphabets are characters or tokens the strings are made of).
     import random
     import re
 
@@ -302,6 +303,18 @@ def test_scan_patterns_match_them_as_first_written() -> None:
         (typography._DASH_SPACED, r"(?<=[\w,.;:!?)\]\"”’]) (—|–|--|-) (?=[\w(\"“‘])", "a1_ -—–,.)(\"“‘’”é\n"),
         (typography._DASH_CLOSED, r"(?<=[^\W\d_])(—|--)(?=[^\W\d_])", "a1_ -—–é"),
         (acronyms._ACR_PAREN, r"\b([A-Z][A-Za-z0-9&]{0,7}[A-Z0-9])(s?) ?\(([^()\n]{3,120})\)", "aAB1& (s)\n_é"),
+        (typography._SCALE_WORD, r"(?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trillion)\b",
+         ["1", "2", "34", ".", ",", " ", "a", "_", "million", "billion", "trillion", "é"]),
+        (typography._SCALE_ABBR, r"(?:(?<=[$€£¥])|(?<![\w.,]))(\d{1,3}(?:\.\d+)?)(M|bn|mn|tn)(?![\w])"
+         r"|(?<=[$€£¥])(\d{1,3}(?:\.\d+)?)([mbBT])(?![\w])",
+         ["1", "2", "34", ".", ",", " ", "a", "_", "$", "€", "M", "bn", "mn", "tn", "m", "b", "B", "T", "é"]),
+        (typography._FULL, r"(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w,]|\.\d)",
+         ["1", "2", "34", "000", ",000", ",", ".", " ", "a", "_"]),
+        (typography._PCT_SIGN, r"(?<![\w.,])(\d+(?:\.\d+)?)( ?)%", ["1", "2", "34", ".", ",", " ", "%", "a", "_"]),
+        (typography._PCT_WORD, r"(?<![\w.,])(\d+(?:\.\d+)?) (percent|per cent)\b",
+         ["1", "2", "34", ".", ",", " ", "percent", "per cent", "a", "_"]),
+        (typography._US, r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|USA|US|UK)(?![\w])",
+         ["U", "S", "K", "A", ".", " ", "a", "_", "1", "é"]),
     ]
     rng = random.Random(7)
     for fast, written, alphabet in first_written:

@@ -25,14 +25,21 @@ _DASH_SPACED = re.compile(r" (?<=[\w,.;:!?)\]\"”’] )(—|–|--|-) (?=[\w(\"
 _DASH_CLOSED = re.compile(r"(—(?<=[^\W\d_]—)|--(?<=[^\W\d_]--))(?=[^\W\d_])")
 _DASH_REPR = {"em dash closed": "—", "em dash spaced": " — ", "en dash spaced": " – ", "spaced hyphen": " - ",
               "double hyphen": "--"}
-_SCALE_WORD = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trillion)\b")
-_SCALE_ABBR = re.compile(r"(?:(?<=[$€£¥])|(?<![\w.,]))(\d{1,3}(?:\.\d+)?)(M|bn|mn|tn)(?![\w])"
-                         r"|(?<=[$€£¥])(\d{1,3}(?:\.\d+)?)([mbBT])(?![\w])")
-_FULL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w,]|\.\d)")
+# The number patterns below start with the first digit, their look-behind after it (also a
+# scan for candidates); a test compares them with the patterns as first written:
+# (?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trillion)\b,
+# (?:(?<=[$€£¥])|(?<![\w.,]))(\d{1,3}(?:\.\d+)?)(M|bn|mn|tn)(?![\w])|(?<=[$€£¥])(\d{1,3}(?:\.\d+)?)([mbBT])(?![\w]),
+# (?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w,]|\.\d), (?<![\w.,])(\d+(?:\.\d+)?)( ?)%,
+# (?<![\w.,])(\d+(?:\.\d+)?) (percent|per cent)\b and, starting with its U,
+# (?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|USA|US|UK)(?![\w]).
+_SCALE_WORD = re.compile(r"(\d(?<![\w.,]\d)\d{0,2}(?:\.\d+)?) (million|billion|trillion)\b")
+_SCALE_ABBR = re.compile(r"(\d(?:(?<=[$€£¥]\d)|(?<![\w.,]\d))\d{0,2}(?:\.\d+)?)(M|bn|mn|tn)(?![\w])"
+                         r"|(\d(?<=[$€£¥]\d)\d{0,2}(?:\.\d+)?)([mbBT])(?![\w])")
+_FULL = re.compile(r"\d(?<![\w.,]\d)\d{0,2}(?:,\d{3}){2,}(?![\w,]|\.\d)")
 _FULL_HINT = re.compile(r",\d{3},\d{3}")  # in every _FULL match; starts with a literal, so scans fast
-_PCT_SIGN = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)( ?)%")
-_PCT_WORD = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?) (percent|per cent)\b")
-_US = re.compile(r"(?<![\w.])(U\.S\.(?:A\.)?|U\.K\.|USA|US|UK)(?![\w])")
+_PCT_SIGN = re.compile(r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?)( ?)%")
+_PCT_WORD = re.compile(r"(\d(?<![\w.,]\d)\d*(?:\.\d+)?) (percent|per cent)\b")
+_US = re.compile(r"(U(?<![\w.]U)(?:\.S\.(?:A\.)?|\.K\.|SA|S|K))(?![\w])")
 _SCALES = {"million": Decimal(10) ** 6, "billion": Decimal(10) ** 9, "trillion": Decimal(10) ** 12}
 _ABBR = {"M": "million", "m": "million", "mn": "million", "B": "billion", "b": "billion", "bn": "billion",
          "T": "trillion", "tn": "trillion"}
