@@ -300,8 +300,6 @@ def test_scan_patterns_match_them_as_first_written() -> None:
     first_written = [
         (units._QUOTE, r"“[^”\n]{1,2000}”|(?<![\w])\"[^\"\n]{1,2000}\"(?![\w])|«[^»\n]{1,2000}»",
          'ab "“”«»\n.\'_'),
-        (typography._DASH_SPACED, r"(?<=[\w,.;:!?)\]\"”’]) (—|–|--|-) (?=[\w(\"“‘])", "a1_ -—–,.)(\"“‘’”é\n"),
-        (typography._DASH_CLOSED, r"(?<=[^\W\d_])(—|--)(?=[^\W\d_])", "a1_ -—–é"),
         (acronyms._ACR_PAREN, r"\b([A-Z][A-Za-z0-9&]{0,7}[A-Z0-9])(s?) ?\(([^()\n]{3,120})\)", "aAB1& (s)\n_é"),
         (typography._SCALE_WORD, r"(?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trillion)\b",
          ["1", "2", "34", ".", ",", " ", "a", "_", "million", "billion", "trillion", "é"]),
@@ -325,6 +323,18 @@ def test_scan_patterns_match_them_as_first_written() -> None:
             b = rng.randint(a, len(s))
             assert [(m.span(), m.groups()) for m in fast.finditer(s, a, b)] == \
                    [(m.span(), m.groups()) for m in slow.finditer(s, a, b)], (written, s, a, b)
+
+    # The dashes, one pattern per dash: together they find what the two patterns found.
+    spaced = re.compile(r"(?<=[\w,.;:!?)\]\"”’]) (—|–|--|-) (?=[\w(\"“‘])")
+    closed = re.compile(r"(?<=[^\W\d_])(—|--)(?=[^\W\d_])")
+    names = {"—": "em dash spaced", "–": "en dash spaced", "-": "spaced hyphen", "--": "double hyphen"}
+    dash_tokens = [*"a1_ -—–,.)(\"“‘’”é\n", " - ", " -- ", " — ", " – ", "a--b", "é—a"]
+    for _ in range(40_000):
+        s = "".join(rng.choice(dash_tokens) for _ in range(rng.randint(0, 16)))
+        expected = [(m.start(), m.end(), names[m.group(1)]) for m in spaced.finditer(s)]
+        expected += [(m.start(), m.end(), "em dash closed" if m.group(1) == "—" else "double hyphen")
+                     for m in closed.finditer(s)]
+        assert typography.dashes(s) == sorted(expected), s
 
 
 def test_variant_counts_by_position_and_apostrophe() -> None:

@@ -18,11 +18,18 @@ Hit = tuple[int, int, str, str | None]  # projection start, end, style, replacem
 
 _QUOTES = re.compile(r"[\"'‘’“”]")
 _OPENERS = " \t\n([{<—–-/"
-# Each pattern starts with a literal (the look-behinds come after it), so the regular
-# expression engine scans for candidates fast; tests compare them with the patterns as
-# first written, (?<=[...]) (—|–|--|-) (?=...) and (?<=[^\W\d_])(—|--)(?=[^\W\d_]).
-_DASH_SPACED = re.compile(r" (?<=[\w,.;:!?)\]\"”’] )(—|–|--|-) (?=[\w(\"“‘])")
-_DASH_CLOSED = re.compile(r"(—(?<=[^\W\d_]—)|--(?<=[^\W\d_]--))(?=[^\W\d_])")
+# Dashes between words, one pattern per dash, each starting with its literal (the look-behinds
+# come after it), so the regular expression engine scans for candidates fast; dashes() runs
+# only those whose dash is in the text. A test compares what dashes() finds with the patterns
+# as first written, (?<=[...]) (—|–|--|-) (?=...) and (?<=[^\W\d_])(—|--)(?=[^\W\d_]).
+_BEFORE = r"[\w,.;:!?)\]\"”’]"  # what a spaced dash follows (then a space), and precedes
+_AFTER = r"(?=[\w(\"“‘])"
+_DASH_SPACED = (("—", re.compile(rf" (—)(?<={_BEFORE} —) {_AFTER}")),
+                ("–", re.compile(rf" (–)(?<={_BEFORE} –) {_AFTER}")),
+                ("-", re.compile(rf" (-(?<={_BEFORE} -)-?) {_AFTER}")))  # " -- " before " - ", as (--|-)
+_DASH_CLOSED = (("—", re.compile(r"(—)(?<=[^\W\d_]—)(?=[^\W\d_])")),
+                ("--", re.compile(r"(--)(?<=[^\W\d_]--)(?=[^\W\d_])")))
+_DASH_STYLE = {"—": "em dash spaced", "–": "en dash spaced", "-": "spaced hyphen", "--": "double hyphen"}
 _DASH_REPR = {"em dash closed": "—", "em dash spaced": " — ", "en dash spaced": " – ", "spaced hyphen": " - ",
               "double hyphen": "--"}
 # The number patterns below start with the first digit, their look-behind after it (also a
@@ -158,6 +165,23 @@ def _caps_context(prose: str, s: int, e: int) -> bool:
     return bool(near) and all(w.upper() == w for w in near)
 
 
+def dashes(prose: str) -> list[tuple[int, int, str]]:
+    """(start, end, style) of the dashes used as punctuation between words, in order. The
+    matches of the patterns never overlap (a spaced dash starts with a space and is neither
+    preceded nor followed by a dash; a closed one has letters on both sides), so the union of
+    their matches, sorted, is what one pattern of all of them finds."""
+    hits: list[tuple[int, int, str]] = []
+    for dash, pattern in _DASH_SPACED:
+        if dash in prose:
+            hits += [(m.start(), m.end(), _DASH_STYLE[m.group(1)]) for m in pattern.finditer(prose)]
+    for dash, pattern in _DASH_CLOSED:
+        if dash in prose:
+            style = "em dash closed" if dash == "—" else "double hyphen"
+            hits += [(m.start(), m.end(), style) for m in pattern.finditer(prose)]
+    hits.sort()
+    return hits
+
+
 def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
     """Each check needs two styles in the document to report anything, so a cheap substring
     test first skips the checks (and the regular expression scans) that cannot find two."""
@@ -173,16 +197,7 @@ def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
         out += _report(doc, ctx, "CN401", hits, "quotation marks mixed", pos)
     # Without an em dash, an en dash or a double hyphen only the spaced hyphen is left.
     if ctx.enabled("CN402") and ("—" in prose or "–" in prose or "--" in prose):
-        hits = []
-        names = {"—": "em dash", "–": "en dash", "-": "spaced hyphen", "--": "double hyphen"}
-        for m in _DASH_SPACED.finditer(prose):
-            d = m.group(1)
-            style = {"—": "em dash spaced", "–": "en dash spaced"}.get(d, names[d])
-            hits.append((m.start(), m.end(), style, None))
-        for m in _DASH_CLOSED.finditer(prose):
-            style = "em dash closed" if m.group(1) == "—" else "double hyphen"
-            hits.append((m.start(), m.end(), style, None))
-        hits.sort()
+        hits = [(s, e, style, None) for s, e, style in dashes(prose)]
         out += _report(doc, ctx, "CN402", hits, "dash styles mixed", pos)
     if ctx.enabled("CN403"):
         hits = []
@@ -197,13 +212,16 @@ def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
                 hits.append((m.start(), m.end(), "abbreviated scale", None))
             hits.sort()
             out += _report(doc, ctx, "CN403", hits, "number styles mixed", pos)
-    if ctx.enabled("CN404") and ("%" in prose) + ("percent" in prose) + ("per cent" in prose) >= 2:
+    # Two of "%", "percent" and "per cent" are needed (the rare "per cent" looked for first).
+    if ctx.enabled("CN404") and (("percent" in prose or "per cent" in prose) if "%" in prose
+                                 else ("per cent" in prose and "percent" in prose)):
         hits = [(m.start(), m.end(), "%", None) for m in _PCT_SIGN.finditer(prose)]
         hits += [(m.start(), m.end(), m.group(2), None) for m in _PCT_WORD.finditer(prose)]
         hits.sort()
         out += _report(doc, ctx, "CN404", hits, "percent styles mixed", pos)
     # Dotted and undotted forms of one country's abbreviation are needed.
-    if ctx.enabled("CN405") and (("U.S." in prose and "US" in prose) or ("U.K." in prose and "UK" in prose)):
+    if ctx.enabled("CN405") and "U." in prose and (("U.S." in prose and "US" in prose)
+                                                   or ("U.K." in prose and "UK" in prose)):
         hits = []
         for m in _US.finditer(prose):
             t = m.group(1)
