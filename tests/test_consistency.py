@@ -242,6 +242,51 @@ def test_symmetric_delete_and_distance() -> None:
     assert _end_only("victoria", "victorian") and not _end_only("tecent", "tencent")
 
 
+def _deletes_as_first_written(word: str, d: int) -> frozenset[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(d):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return frozenset(out)
+
+
+def _edited(word: str, edits: list[tuple[int, int, str]]) -> str:
+    """``word`` after the edits (kind, position, letter): substitute, insert, delete, swap."""
+    for kind, at, letter in edits:
+        i = at % (len(word) + 1)
+        if kind == 0:
+            word = word[:i] + letter + word[i + 1:]
+        elif kind == 1:
+            word = word[:i] + letter + word[i:]
+        elif kind == 2:
+            word = word[:i] + word[i + 1:]
+        else:
+            word = word[:i] + word[i + 1:i + 2] + word[i:i + 1] + word[i + 2:]
+    return word
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.text("abcé", max_size=12), st.lists(st.tuples(st.integers(0, 3), st.integers(0, 12), st.sampled_from("abcé")),
+                                              max_size=2), st.integers(0, 3))
+def test_near_variant_pairs_are_partnered_and_share_a_delete(a: str, edits: list[tuple[int, int, str]],
+                                                             d: int) -> None:
+    """_deletes() is the set of the loops as first written; every pair near_variants() may
+    report (same first letter, not _end_only, at most d edits apart: 2 only between keys of
+    8+ letters) is kept by _partnered() on both sides, with deletes that meet."""
+    from lintkit.families.consistency.names import _partnered
+
+    assert _deletes(a, d) == _deletes_as_first_written(a, d)
+    a, b = "x" + a, "x" + _edited(a, edits)  # keys of one first letter (the others never pair)
+    for two in (True, False):  # two edits allowed between long keys (lower-case ones)
+        edits = 2 if two and min(len(a), len(b)) >= 8 else 1
+        if a == b or _end_only(a, b) or _osa(a, b, edits) > edits:
+            continue
+        level_a, level_b = _partnered([a], [b]).get(a, 0), _partnered([b], [a]).get(b, 0)
+        assert min(level_a, level_b) >= edits
+        assert _deletes(a, level_a) & _deletes(b, level_b)
+
+
 def test_packs_loaded() -> None:
     lex = lexicon(())
     assert lex.terms[norm_key("TikTok")].canonical == "TikTok"

@@ -10,12 +10,12 @@ vocabulary words is ever compared except the few candidates the index returns.""
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, filterfalse
-from operator import itemgetter
+from operator import add, itemgetter
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
@@ -423,20 +423,28 @@ class NameChecker:
             return []
         # Only a house term, or a spelling used at least min-count times and at least twice
         # (twice as often as a minority used at least once), can be the preferred spelling:
-        # only those keys probe the index. A pair shares its first letter and is at most two
-        # edits apart, so at most two letters longer or shorter: only keys with a partner of
-        # that shape on the other side make deletes.
+        # only those keys probe the index. A pair shares its first letter, is two edits apart
+        # only between keys of 8+ letters (so at most two letters longer or shorter), else one
+        # edit apart; then, as its first difference comes before the last three letters of the
+        # shorter key (else _end_only), it also shares its last letter and differs in length by
+        # at most one. Only keys with a partner of such a shape on the other side take part,
+        # with the deletes of two letters only if that partner may be two edits away.
         least = max(self.min_count, 2)
         if gone:
             probe = [k for k in probe if k in cands]
-        shapes = {(k[0], len(k) + d) for k in rare for d in (-2, -1, 0, 1, 2)}
-        probers = [k for k in probe if (k[0], len(k)) in shapes and (k in canonical or _total(cands[k]) >= least)]
-        shapes = {(k[0], len(k) + d) for k in probers for d in (-2, -1, 0, 1, 2)}
-        index: dict[str, list[str]] = defaultdict(list)
-        for k in rare:
-            if (k[0], len(k)) in shapes:
-                for v in _deletes(k, 2 if len(k) >= 8 else 1):
-                    index[v].append(k)
+        probers = _partnered([k for k in probe if k in canonical or _total(cands[k]) >= least], rare)
+        if not probers:
+            return []
+        # The index: each delete of a rare key -> the keys it is a delete of (a space between
+        # two: keys are letters only), as strings, not lists (no container per delete).
+        index: dict[str, str] = {}
+        indexed = index.keys()
+        for k, d in _partnered(rare, probers).items():
+            dk = _deletes(k, d)
+            shared = [(v, index[v]) for v in indexed & dk]
+            index.update(dict.fromkeys(dk, k))
+            for v, before in shared:
+                index[v] = before + " " + k
 
         def group(key: str) -> Group:
             c = cands[key]
@@ -445,29 +453,28 @@ class NameChecker:
             return c
 
         best: dict[str, tuple[int, str]] = {}
-        indexed = index.keys()
-        for k in probers:  # (group() replaces values in cands, never adds keys)
-            total = _total(cands[k])
-            is_term = k in canonical
-            dk = _deletes(k, 2 if len(k) >= 8 else 1)
+        for k, level in probers.items():  # (group() replaces values in cands, never adds keys)
+            dk = _deletes(k, level)
             if indexed.isdisjoint(dk):
                 continue  # the usual case, decided in one set operation
-            for v in dk:
-                for r in index.get(v, ()):
-                    if r == k or r[0] != k[0]:
-                        continue
-                    minority = _total(cands[r])
-                    if not is_term and (total < 2 * minority or total < self.min_count):
-                        continue
-                    # Two edits only between long lower-case words (goverment / government); names
-                    # that far apart are usually two names (Wandsworth / Wordsworth).
-                    named = _target(group(k))[:1].isupper() or _target(group(r))[:1].isupper()
-                    d = 2 if min(len(r), len(k)) >= 8 and not named else 1
-                    if _end_only(r, k) or _osa(r, k, d) > d:
-                        continue
-                    score = (1 if is_term else 0) * 10**9 + total
-                    if r not in best or score > best[r][0]:
-                        best[r] = (score, k)
+            total = _total(cands[k])
+            is_term = k in canonical
+            # Each rare key sharing a delete, once (what is decided for it depends on k and it only).
+            for r in dict.fromkeys(" ".join(map(index.__getitem__, indexed & dk)).split(" ")):
+                if r == k or r[0] != k[0]:
+                    continue
+                minority = _total(cands[r])
+                if not is_term and (total < 2 * minority or total < self.min_count):
+                    continue
+                # Two edits only between long lower-case words (goverment / government); names
+                # that far apart are usually two names (Wandsworth / Wordsworth).
+                named = _target(group(k))[:1].isupper() or _target(group(r))[:1].isupper()
+                d = 2 if min(len(r), len(k)) >= 8 and not named else 1
+                if _end_only(r, k) or _osa(r, k, d) > d:
+                    continue
+                score = (1 if is_term else 0) * 10**9 + total
+                if r not in best or score > best[r][0]:
+                    best[r] = (score, k)
         out: list[Finding] = []
         flagged = set(self.flagged)
         for r, (_, k) in sorted(best.items()):
@@ -618,16 +625,57 @@ def _target(g: Group) -> str:
     return g.target
 
 
+def _partnered(keys: Iterable[str], others: Iterable[str]) -> dict[str, int]:
+    """The ``keys`` that may pair with one of ``others`` (see near_variants), in order, each
+    with the number of letters its deletes drop: 2 if a partner of 8+ letters may be two
+    edits away (the key has 8+ letters too, the same first letter, a length at most two
+    apart), else 1 (a partner with the same first and last letters, a length at most one
+    apart)."""
+    others = list(others)
+    one = {(k[0], k[-1], len(k) + d) for k in others for d in (-1, 0, 1)}
+    two = {(k[0], len(k) + d) for k in others if len(k) >= 8 for d in (-2, -1, 0, 1, 2)}
+    out: dict[str, int] = {}
+    for k in keys:
+        n = len(k)
+        if n >= 8 and (k[0], n) in two:
+            out[k] = 2
+        elif (k[0], k[-1], n) in one:
+            out[k] = 1
+    return out
+
+
 @lru_cache(maxsize=2048)
 def _deletes(word: str, d: int) -> frozenset[str]:
     """``word`` with up to ``d`` letters deleted. Memoised: the same words recur across the
-    files of a run."""
-    out = {word}
-    frontier = {word}
-    for _ in range(d):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out |= frontier
+    files of a run. One or two letters are deleted by C-level passes (slices of the word,
+    joined), with the slices for each word length made once."""
+    if not 1 <= d <= 2:
+        out = {word}
+        frontier = {word}
+        for _ in range(d):
+            frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+            out |= frontier
+        return frozenset(out)
+    get = word.__getitem__
+    heads, tails, heads2, middles2, tails2 = _cuts(len(word))
+    out = set(map(add, map(get, heads), map(get, tails)))
+    out.add(word)
+    if d == 2:
+        out.update(map(add, map(add, map(get, heads2), map(get, middles2)), map(get, tails2)))
     return frozenset(out)
+
+
+_Cuts = tuple[list[slice], list[slice], list[slice], list[slice], list[slice]]
+
+
+@lru_cache(maxsize=64)
+def _cuts(n: int) -> _Cuts:
+    """For a word of ``n`` letters, the slices around each letter (deleting one), then
+    around each pair of letters i < j (deleting two)."""
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    return ([slice(0, i) for i in range(n)], [slice(i + 1, None) for i in range(n)],
+            [slice(0, i) for i, _ in pairs], [slice(i + 1, j) for i, j in pairs],
+            [slice(j + 1, None) for _, j in pairs])
 
 
 def _end_only(a: str, b: str) -> bool:
