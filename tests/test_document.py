@@ -415,6 +415,21 @@ def test_byte_offsets_map_to_string_offsets(text: str) -> None:
         assert chars(len(text[:i].encode())) == i
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
+def test_byte_offset_stretches_map_as_the_offsets_do(text: str) -> None:
+    from lintkit.document.readers import _Chars
+
+    chars = _Chars(text)
+    n = len(text.encode())
+    for i in range(len(text) + 1):  # at each character's byte offset (as the parser reports)
+        b = len(text[:i].encode())
+        lo, hi, shift = chars.stretch(b)
+        assert lo <= b < hi and b - shift == i
+        for x in range(lo, min(hi, n + 1)):  # the stretch's other offsets map by its shift too
+            assert chars(x) == x - shift
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOC)
 def test_sentence_words_equal_words_found_alone(text: str) -> None:

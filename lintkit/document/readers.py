@@ -224,6 +224,9 @@ class _Norm:
 _NON_ASCII = re.compile(r"([^\x00-\x7f][^\x00-\x7f]*)")
 
 
+_NO_END = 1 << 62  # beyond every offset
+
+
 class _Chars:
     """The parser reports UTF-8 byte offsets; this maps them to string offsets."""
 
@@ -242,6 +245,20 @@ class _Chars:
         cstarts = list(accumulate(clens, initial=0))[1:-1:2]
         self.bstarts = list(accumulate(blens, initial=0))[1:-1:2]
         self.runs = list(zip(self.bstarts, cstarts, blens[1::2], clens[1::2], strict=True))
+
+    def stretch(self, b: int) -> tuple[int, int, int]:
+        """``(lo, hi, shift)`` with ``lo <= b < hi``: every byte offset in ``[lo, hi)`` maps
+        to itself minus ``shift`` (a run of ASCII characters, with the start of the next
+        non-ASCII run; ``b`` alone inside a non-ASCII run)."""
+        starts = self.bstarts
+        i = bisect_right(starts, b) - 1
+        if i < 0:
+            return 0, (starts[0] + 1 if starts else _NO_END), 0
+        bs, cs, blen, clen = self.runs[i]
+        if b < bs + blen:
+            return b, b + 1, b - self(b)
+        end = bs + blen  # the ASCII text after run i
+        return end, (starts[i + 1] + 1 if i + 1 < len(starts) else _NO_END), end - cs - clen
 
     def __call__(self, b: int) -> int:
         if not self.bstarts:
@@ -268,6 +285,17 @@ def read_markdown(source: Source) -> Document:
     lines = LineIndex(ntext)
     starts = lines.starts + [len(ntext)]
     chars = _Chars(parse_text)
+    # chars(b), remembering the stretch of byte offsets around b that map by one shift
+    # (:meth:`_Chars.stretch`): the parser reports offsets mostly in order, so most calls
+    # are one comparison (a text with a few non-ASCII characters paid a bisection each).
+    lo = hi = shift = 0
+
+    def char_at(b: int) -> int:
+        nonlocal lo, hi, shift
+        if not lo <= b < hi:
+            lo, hi, shift = chars.stretch(b)
+        return b - shift
+
     b = ProjectionBuilder(text)
     ph = _placeholders()
     # Maps an offset of the parsed text to the source: the identity, in C, without CR.
@@ -312,7 +340,7 @@ def read_markdown(source: Source) -> Document:
                 pend_end = flush(pend_start, pend_end)
             if hidden or ev == "Rule":
                 continue
-            a = r["start"] if same_chars else chars(r["start"])
+            a = r["start"] if same_chars else char_at(r["start"])
             k = ntext.find("\n", a)
             if k < 0 or not open_block:
                 continue
@@ -334,7 +362,7 @@ def read_markdown(source: Source) -> Document:
             if same_chars:
                 a, z = r["start"], r["end"]
             else:
-                a, z = chars(r["start"]), chars(r["end"])
+                a, z = char_at(r["start"]), char_at(r["end"])
             escape = a > last and ntext[a - 1] == "\\" and ntext[a] in _ESCAPABLE
             last = z
             if not open_block:
@@ -374,7 +402,7 @@ def read_markdown(source: Source) -> Document:
             tag = val if type(val) is str else next(iter(val))
             if tag not in _BLOCK_TAGS:
                 if not open_block and not hidden:
-                    b.begin_block(kinds[-1], src(chars(r["start"])))
+                    b.begin_block(kinds[-1], src(char_at(r["start"])))
                     open_block = True
                 if tag == "Image":
                     hidden += 1
@@ -385,14 +413,14 @@ def read_markdown(source: Source) -> Document:
             if tag in _CONTAINERS:
                 if depth >= BLOCK_NESTING - 1 and tag != "List":
                     # Deeper structures are an input error: lintkit does not check half a file.
-                    line = lines.position(chars(r["start"]))[0]
+                    line = lines.position(char_at(r["start"]))[0]
                     raise InputError(source.path, f"Markdown nested more than {BLOCK_NESTING} levels deep (lists "
                                                   f"or block quotes, line {line}); the text inside cannot be checked")
                 depth += 1
             if tag == "CodeBlock" or tag == "HtmlBlock":
                 hidden += 1
                 if tag == "CodeBlock":
-                    a, z = chars(r["start"]), chars(r["end"])
+                    a, z = char_at(r["start"]), char_at(r["end"])
                     first = lines.position(a)[0] - 1
                     after = lines.position(max(a, z - 1))[0]  # the line after the block
                     skip.append((src(starts[first]), src(starts[min(after, len(starts) - 1)])))
@@ -418,7 +446,7 @@ def read_markdown(source: Source) -> Document:
             if same_chars:
                 a, z = r["start"], r["end"]
             else:
-                a, z = chars(r["start"]), chars(r["end"])
+                a, z = char_at(r["start"]), char_at(r["end"])
             last = z
             if not open_block:
                 b.begin_block(kinds[-1], src(a))
@@ -428,9 +456,9 @@ def read_markdown(source: Source) -> Document:
             else:
                 b.replace(next(ph), src(a), src(z - 1) + 1, placeholder=True)
         elif "InlineHtml" in ev:
-            last = chars(r["end"])
+            last = char_at(r["end"])
             if not open_block and not hidden:
-                b.begin_block(kinds[-1], src(chars(r["start"])))
+                b.begin_block(kinds[-1], src(char_at(r["start"])))
                 open_block = True
     if pend_end >= 0:
         flush(pend_start, pend_end)
