@@ -166,9 +166,10 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
                 a = start
                 while a < b and prose[a].isspace():
                     a += 1
-                spans = [(a, b)] if a < b else []
-            else:
-                spans = _split(prose, start, end, marks[lo:hi])
+                if a < b:  # (made here: a comprehension is a function call per block)
+                    paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose)]))
+                continue
+            spans = _split(prose, start, end, marks[lo:hi])
         else:
             spans = split_sentences(prose, start, end)
         if spans:
