@@ -96,7 +96,8 @@ def _url_spans(text: str, literals: _UrlLiterals | None = None) -> list[tuple[in
         z = _TOKEN_END.match(text, h).end()
         while z < n and text.endswith("doi:", a, z) and text[z].isspace():
             z = _TOKEN_END.match(text, z + 1).end()
-        out.extend((m.start(), m.end()) for m in URL.finditer(text, a, z))
+        for m in URL.finditer(text, a, z):
+            out.append(m.span())
     return out
 
 

@@ -125,9 +125,14 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _split(text: str, start: int, end: int, marks: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
     """:func:`split_sentences`, given the matches of ``_BOUNDARY`` in ``text[start:end]``
     (found there, with ``pos`` and ``endpos``: the same as in the slice)."""
+    breaks = []
+    for m in marks:  # (a loop: a generator would be a function call per block)
+        if _is_break(text, m, start, end):
+            breaks.append(m.end())
+    breaks.append(end)
     out: list[tuple[int, int]] = []
     cur = start
-    for b in [*(m.end() for m in marks if _is_break(text, m, start, end)), end]:
+    for b in breaks:
         a, cur = cur, b
         while a < b and text[a].isspace():
             a += 1
