@@ -511,3 +511,30 @@ def test_soft_breaks_join_the_text_around_them(text: str, prose: str, runs: list
     crlf = md(text.replace("\n", "\r\n"))  # CRLF files take the general path: the same prose
     assert crlf.prose.replace("\r\n", "\n") == prose
     check_map(crlf)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOC, st.integers(0, 5))
+def test_words_found_together_equal_words_found_alone(text: str, first: int) -> None:
+    # The first sentence asked (any of them) finds the words of all from one split of the
+    # projection; each must be what the sentence finds alone.
+    doc, alone = md(text), md(text)
+    for s in alone.sentences:
+        s._doc = None  # finds its words by itself
+    if doc.sentences:
+        doc.sentences[first % len(doc.sentences)].word_columns()
+        assert doc._words_found
+    assert [tuple(s.word_columns()) for s in doc.sentences] == [tuple(s.word_columns()) for s in alone.sentences]
+
+
+def test_words_found_together_over_several_runs_of_sentences() -> None:
+    from lintkit.document import model
+
+    text = "".join(f"Line {i} has `code{i}` and café, see https://x.org/{i}. Then {i}.5 more.\n\n"
+                   for i in range(model._FIND_WORDS_RUN + 100))
+    doc, alone = md(text), md(text)
+    for s in alone.sentences:
+        s._doc = None
+    assert len(doc.sentences) > 2 * model._FIND_WORDS_RUN
+    assert [tuple(s.word_columns()) for s in doc.sentences] == [tuple(s.word_columns()) for s in alone.sentences]
+    assert doc._words_found

@@ -9,11 +9,12 @@ projection offset back to the source exactly.
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import add
 from typing import Any, NamedTuple
 
@@ -271,7 +272,8 @@ _new_columns = partial(tuple.__new__, WordColumns)
 class Sentence:
     """A sentence of the projection. Its words are found on first use of
     :meth:`word_columns` or :attr:`words` (from ``prose``, the projection its offsets
-    index), then kept: a run that needs no words (grammar alone) does not pay for them,
+    index; for a sentence of a built-in reader, with those of every sentence of its
+    document, see :func:`_find_words`), then kept: a run that needs no words (grammar alone) does not pay for them,
     nor for marking the words that stand for inline code or URLs (``placeholders``, set by
     the reader for a sentence that overlaps one). ``Sentence(start, end, text, words)``
     gives the words directly (without ``prose`` and words, it has none)."""
@@ -286,6 +288,9 @@ class Sentence:
     # overlaps this sentence: its words there are marked when they are found.
     placeholders: tuple[list[int], list[int]] | None = field(default=None, repr=False, compare=False)
     _columns: WordColumns | None = field(default=None, repr=False, compare=False)
+    # The document of a sentence a built-in reader made (a weak reference: no cycle): the
+    # first of its sentences asked for words finds those of all (:func:`_find_words`).
+    _doc: Callable[[], Document | None] | None = field(default=None, repr=False, compare=False)
 
     def word_columns(self) -> WordColumns:
         """The sentence's words as parallel columns, without a ``Word`` object per word:
@@ -308,6 +313,15 @@ class Sentence:
         if not self.prose:
             c = _NO_COLUMNS
         else:
+            d = self._doc
+            if d is not None:
+                doc = d()
+                if doc is not None and not doc._words_found:
+                    doc._words_found = True
+                    _find_words(doc.prose, doc.sentences)
+                    c = self._columns
+                    if c is not None:
+                        return c
             starts, ends, texts = _word_columns(self.prose, self.start, self.end, None, self.text)
             ph: tuple[int, ...] = ()
             if starts and self.placeholders is not None:
@@ -325,6 +339,56 @@ class Sentence:
             for i in c.placeholders:
                 w[i].placeholder = True
         return w
+
+
+# Sentences whose words one split finds together: the lists of a whole 1 MB projection's
+# words cost more to build than small ones (51 ms/MB against 40 for the word columns).
+_FIND_WORDS_RUN = 512
+
+
+def _find_words(prose: str, sentences: list[Sentence]) -> None:
+    """Give the sentences of ``prose`` (in order, as a built-in reader makes them, none
+    asked for words yet) the word columns :meth:`Sentence.word_columns` finds for each
+    alone, from one split of the projection per run of sentences: a split and its
+    offsets per sentence cost more in calls than in words.
+
+    Done when only whitespace lies between the sentences and before the first and after
+    the last (as the readers make them): then no word (which holds no whitespace) lies
+    outside a sentence or crosses a sentence's start or end, and the projection's words
+    inside an ASCII sentence are the ones found in it alone: a match of the word pattern
+    depends only on the characters from its start to the one after its end, and
+    whitespace there ends a match as the sentence's end does. A non-ASCII sentence (the
+    Unicode pattern) finds its words alone, and a sentence with placeholder spans marks
+    its words as :meth:`Sentence.word_columns` does. Otherwise nothing is done: each
+    sentence finds its words alone."""
+    if not sentences or sentences[0].prose is not prose:
+        return
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    gaps = list(map(prose.__getitem__, map(slice, ends[:-1], starts[1:])))
+    if not (all(map(str.isspace, gaps)) and (not starts[0] or prose[:starts[0]].isspace())
+            and (ends[-1] == len(prose) or prose[ends[-1]:].isspace())):
+        return
+    ascii_only = prose.isascii()
+    n = len(sentences)
+    for k in range(0, n, _FIND_WORDS_RUN):
+        run = sentences[k:k + _FIND_WORDS_RUN]
+        start = starts[k]
+        # [gap, word, gap, word, ..., gap]: word i starts after the first 2i + 1 pieces.
+        parts = _ASCII_SPLIT.split(prose[start:ends[k + len(run) - 1]])
+        offsets = list(accumulate(map(len, parts), initial=start))
+        wstarts, wends, wtexts = offsets[1:-1:2], offsets[2::2], parts[1::2]
+        lo = 0
+        for s, h in zip(run, map(bisect_left, repeat(wstarts), ends[k:k + _FIND_WORDS_RUN])):
+            if ascii_only or s.text.isascii():
+                ws = wstarts[lo:h]
+                ph: tuple[int, ...] = ()
+                if ws and s.placeholders is not None:
+                    ph = _placeholder_indices(ws, s.start, s.end, *s.placeholders)
+                s._columns = _new_columns((ws, wends[lo:h], wtexts[lo:h], ph))
+            else:
+                s.word_columns()  # alone (the document's pass is done): the Unicode pattern
+            lo = h
 
 
 def mark_placeholders(words: list[Word], starts: list[int], ends: list[int]) -> None:
@@ -383,6 +447,14 @@ class Document:
         # Source spans of URLs and link targets (not prose, but evidence of a source).
         self.url_spans = url_spans or []
         self._lines: LineIndex | None = None
+        self._words_found = False  # whether the sentences' words were found together
+
+    def _find_words_together(self) -> None:
+        """Let the first sentence asked for its words find those of every sentence
+        (:func:`_find_words`); for sentences as the built-in readers make them."""
+        ref = weakref.ref(self)
+        for s in self.sentences:
+            s._doc = ref
 
     # Positions ---------------------------------------------------------------------
 

@@ -133,6 +133,7 @@ def _finish(
         + [(m.start(1), m.end(1)) for m in re.finditer(r"\]\(\s*<?([^)\s>]+)", source.text)],
     )
     doc._lines = lines
+    doc._find_words_together()
     return doc
 
 
