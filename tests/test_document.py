@@ -538,3 +538,17 @@ def test_words_found_together_over_several_runs_of_sentences() -> None:
     assert len(doc.sentences) > 2 * model._FIND_WORDS_RUN
     assert [tuple(s.word_columns()) for s in doc.sentences] == [tuple(s.word_columns()) for s in alone.sentences]
     assert doc._words_found
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOC, st.data())
+def test_span_maps_both_ends_as_the_offset_lookups_do(text: str, data: st.DataObject) -> None:
+    doc = md(text)
+    o = doc.offsets
+    n = len(doc.prose)
+    for _ in range(10):
+        a = data.draw(st.integers(-2, n + 2))
+        z = data.draw(st.integers(-2, n + 2))
+        start = o.to_source(a)
+        end = o.end_to_source(z) if z > a else start
+        assert o.span(a, z) == (start, max(start, end))

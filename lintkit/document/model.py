@@ -101,8 +101,34 @@ class OffsetMap:
         return self._s[i] + self._slen[i]
 
     def span(self, pstart: int, pend: int) -> tuple[int, int]:
-        start = self.to_source(pstart)
-        end = self.end_to_source(pend) if pend > pstart else start
+        """``(to_source(pstart), end_to_source(pend))``, the end at least the start (and
+        the start when ``pend <= pstart``). Both lookups inline: a span is mapped for
+        every finding."""
+        runs = self._p
+        if not runs:
+            return pstart, max(pstart, pend)
+        i = bisect_right(runs, pstart) - 1
+        if i < 0:
+            i = 0
+        off = pstart - runs[i]
+        if off >= self._len[i]:  # past the end of the last run
+            start = self._s[i] + self._slen[i]
+        else:
+            start = self._s[i] + off if self._kind[i] == COPY else self._s[i]
+        if pend <= pstart:
+            return start, start
+        if pend <= 0:
+            return start, max(start, self.to_source(pend))
+        i = bisect_right(runs, pend - 1) - 1
+        if i < 0:
+            i = 0
+        off = pend - 1 - runs[i]
+        if off >= self._len[i]:
+            end = self._s[i] + self._slen[i]
+        elif self._kind[i] == COPY:
+            end = self._s[i] + off + 1
+        else:
+            end = self._s[i] + self._slen[i]
         return start, max(start, end)
 
     def is_copy(self, pstart: int, pend: int) -> bool:
@@ -143,7 +169,7 @@ class LineIndex:
     def position(self, offset: int, utf16: bool = False) -> tuple[int, int]:
         """1-based (line, column) of ``offset``."""
         offset = max(0, min(offset, len(self.text)))
-        line = self.line_of(offset)
+        line = bisect_right(self.starts, offset) - 1  # self.line_of(offset), inline
         start = self.starts[line]
         if utf16:
             col = sum(2 if ord(c) > 0xFFFF else 1 for c in self.text[start:offset])
@@ -469,7 +495,7 @@ class Document:
         return self.offsets.span(pstart, pend)
 
     def position(self, source_offset: int, utf16: bool = False) -> tuple[int, int]:
-        return self.lines.position(source_offset, utf16=utf16)
+        return (self._lines or self.lines).position(source_offset, utf16)
 
     @property
     def words(self) -> Iterator[Word]:
