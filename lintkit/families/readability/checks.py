@@ -147,7 +147,7 @@ def _hard_paragraphs(document: Document, ctx: CheckContext, an: Analysis, st: Se
         a, b = _span(document, sents[0], sents[-1])
         where = _where(document, sentence)  # (a position look-up: once)
         data: dict[str, Any] = {"metric": st.metric, "value": round(value, 2), "target": st.target,
-                                "audience": st.audience, "words": ps.counts.words,
+                                "audience": st.audience, "words": ps.words,
                                 "longest_sentence": {"at": where, "words": n}}
         out.append(ctx.finding(
             "RD201", a, b,

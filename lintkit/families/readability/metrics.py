@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import operator
 import weakref
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -222,17 +223,6 @@ def _packed_facts(lang: str) -> _PackedFacts:
     return cache
 
 
-def _without(texts: list[str], ph: tuple[int, ...]) -> list[str]:
-    """``texts`` without the indices ``ph`` (ascending, within range), by slices."""
-    if len(ph) == 1:
-        return texts[:ph[0]] + texts[ph[0] + 1:]
-    out = texts[:ph[0]]
-    for a, b in zip(ph, ph[1:]):
-        out += texts[a + 1:b]
-    out += texts[ph[-1] + 1:]
-    return out
-
-
 def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
     """(start, end) of the sentence's first ``k`` non-placeholder words, from the
     sentence's word columns (no ``Word`` object is built)."""
@@ -282,6 +272,115 @@ def _chars_and_tokens(texts: list[str]) -> tuple[list[int], list[int]]:
     return chars, tokens
 
 
+def _chars_and_tokens_total(texts: list[str]) -> tuple[int, int]:
+    """``sum(len(t.split()) for t in texts)`` characters of tokens and ``sum(max(1,
+    len(t.split())) for t in texts)`` tokens (texts of sentences with words: one without a
+    token counts one), for all the texts at once: the ASCII ones joined as in
+    :func:`_chars_and_tokens` and counted in two calls (characters: the joined length less
+    its spaces; tokens: its b" x" pairs); a non-ASCII text is split."""
+    is_ascii = list(map(str.isascii, texts))
+    plain = texts if all(is_ascii) else list(compress(texts, is_ascii))
+    joined = " ".join(["", *plain]).encode("ascii").translate(_SPACE_OR_NOT)
+    chars = len(joined) - joined.count(b" ")
+    tokens = joined.count(b" x")
+    for t in compress(texts, map(operator.not_, is_ascii)):
+        split = t.split()
+        chars += sum(map(len, split))
+        tokens += len(split)
+    # a text without a token ("" or whitespace only) counts one
+    return chars, tokens + texts.count("") + sum(map(str.isspace, texts))
+
+
+class _Sentences(NamedTuple):
+    """Column by column, the counts of each sentence of a list (:func:`_sentence_columns`)."""
+
+    words: list[int]  # non-placeholder words
+    facts: list[int]  # those words' facts added up, packed (_SHIFT bits a field)
+    with_ph: list[int]  # the sentences with placeholder words, ascending
+    ph_chars: list[int]  # for each of those: the characters of its placeholder words
+    ph_words: list[int]  # and their number
+
+
+_GETITEM = attrgetter("__getitem__")
+
+
+def _without(texts: list[str], ph: tuple[int, ...]) -> list[str]:
+    """``texts`` without the indices ``ph`` (ascending, within range), by slices."""
+    if len(ph) == 1:
+        return texts[:ph[0]] + texts[ph[0] + 1:]
+    out = texts[:ph[0]]
+    for a, b in zip(ph, ph[1:]):
+        out += texts[a + 1:b]
+    out += texts[ph[-1] + 1:]
+    return out
+
+
+def _sentence_columns(sents: list[Sentence], lang: str) -> _Sentences:
+    """The words and the packed facts of each sentence, by C-level passes over all the
+    sentences' words: only a sentence with placeholder words takes a Python step
+    (:func:`_without`; the number and the characters of its placeholder words are kept for
+    its characters and tokens). A placeholder word's facts are never looked up (each
+    document names its own: they would fill the table)."""
+    facts = _packed_facts(lang).__getitem__
+    cols = list(map(Sentence.word_columns, sents))
+    texts = list(map(_TEXTS, cols))
+    phs = list(map(_PLACEHOLDERS, cols))
+    at = list(compress(range(len(sents)), phs))  # the sentences with placeholder words
+    ph_chars: list[int] = []
+    n_ph: list[int] = []
+    if at:
+        ph = list(map(phs.__getitem__, at))
+        n_ph = list(map(len, ph))
+        with_ph = list(map(texts.__getitem__, at))
+        # (texts.__getitem__ of each placeholder index: the placeholder texts, one map a sentence)
+        ph_chars = list(map(sum, map(map, repeat(len), map(map, map(_GETITEM, with_ph), ph))))
+        _consume(map(texts.__setitem__, at, map(_without, with_ph, ph)))
+    return _Sentences(list(map(len, texts)), list(map(sum, map(map, repeat(facts), texts))), at, ph_chars, n_ph)
+
+
+def _sentence_chars_tokens(sents: list[Sentence], c: _Sentences) -> tuple[list[int], list[int]]:
+    """Each sentence's characters and tokens as its counts take them: those of its text
+    less its placeholder words' (at least 0 characters and 1 token), at least one token for
+    a sentence with words, none of either for one without."""
+    ch, tk = _chars_and_tokens(list(map(_TEXT, sents)))
+    at = c.with_ph
+    if at:
+        _consume(map(ch.__setitem__, at, map(max, repeat(0), map(operator.sub, map(ch.__getitem__, at), c.ph_chars))))
+        _consume(map(tk.__setitem__, at, map(max, repeat(1), map(operator.sub, map(tk.__getitem__, at), c.ph_words))))
+    n = len(sents)
+    for i in compress(range(n), map(operator.not_, tk)):
+        tk[i] = 1  # a sentence with words has a token (set to 0 below when it has none)
+    for i in compress(range(n), map(operator.not_, c.words)):
+        ch[i] = tk[i] = 0
+    return ch, tk
+
+
+def _total_chars_tokens(sents: list[Sentence], c: _Sentences) -> tuple[int, int]:
+    """``sum`` of each list :func:`_sentence_chars_tokens` gives, counting each sentence
+    only when it has placeholder words (the clamps at 0 and 1 are each sentence's): the
+    others with words are counted all at once (:func:`_chars_and_tokens_total`)."""
+    texts = list(map(_TEXT, sents))
+    at = c.with_ph
+    plain = c.words
+    if at:
+        plain = plain.copy()
+        _consume(map(plain.__setitem__, at, repeat(0)))
+    chars, tokens = _chars_and_tokens_total(list(compress(texts, plain)))
+    if at:
+        worded = list(map(c.words.__getitem__, at))  # (a sentence without words counts nothing)
+        ch, tk = _chars_and_tokens(list(map(texts.__getitem__, compress(at, worded))))
+        chars += sum(map(max, repeat(0), map(operator.sub, ch, compress(c.ph_chars, worded))))
+        tokens += sum(map(max, repeat(1), map(operator.sub, tk, compress(c.ph_words, worded))))
+    return chars, tokens
+
+
+def _part(c: _Sentences, a: int, b: int) -> _Sentences:
+    """The columns of sentences ``a`` to ``b`` (exclusive) of ``c``."""
+    lo, hi = bisect_left(c.with_ph, a), bisect_left(c.with_ph, b)
+    return _Sentences(c.words[a:b], c.facts[a:b], [i - a for i in c.with_ph[lo:hi]], c.ph_chars[lo:hi],
+                      c.ph_words[lo:hi])
+
+
 class RunColumns(NamedTuple):
     """Counts of each run of sentences, column by column (:func:`run_columns`)."""
 
@@ -293,45 +392,22 @@ class RunColumns(NamedTuple):
     tokens: list[int]
 
 
-_GETITEM = attrgetter("__getitem__")
-_ZERO = (0,)
-
-
 def run_columns(runs: list[list[Sentence]], lang: str) -> RunColumns:
     """The counts of each run of sentences (what :func:`paragraph_counts` gives for it), by
-    C-level passes over all the runs' sentences: only a sentence with placeholder words
-    takes a Python step (:func:`_without`), and the rare one without words or tokens."""
-    facts = _packed_facts(lang).__getitem__
+    C-level passes over all the runs' sentences (:func:`_sentence_columns`,
+    :func:`_sentence_chars_tokens`): only the rare sentence without words or tokens takes
+    a Python step."""
     sents = list(chain.from_iterable(runs))
-    n = len(sents)
-    cols = list(map(Sentence.word_columns, sents))
-    texts = list(map(_TEXTS, cols))
-    phs = list(map(_PLACEHOLDERS, cols))
-    ch, tk = _chars_and_tokens(list(map(_TEXT, sents)))
-    at = list(compress(range(n), phs))  # the sentences with placeholder words
-    if at:
-        ph = list(map(phs.__getitem__, at))
-        n_ph = list(map(len, ph))
-        with_ph = list(map(texts.__getitem__, at))
-        # (texts.__getitem__ of each placeholder index: the placeholder texts, one map a sentence)
-        ph_chars = map(sum, map(map, repeat(len), map(map, map(_GETITEM, with_ph), ph)))
-        _consume(map(ch.__setitem__, at, map(max, repeat(0), map(operator.sub, map(ch.__getitem__, at), ph_chars))))
-        _consume(map(tk.__setitem__, at, map(max, repeat(1), map(operator.sub, map(tk.__getitem__, at), n_ph))))
-        _consume(map(texts.__setitem__, at, map(_without, with_ph, ph)))
-    nw = list(map(len, texts))
-    for i in compress(range(n), map(operator.not_, tk)):
-        tk[i] = 1  # a sentence with words has a token (set to 0 below when it has none)
-    for i in compress(range(n), map(operator.not_, nw)):
-        ch[i] = tk[i] = 0
-    fs = list(map(sum, map(map, repeat(facts), texts)))
+    c = _sentence_columns(sents, lang)
+    ch, tk = _sentence_chars_tokens(sents, c)
     bounds = list(accumulate(map(len, runs), initial=0))  # each run's first sentence
     by_run = list(map(slice, bounds, bounds[1:]))
-    sentence_words = list(map(nw.__getitem__, by_run))
+    sentence_words = list(map(c.words.__getitem__, by_run))
     return RunColumns(
         sentence_words,
         list(map(sum, sentence_words)),
         list(map(operator.sub, map(len, sentence_words), map(list.count, sentence_words, repeat(0)))),
-        list(map(sum, map(fs.__getitem__, by_run))),
+        list(map(sum, map(c.facts.__getitem__, by_run))),
         list(map(sum, map(ch.__getitem__, by_run))),
         list(map(sum, map(tk.__getitem__, by_run))),
     )
@@ -356,29 +432,62 @@ def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, lis
 # Kinds whose counts no check reads (labels, not sentences: only ``lintkit stats
 # --paragraphs`` shows them): counted on first use.
 _LAZY_KINDS = frozenset({"heading", "table_cell"})
+# The scores that read the characters and tokens (ARI); the others are worked out without
+# them (a paragraph's are counted only for its full counts).
+_CHAR_SCORES = frozenset({"ari"})
+
+
+class _Counted:
+    """The sentences :func:`analyse` counted (those of every paragraph but headings and
+    table cells), their columns, and where each counted paragraph's sentences start: what
+    a paragraph's counts are added up from (held by the :class:`Analysis` and by each of
+    its :class:`ParagraphStats`, which hold no reference back: no cycle keeps a document's
+    sentences alive after it)."""
+
+    __slots__ = ("sentences", "columns", "first")
+
+    def __init__(self, sentences: list[Sentence], columns: _Sentences, first: list[int]) -> None:
+        self.sentences = sentences
+        self.columns = columns
+        self.first = first  # the slot-th counted paragraph's sentences: first[slot] to first[slot + 1]
+
+    def sentence_words_of(self, slot: int) -> list[int]:
+        return self.columns.words[self.first[slot]:self.first[slot + 1]]
+
+    def counts_of(self, slot: int, chars_tokens: bool) -> Counts:
+        """The counts of the ``slot``-th counted paragraph; with ``chars_tokens`` False, its
+        characters and tokens are left at 0."""
+        a, b = self.first[slot], self.first[slot + 1]
+        c = self.columns
+        words = c.words[a:b]
+        ct = _total_chars_tokens(self.sentences[a:b], _part(c, a, b)) if chars_tokens else (0, 0)
+        return _make_counts(sum(words), len(words) - words.count(0), sum(c.facts[a:b]), *ct)
 
 
 class ParagraphStats:
-    """Counts, words per sentence and scores of one paragraph. :func:`analyse` gives the
-    words per sentence and the added-up counts (``raw``: words, sentences, packed facts,
-    characters, tokens) of every paragraph but headings and table cells (labels, counted on
-    first use); the ``Counts`` and the scores are made on first use."""
+    """Counts, words per sentence and scores of one paragraph, each made on first use: from
+    the per-sentence columns :func:`analyse` keeps (``counted`` and ``slot``, the
+    paragraph's place among the paragraphs counted there), or, for a heading or table cell
+    (a label, not counted there), by :func:`paragraph_counts`."""
 
-    __slots__ = ("index", "paragraph", "_lang", "_counts", "_sentence_words", "_scores", "_raw")
+    __slots__ = ("index", "paragraph", "_lang", "_counts", "_sentence_words", "_scores", "_counted", "_slot",
+                 "_partial")
 
-    def __init__(self, index: int, paragraph: Paragraph, lang: str, sentence_words: list[int] | None = None,
-                 raw: tuple[int, int, int, int, int] | None = None) -> None:
+    def __init__(self, index: int, paragraph: Paragraph, lang: str, counted: _Counted | None = None,
+                 slot: int = -1) -> None:
         self.index = index
         self.paragraph = paragraph
         self._lang = lang
         self._counts: Counts | None = None
-        self._sentence_words = sentence_words  # non-placeholder words per sentence
+        self._sentence_words: list[int] | None = None  # non-placeholder words per sentence
         self._scores: dict[str, Any] | None = None
-        self._raw = raw
+        self._counted = counted if slot >= 0 else None
+        self._slot = slot
+        self._partial: Counts | None = None  # the counts but characters and tokens (left at 0)
 
     def _count(self) -> Counts:
-        if self._raw is not None:
-            self._counts = _make_counts(*self._raw)
+        if self._counted is not None:
+            self._counts = self._counted.counts_of(self._slot, True)
         else:
             self._counts, self._sentence_words = paragraph_counts(self.paragraph.sentences, self._lang)
         return self._counts
@@ -391,9 +500,19 @@ class ParagraphStats:
     def sentence_words(self) -> list[int]:
         """Non-placeholder words per sentence."""
         if self._sentence_words is None:
-            self._count()
+            if self._counted is not None:
+                self._sentence_words = self._counted.sentence_words_of(self._slot)
+            else:
+                self._count()
             assert self._sentence_words is not None
         return self._sentence_words
+
+    @property
+    def words(self) -> int:
+        """``counts.words``, without the rest of the counts."""
+        if self._counts is None and self._counted is not None:
+            return sum(self.sentence_words)
+        return self.counts.words
 
     @property
     def scores(self) -> dict[str, Any]:
@@ -403,8 +522,15 @@ class ParagraphStats:
         return self._scores
 
     def score(self, key: str) -> Any:
-        """``scores[key]``, without computing the others (a check needs one metric)."""
-        return self._scores[key] if self._scores is not None else self.counts.score(key)
+        """``scores[key]``, without computing the others (a check needs one metric), nor,
+        for a score but ARI, the paragraph's characters and tokens."""
+        if self._scores is not None:
+            return self._scores[key]
+        if self._counts is None and self._counted is not None and key not in _CHAR_SCORES:
+            if self._partial is None:
+                self._partial = self._counted.counts_of(self._slot, False)
+            return self._partial.score(key)  # (no other score reads the characters and tokens)
+        return self.counts.score(key)
 
     def longest(self) -> tuple[Sentence, int] | None:
         if not self.paragraph.sentences:
@@ -414,32 +540,43 @@ class ParagraphStats:
 
 
 class Analysis:
-    """Counts and scores for a document and each of its paragraphs. A paragraph's
-    :class:`ParagraphStats` is made on first use (:meth:`stats`; most are never asked for:
-    the checks pick their paragraphs from the columns ``body_words`` and
+    """Counts and scores for a document and each of its paragraphs. :func:`analyse` counts
+    every sentence of the paragraphs but headings and table cells, column by column
+    (``counted``; paragraph ``paragraphs[i]`` is the ``slots[i]``-th counted one, or -1); a
+    paragraph's :class:`ParagraphStats` is made on first use (:meth:`stats`; most are never
+    asked for: the checks pick their paragraphs from the columns ``body_words`` and
     ``longest_sentence``)."""
 
-    def __init__(self, document: Counts, scores: dict[str, Any], paragraphs: list[Paragraph], lang: str,
-                 sentence_words: list[list[int] | None], raw: list[tuple[int, int, int, int, int] | None],
-                 body_words: list[int], longest_sentence: list[int]) -> None:
-        self.document = document
-        self.scores = scores
+    def __init__(self, paragraphs: list[Paragraph], lang: str, counted: _Counted, slots: list[int],
+                 body_words: list[int], longest_sentence: list[int], all_body: bool) -> None:
         # per paragraph: its words when it is body text (BODY_KINDS), else 0
         self.body_words = body_words
         # per paragraph: the words of its longest sentence (0 for headings and table cells)
         self.longest_sentence = longest_sentence
         self._paragraphs = paragraphs
         self._lang = lang
-        self._sentence_words = sentence_words
-        self._raw = raw
+        self._counted = counted
+        self._slots = slots
         self._stats: list[ParagraphStats | None] = [None] * len(paragraphs)
+        self.document = self._document_counts(all_body)
+        self.scores = self.document.scores()
+
+    def _document_counts(self, all_body: bool) -> Counts:
+        """The counts of the body text: its sentences' columns added up when every counted
+        paragraph is body text (``all_body``), else its paragraphs' counts added up."""
+        if not all_body:
+            body = compress(range(len(self._paragraphs)), map(BODY_KINDS.__contains__, map(_KIND, self._paragraphs)))
+            return Counts.total(map(attrgetter("counts"), map(self.stats, body)))
+        c = self._counted.columns
+        words = sum(c.words)
+        sentences = len(c.words) - c.words.count(0)
+        return _make_counts(words, sentences, sum(c.facts), *_total_chars_tokens(self._counted.sentences, c))
 
     def stats(self, i: int) -> ParagraphStats:
         """Paragraph ``i``'s stats (made once)."""
         ps = self._stats[i]
         if ps is None:
-            ps = self._stats[i] = ParagraphStats(i, self._paragraphs[i], self._lang, self._sentence_words[i],
-                                                 self._raw[i])
+            ps = self._stats[i] = ParagraphStats(i, self._paragraphs[i], self._lang, self._counted, self._slots[i])
         return ps
 
     @property
@@ -462,7 +599,10 @@ _SENTENCES = attrgetter("sentences")
 
 
 def analyse(document: Document, language: str = "en-US") -> Analysis:
-    """Analyse ``document`` once per language (shared by the check and metrics hooks)."""
+    """Analyse ``document`` once per language (shared by the check and metrics hooks): the
+    columns of every sentence of its paragraphs but headings and table cells
+    (:func:`_sentence_columns`), each paragraph's words and longest sentence from them, and
+    the document's counts."""
     lang = textstat_lang(language)
     per_doc = _ANALYSES.setdefault(document, {})
     if lang in per_doc:
@@ -470,22 +610,28 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     paragraphs = document.paragraphs
     n = len(paragraphs)
     kinds = list(map(_KIND, paragraphs))
-    eager = list(compress(range(n), map(operator.not_, map(_LAZY_KINDS.__contains__, kinds))))
-    c = run_columns(list(map(_SENTENCES, map(paragraphs.__getitem__, eager))), lang)
-    # each eager paragraph's columns, put at its place among all the paragraphs
-    sentence_words: list[Any] = [None] * n
-    raw: list[Any] = [None] * n
+    counted = list(compress(range(n), map(operator.not_, map(_LAZY_KINDS.__contains__, kinds))))
+    runs = list(map(_SENTENCES, map(paragraphs.__getitem__, counted)))
+    sents = list(chain.from_iterable(runs))
+    c = _sentence_columns(sents, lang)
+    sizes = list(map(len, runs))
+    first = list(accumulate(sizes, initial=0))  # each counted paragraph's first sentence
+    upto = list(accumulate(c.words, initial=0))  # words before each sentence
+    words = list(map(operator.sub, map(upto.__getitem__, first[1:]), map(upto.__getitem__, first)))
+    # the longest sentence: a paragraph of one sentence has its words; of none, 0
+    longest_counted = words.copy()
+    several = list(compress(range(len(counted)), map(operator.lt, repeat(1), sizes)))
+    _consume(map(longest_counted.__setitem__, several,
+                 map(max, map(c.words.__getitem__, map(slice, map(first.__getitem__, several),
+                                                         map(first.__getitem__, map((1).__add__, several)))))))
+    slots = [-1] * n
     body_words = [0] * n
     longest = [0] * n
-    body = list(map(BODY_KINDS.__contains__, map(kinds.__getitem__, eager)))
-    _consume(map(sentence_words.__setitem__, eager, c.sentence_words))
-    _consume(map(raw.__setitem__, eager, zip(c.words, c.sentences, c.facts, c.chars, c.tokens)))
-    _consume(map(body_words.__setitem__, eager, map(operator.mul, c.words, body)))
-    # (a 0 after each paragraph's sentences: the longest of none is 0)
-    _consume(map(longest.__setitem__, eager, map(max, map(chain, c.sentence_words, repeat(_ZERO)))))
-    doc_counts = _make_counts(*(sum(compress(column, body)) for column in (c.words, c.sentences, c.facts, c.chars,
-                                                                              c.tokens)))
-    result = Analysis(doc_counts, doc_counts.scores(), paragraphs, lang, sentence_words, raw, body_words, longest)
+    _consume(map(slots.__setitem__, counted, range(len(counted))))
+    body = list(map(BODY_KINDS.__contains__, map(kinds.__getitem__, counted)))
+    _consume(map(body_words.__setitem__, counted, map(operator.mul, words, body)))
+    _consume(map(longest.__setitem__, counted, longest_counted))
+    result = Analysis(paragraphs, lang, _Counted(sents, c, first), slots, body_words, longest, all(body))
     per_doc[lang] = result
     return result
 
