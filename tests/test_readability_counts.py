@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 from lintkit.document.model import Document, Sentence, Source
 from lintkit.document.readers import lintkit_read_document
 from lintkit.families.readability.metrics import (
+    SCORES,
     Counts,
     _chars_and_tokens,
+    _chars_and_tokens_total,
     analyse,
     first_word_spans,
     paragraph_counts,
@@ -180,6 +182,29 @@ def test_chars_and_tokens_are_those_of_str_split(texts: list[str]) -> None:
     chars, tokens = _chars_and_tokens(texts)
     assert chars == [sum(map(len, t.split())) for t in texts]
     assert tokens == [len(t.split()) for t in texts]
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from(_SPACES), max_size=10).map("".join), max_size=8))
+def test_chars_and_tokens_total_is_the_sum_of_str_split(texts: list[str]) -> None:
+    """All texts at once: their tokens' characters and their tokens, one at least a text."""
+    assert _chars_and_tokens_total(texts) == (sum(sum(map(len, t.split())) for t in texts),
+                                              sum(max(1, len(t.split())) for t in texts))
+
+
+@FAST
+@given(texts)
+def test_one_paragraph_score_is_that_of_its_counts(text: str) -> None:
+    """ParagraphStats.score, which leaves the characters and tokens out for the metrics that
+    do not read them, gives what the full counts give."""
+    from lintkit.families.readability import metrics
+
+    for doc in _docs(text):
+        for key in SCORES:
+            metrics._ANALYSES.pop(doc, None)  # fresh stats: score() before any counts
+            paras = analyse(doc).paragraphs
+            first = [ps.score(key) for ps in paras]
+            assert list(map(repr, first)) == [repr(ps.counts.score(key)) for ps in paras]
 
 
 def _built_sentence(spec: list[tuple[str, bool]], text: str | None) -> Sentence:
