@@ -101,6 +101,19 @@ def test_fast_word_facts_equal_textstat_on_any_word(word: str, lang: str) -> Non
     assert fast is None or fast == textstat_word_facts(word, lang)
 
 
+@FAST
+@given(st.one_of(st.text(st.sampled_from("abcXYZéİ'-.019 "), max_size=12), st.sampled_from(WORDS)),
+       st.sampled_from(["en_US", "en_GB"]))
+def test_packed_facts_are_word_facts(word: str, lang: str) -> None:
+    """The per-process table answers ASCII words of letters itself: the same facts."""
+    from lintkit.families.readability.metrics import _MASK, _SHIFT, _PackedFacts
+
+    table = _PackedFacts(lang)
+    for _ in range(2):  # computed, then kept
+        v = table[word]
+        assert tuple(v >> k * _SHIFT & _MASK for k in range(5)) == word_facts(word, lang)
+
+
 # Text that exercises the word pattern and placeholders: ASCII and Unicode words,
 # apostrophes, hyphens, numbers, inline code and URLs, breaks.
 PIECES = ["word", "Word", "don't", "don’t", "a-b", "x.y", "1,000", "3.14", "café", "e\u0301", "İ",
