@@ -249,8 +249,10 @@ def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
     starts, ends, _, ph = sentence.word_columns()
     if not ph:
         return list(zip(starts[:k], ends[:k]))
+    # (the first k + len(ph) words hold the first k others: a long sentence is not walked)
+    n = k + len(ph)
     skip = set(ph)
-    return [(a, z) for i, (a, z) in enumerate(zip(starts, ends)) if i not in skip][:k]
+    return [(a, z) for i, (a, z) in enumerate(zip(starts[:n], ends[:n])) if i not in skip][:k]
 
 
 def paragraph_counts(sentences: list[Sentence], lang: str) -> tuple[Counts, list[int]]:
