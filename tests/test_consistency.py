@@ -242,6 +242,12 @@ def test_symmetric_delete_and_distance() -> None:
     assert _end_only("victoria", "victorian") and not _end_only("tecent", "tencent")
 
 
+def test_deletes_of_one_or_two_letters_only() -> None:
+    assert _deletes("abc", 1) == {"abc", "bc", "ac", "ab"}
+    with pytest.raises(ValueError, match="one or two letters only"):
+        _deletes("abc", 3)
+
+
 def _deletes_as_first_written(word: str, d: int) -> frozenset[str]:
     out = {word}
     frontier = {word}
@@ -268,7 +274,7 @@ def _edited(word: str, edits: list[tuple[int, int, str]]) -> str:
 
 @settings(max_examples=1500, deadline=None, derandomize=True)
 @given(st.text("abcé", max_size=12), st.lists(st.tuples(st.integers(0, 3), st.integers(0, 12), st.sampled_from("abcé")),
-                                              max_size=2), st.integers(0, 3))
+                                              max_size=2), st.integers(1, 2))
 def test_near_variant_pairs_are_partnered_and_share_a_delete(a: str, edits: list[tuple[int, int, str]],
                                                              d: int) -> None:
     """_deletes() is the set of the loops as first written; every pair near_variants() may

@@ -646,16 +646,12 @@ def _partnered(keys: Iterable[str], others: Iterable[str]) -> dict[str, int]:
 
 @lru_cache(maxsize=2048)
 def _deletes(word: str, d: int) -> frozenset[str]:
-    """``word`` with up to ``d`` letters deleted. Memoised: the same words recur across the
-    files of a run. One or two letters are deleted by C-level passes (slices of the word,
-    joined), with the slices for each word length made once."""
-    if not 1 <= d <= 2:
-        out = {word}
-        frontier = {word}
-        for _ in range(d):
-            frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-            out |= frontier
-        return frozenset(out)
+    """``word`` with up to ``d`` (1 or 2: what near_variants asks for) letters deleted.
+    Memoised: the same words recur across the files of a run. The letters are deleted by
+    C-level passes (slices of the word, joined), with the slices for each word length made
+    once."""
+    if d not in (1, 2):
+        raise ValueError(f"deletes of one or two letters only, not {d}")
     get = word.__getitem__
     heads, tails, heads2, middles2, tails2 = _cuts(len(word))
     out = set(map(add, map(get, heads), map(get, tails)))
