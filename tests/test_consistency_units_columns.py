@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lintkit.document.model import Document, Source, Word
+from lintkit.document.model import Document, Source
 from lintkit.document.readers import read_markdown
 from lintkit.families.consistency import units
 from lintkit.families.consistency.lexicon import norm_key
@@ -172,9 +172,18 @@ def test_quoted_flags_match_a_word_by_word_test(case: Case) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="aAbBsSÉß'’.-1", max_size=8))
-def test_facts_match_stem_of_is_caps_and_names(text: str) -> None:
-    form, end = units.stem_of(Word(0, len(text), text))
+def test_facts_match_the_possessive_cut_is_caps_and_names(text: str) -> None:
+    # the possessive as first written (a word's text without a final 's / ’s, 4+ characters)
+    form = text[:-2] if len(text) > 3 and text[-2] in "'’" and text[-1] in "sS" else text
     caps = units.is_caps(form)
     key = norm_key(form)
-    expected = (form, len(text) - end, key, caps, form[:1].isupper() and not caps, units._names(form, key, caps))
+    expected = (form, len(text) - len(form), key, caps, form[:1].isupper() and not caps,
+                units._names(form, key, caps))
     assert units._facts(text) == expected
+
+
+def test_facts_examples() -> None:
+    assert units._facts("Tencent’s") == ("Tencent", 2, "tencent", False, True, True)
+    assert units._facts("NASA's") == ("NASA", 2, "nasa", True, False, False)
+    assert units._facts("its") == ("its", 0, "its", False, False, True)
+    assert units._facts("e.g.") == ("e.g.", 0, "eg", False, False, False)

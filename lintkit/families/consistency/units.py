@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from itertools import accumulate, compress, islice, repeat
 from operator import add, itemgetter
 
-from lintkit.document.model import Document, Word
+from lintkit.document.model import Document
 from lintkit.families.consistency.lexicon import norm_key
 
 _STOP = frozenset("a an the of and or to in on at by for with from as is are was be it this that".split())
@@ -100,12 +100,9 @@ def is_caps(text: str) -> bool:
     return text.isupper() and sum(1 for c in text if c.isalpha()) >= 2
 
 
-def stem_of(w: Word) -> tuple[str, int]:
-    """The word without a possessive ``'s`` / ``’s``; returns (text, end offset)."""
-    t = w.text
-    if len(t) > 3 and t[-2] in "'’" and t[-1] in "sS":
-        return t[:-2], w.end - 2
-    return t, w.end
+def possessive_cut(text: str) -> int:
+    """How many characters a possessive ``'s`` / ``’s`` takes at the end of ``text`` (2 or 0)."""
+    return 2 if len(text) > 3 and text[-2] in "'’" and text[-1] in "sS" else 0
 
 
 # What :class:`Units` needs to know about a word's text, memoised across documents (the
@@ -119,12 +116,11 @@ _GLUE = "/#_@\\"
 
 
 def _facts(text: str) -> _Facts:
-    # as stem_of(), without a Word: the spelling without a possessive 's / ’s
-    cut = 2 if len(text) > 3 and text[-2] in "'’" and text[-1] in "sS" else 0
-    form = text[:-2] if cut else text
-    caps = form.isupper() and sum(1 for c in form if c.isalpha()) >= 2  # is_caps(form)
+    cut = possessive_cut(text)
+    form = text[:-cut] if cut else text
+    caps = is_caps(form)
     key = norm_key(form)
-    facts = (form, cut, key, caps, form[:1].isupper() and not caps, not caps and bool(key) and "." not in form)
+    facts = (form, cut, key, caps, form[:1].isupper() and not caps, _names(form, key, caps))
     if len(_FACTS) >= _FACTS_MAX:
         _FACTS.clear()
     _FACTS[text] = facts
