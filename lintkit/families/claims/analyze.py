@@ -145,26 +145,16 @@ def score_sentence(sentence: Sentence, lex: Lexicon, enabled: set[str], batch: B
                    hedged=hedged, opinion=opinion, question=question, scores=scores)
 
 
-# Slack for :func:`score_bound` (a sum of 3-decimal numbers, like the real score, but
+# Slack for :func:`score_bounds` (a sum of 3-decimal numbers, like the real score, but
 # perhaps added in another order; the thresholds are multiples of 0.001).
 _BOUND_SLACK = 1e-6
 
 
-def score_bound(signals: dict[str, dict[int, list[Hit]]], k: int) -> float:
-    """An upper bound of text ``k``'s score: the strongest hit of each category, rounded
-    as there, summed. :func:`score_sentence` only drops hits and multiplies weights by
-    factors <= 1 (and rounding is monotone)."""
-    total = 0.0
-    for found in signals.values():
-        hits = found.get(k)
-        if hits:
-            total += round(max(h[3] for h in hits), 3)
-    return total
-
-
 def score_bounds(signals: dict[str, dict[int, list[Hit]]]) -> dict[int, float]:
-    """:func:`score_bound` of every text with a hit, by one walk over the hits (the same
-    sums: each adds the categories' terms in the same order, from 0.0)."""
+    """An upper bound of the score of every text with a hit: the strongest hit of each
+    category, rounded as there, summed (in the categories' order, from 0.0), by one walk
+    over the hits. :func:`score_sentence` only drops hits and multiplies weights by
+    factors <= 1 (and rounding is monotone)."""
     bounds: dict[int, float] = {}
     get = bounds.get
     weight = itemgetter(3)
