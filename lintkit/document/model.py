@@ -102,33 +102,9 @@ class OffsetMap:
 
     def span(self, pstart: int, pend: int) -> tuple[int, int]:
         """``(to_source(pstart), end_to_source(pend))``, the end at least the start (and
-        the start when ``pend <= pstart``). Both lookups inline: a span is mapped for
-        every finding."""
-        runs = self._p
-        if not runs:
-            return pstart, max(pstart, pend)
-        i = bisect_right(runs, pstart) - 1
-        if i < 0:
-            i = 0
-        off = pstart - runs[i]
-        if off >= self._len[i]:  # past the end of the last run
-            start = self._s[i] + self._slen[i]
-        else:
-            start = self._s[i] + off if self._kind[i] == COPY else self._s[i]
-        if pend <= pstart:
-            return start, start
-        if pend <= 0:
-            return start, max(start, self.to_source(pend))
-        i = bisect_right(runs, pend - 1) - 1
-        if i < 0:
-            i = 0
-        off = pend - 1 - runs[i]
-        if off >= self._len[i]:
-            end = self._s[i] + self._slen[i]
-        elif self._kind[i] == COPY:
-            end = self._s[i] + off + 1
-        else:
-            end = self._s[i] + self._slen[i]
+        the start when ``pend <= pstart``)."""
+        start = self.to_source(pstart)
+        end = self.end_to_source(pend) if pend > pstart else start
         return start, max(start, end)
 
     def is_copy(self, pstart: int, pend: int) -> bool:
