@@ -309,18 +309,11 @@ def read_markdown(source: Source) -> Document:
     url = _UrlLiterals(text)
     copy = b.copy
 
-    lit = url.starts
-    nlit = len(lit)
-
     def flush(start: int, end: int) -> int:
         """Copy the pending verbatim text [start, end) of the parsed text; -1 (none pending)."""
         if not same_src:
             start, end = src(start), src(end - 1) + 1
-        i = bisect_left(lit, start)
-        if i < nlit and lit[i] < end:  # a URL literal starts in the span: it may hold a URL
-            _copy_prose(b, start, end, ph, url)
-        else:
-            copy(start, end)
+        _copy_prose(b, start, end, ph, url)
         return -1
 
     kinds = ["paragraph"]  # the kind of prose in each open block
