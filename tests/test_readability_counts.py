@@ -26,7 +26,6 @@ from lintkit.families.readability.metrics import (
     analyse,
     first_word_spans,
     paragraph_counts,
-    runs_counts,
     textstat_word_facts,
     word_facts,
 )
@@ -238,13 +237,12 @@ _SPEC = st.lists(st.tuples(st.sampled_from(["a", "Dummy0", "naïve", "x-y", "3.1
 @given(st.lists(st.lists(st.tuples(_SPEC, st.sampled_from([None, "", "  ", "a`b`c d"])), max_size=4),
                 max_size=5),
        st.sampled_from(["en_US", "en_GB"]))
-def test_runs_counts_are_each_runs_sentence_sums(runs: list, lang: str) -> None:
-    """All runs at once (column passes over every sentence) give each run's per-sentence
-    sums, with placeholders, sentences without words and sentences with words but no token."""
+def test_paragraph_counts_are_each_runs_sentence_sums(runs: list, lang: str) -> None:
+    """Column passes over a run's sentences give its per-sentence sums, with placeholders,
+    sentences without words and sentences with words but no token."""
     sentences = [[_built_sentence(spec, text) for spec, text in run] for run in runs]
-    got = runs_counts(sentences, lang)
-    assert len(got) == len(sentences)
-    for (counts, per_sentence), run in zip(got, sentences, strict=True):
+    for run in sentences:
+        counts, per_sentence = paragraph_counts(run, lang)
         expected = [_reference_sentence(s, lang) for s in run]
         assert dataclasses.astuple(counts) == dataclasses.astuple(Counts.total(expected))
         assert per_sentence == [c.words for c in expected]

@@ -241,7 +241,8 @@ def paragraph_counts(sentences: list[Sentence], lang: str) -> tuple[Counts, list
     """Counts of a run of sentences, and the number of words of each: the sum of every
     sentence's counts, where a sentence without words counts for nothing (not even as a
     sentence) and every one with words has at least one whitespace token."""
-    return runs_counts([sentences], lang)[0]
+    c = _sentence_columns(sentences, lang)
+    return _summed(sentences, c), c.words
 
 
 _TEXTS = itemgetter(2)
@@ -340,27 +341,12 @@ def _sentence_columns(sents: list[Sentence], lang: str) -> _Sentences:
     return _Sentences(list(map(len, texts)), list(map(sum, map(map, repeat(facts), texts))), at, ph_chars, n_ph)
 
 
-def _sentence_chars_tokens(sents: list[Sentence], c: _Sentences) -> tuple[list[int], list[int]]:
-    """Each sentence's characters and tokens as its counts take them: those of its text
-    less its placeholder words' (at least 0 characters and 1 token), at least one token for
-    a sentence with words, none of either for one without."""
-    ch, tk = _chars_and_tokens(list(map(_TEXT, sents)))
-    at = c.with_ph
-    if at:
-        _consume(map(ch.__setitem__, at, map(max, repeat(0), map(operator.sub, map(ch.__getitem__, at), c.ph_chars))))
-        _consume(map(tk.__setitem__, at, map(max, repeat(1), map(operator.sub, map(tk.__getitem__, at), c.ph_words))))
-    n = len(sents)
-    for i in compress(range(n), map(operator.not_, tk)):
-        tk[i] = 1  # a sentence with words has a token (set to 0 below when it has none)
-    for i in compress(range(n), map(operator.not_, c.words)):
-        ch[i] = tk[i] = 0
-    return ch, tk
-
-
 def _total_chars_tokens(sents: list[Sentence], c: _Sentences) -> tuple[int, int]:
-    """``sum`` of each list :func:`_sentence_chars_tokens` gives, counting each sentence
-    only when it has placeholder words (the clamps at 0 and 1 are each sentence's): the
-    others with words are counted all at once (:func:`_chars_and_tokens_total`)."""
+    """The characters and tokens of the sentences with words, as their counts take them:
+    each one's whitespace-separated tokens and their characters, less those of its
+    placeholder words (at least 0 characters and 1 token), and at least one token for a
+    sentence with words. Only the sentences with placeholder words are counted one by one
+    (the clamps are each sentence's); the others all at once (:func:`_chars_and_tokens_total`)."""
     texts = list(map(_TEXT, sents))
     at = c.with_ph
     plain = c.words
@@ -383,38 +369,6 @@ def _part(c: _Sentences, a: int, b: int) -> _Sentences:
                       c.ph_words[lo:hi])
 
 
-class RunColumns(NamedTuple):
-    """Counts of each run of sentences, column by column (:func:`run_columns`)."""
-
-    sentence_words: list[list[int]]  # non-placeholder words of each sentence of the run
-    words: list[int]
-    sentences: list[int]  # sentences with words
-    facts: list[int]  # the words' facts added up, packed (_SHIFT bits a field)
-    chars: list[int]
-    tokens: list[int]
-
-
-def run_columns(runs: list[list[Sentence]], lang: str) -> RunColumns:
-    """The counts of each run of sentences (what :func:`paragraph_counts` gives for it), by
-    C-level passes over all the runs' sentences (:func:`_sentence_columns`,
-    :func:`_sentence_chars_tokens`): only the rare sentence without words or tokens takes
-    a Python step."""
-    sents = list(chain.from_iterable(runs))
-    c = _sentence_columns(sents, lang)
-    ch, tk = _sentence_chars_tokens(sents, c)
-    bounds = list(accumulate(map(len, runs), initial=0))  # each run's first sentence
-    by_run = list(map(slice, bounds, bounds[1:]))
-    sentence_words = list(map(c.words.__getitem__, by_run))
-    return RunColumns(
-        sentence_words,
-        list(map(sum, sentence_words)),
-        list(map(operator.sub, map(len, sentence_words), map(list.count, sentence_words, repeat(0)))),
-        list(map(sum, map(c.facts.__getitem__, by_run))),
-        list(map(sum, map(ch.__getitem__, by_run))),
-        list(map(sum, map(tk.__getitem__, by_run))),
-    )
-
-
 def _consume(it: Iterable[Any]) -> None:
     deque(it, maxlen=0)
 
@@ -424,11 +378,12 @@ def _make_counts(words: int, sentences: int, facts: int, chars: int, tokens: int
                   facts >> 2 * _SHIFT & _MASK, facts >> 3 * _SHIFT & _MASK, facts >> 4 * _SHIFT)
 
 
-def runs_counts(runs: list[list[Sentence]], lang: str) -> list[tuple[Counts, list[int]]]:
-    """:func:`paragraph_counts` of each run of sentences (from :func:`run_columns`)."""
-    c = run_columns(runs, lang)
-    counts = map(_make_counts, c.words, c.sentences, c.facts, c.chars, c.tokens)
-    return list(zip(counts, c.sentence_words))
+def _summed(sents: list[Sentence], c: _Sentences, chars_tokens: bool = True) -> Counts:
+    """The counts of ``sents`` from their columns ``c``: the sums of their words and facts,
+    the sentences with words, and (unless ``chars_tokens`` is False: then 0) their
+    characters and tokens (:func:`_total_chars_tokens`)."""
+    ct = _total_chars_tokens(sents, c) if chars_tokens else (0, 0)
+    return _make_counts(sum(c.words), len(c.words) - c.words.count(0), sum(c.facts), *ct)
 
 
 # Kinds whose counts no check reads (labels, not sentences: only ``lintkit stats
@@ -460,10 +415,7 @@ class _Counted:
         """The counts of the ``slot``-th counted paragraph; with ``chars_tokens`` False, its
         characters and tokens are left at 0."""
         a, b = self.first[slot], self.first[slot + 1]
-        c = self.columns
-        words = c.words[a:b]
-        ct = _total_chars_tokens(self.sentences[a:b], _part(c, a, b)) if chars_tokens else (0, 0)
-        return _make_counts(sum(words), len(words) - words.count(0), sum(c.facts[a:b]), *ct)
+        return _summed(self.sentences[a:b], _part(self.columns, a, b), chars_tokens)
 
 
 class ParagraphStats:
@@ -569,10 +521,7 @@ class Analysis:
         if not all_body:
             body = compress(range(len(self._paragraphs)), map(BODY_KINDS.__contains__, map(_KIND, self._paragraphs)))
             return Counts.total(map(attrgetter("counts"), map(self.stats, body)))
-        c = self._counted.columns
-        words = sum(c.words)
-        sentences = len(c.words) - c.words.count(0)
-        return _make_counts(words, sentences, sum(c.facts), *_total_chars_tokens(self._counted.sentences, c))
+        return _summed(self._counted.sentences, self._counted.columns)
 
     def stats(self, i: int) -> ParagraphStats:
         """Paragraph ``i``'s stats (made once)."""
