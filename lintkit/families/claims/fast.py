@@ -523,7 +523,7 @@ class Prefilter:
     of that look-ahead: tried at every word start there, they cost more than a scan of
     their own, for a NUL followed by one of them (:meth:`positions`)."""
 
-    __slots__ = ("_body", "_built", "_sources", "_compiled", "_starts")
+    __slots__ = ("_body", "_built", "_failed", "_source", "_compiled", "_starts")
 
     # Building the pattern (parsing the packs' patterns, the trie) and compiling it cost
     # ~50 ms, which a check of a few sentences would pay for nothing: it is built on the
@@ -533,8 +533,9 @@ class Prefilter:
     def __init__(self, body: Callable[[], tuple[str | None, str | None] | None]) -> None:
         self._body = body
         self._built = False
-        self._sources: dict[bool, str] | None = None
-        self._compiled: dict[bool, Any] = {}
+        self._failed = False  # the body could not be made: every text is searched in full
+        self._source: str | None = None  # the scan but for the sentence-start patterns, if any
+        self._compiled: Any = None
         self._starts: Any = None  # the scan for the sentence-start patterns, if any
 
     def worth(self, batch: Batch) -> bool:
@@ -545,37 +546,25 @@ class Prefilter:
         if not self._built:
             self._built = True
             bodies = self._body()
-            if bodies is not None:
-                body, starts = bodies
-                self._sources = {}
-                if body is not None:
-                    self._sources = {True: f"{ASCII_BOUNDARY}(?={body})", False: f"{BOUNDARY}(?={body})"}
-                if starts is not None:
-                    self._starts = re.compile(f"\\x00(?={starts})")
-
-    def _pattern(self, ascii_text: bool) -> Any:
-        """The compiled scan (but for the sentence-start patterns) for ASCII or other text;
-        None if the body could not be made (then every text is searched in full) or holds
-        only sentence-start patterns."""
-        self._build()
-        if not self._sources:
-            return None
-        found = self._compiled.get(ascii_text)
-        if found is None:
-            found = self._compiled[ascii_text] = re.compile(self._sources[ascii_text])
-        return found
+            if bodies is None:
+                self._failed = True
+                return
+            body, starts = bodies
+            if body is not None:
+                self._source = f"{ASCII_BOUNDARY}(?={body})"
+            if starts is not None:
+                self._starts = re.compile(f"\\x00(?={starts})")
 
     def candidates(self, batch: Batch) -> tuple[list[int], list[int]]:
         """Where a hit of one of the packs may start in ``batch``: ``(positions, whole)``,
         the :meth:`positions` in ``batch.folded`` that fall in its ASCII texts, and the
-        indices of the texts that are not ASCII (to be searched in full). Only the ASCII
-        pattern is used: in an ASCII text it matches where the other one does (they differ
-        only in their boundary class, and only on characters that are not ASCII), and the
-        few texts that are not ASCII are not worth compiling the other (~50 ms). Without a
+        indices of the texts that are not ASCII (to be searched in full). The pattern is
+        made for ASCII text only: the few texts that are not ASCII are not worth compiling
+        another (~50 ms), whose boundary class would differ on their characters. Without a
         pattern, every text is searched in full."""
         self._build()
         texts = batch.texts
-        if self._sources is None:
+        if self._failed:
             return [], list(range(len(texts)))
         positions = self.positions(batch.folded)
         if batch.ascii:
@@ -584,14 +573,16 @@ class Prefilter:
         skip, starts = set(whole), batch.starts
         return [p for p in positions if bisect_right(starts, p) - 1 not in skip], whole
 
-    def positions(self, text: str, ascii_text: bool = True) -> list[int]:
+    def positions(self, text: str) -> list[int]:
         """Every place in ``text`` (joined texts, as a :class:`Batch` 's ``folded``) right
-        after a match of the pattern for ASCII text or other text, or after a NUL followed
-        by a sentence-start pattern, ascending: where a hit of the packs may start (for
-        ASCII text, with the ASCII pattern; every NUL is a boundary in both)."""
+        after a match of the pattern, or after a NUL followed by a sentence-start pattern,
+        ascending: where a hit of the packs may start in its ASCII texts."""
         self._build()
-        pattern = self._pattern(ascii_text)
-        found = [m.end() for m in pattern.finditer(text)] if pattern is not None else []
+        found: list[int] = []
+        if self._source is not None:
+            if self._compiled is None:
+                self._compiled = re.compile(self._source)
+            found = [m.end() for m in self._compiled.finditer(text)]
         if self._starts is not None:
             more = [m.end() for m in self._starts.finditer(text)]
             if more:
