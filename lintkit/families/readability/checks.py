@@ -161,7 +161,7 @@ def _hard_document(document: Document, ctx: CheckContext, an: Analysis, st: Sett
     value = an.scores[st.metric]
     if an.document.words < st.min_paragraph_words or not st.too_hard(st.metric, value):
         return []
-    first = an.stats(next(compress(range(len(an.body_words)), an.body_words))).paragraph.sentences[0]
+    first = an.body()[0].paragraph.sentences[0]
     a, b = _span(document, first, first)
     graded = _graded(an, st)
     hardest = ""
