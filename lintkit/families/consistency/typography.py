@@ -212,7 +212,7 @@ def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
                 hits.append((m.start(), m.end(), "abbreviated scale", None))
             hits.sort()
             out += _report(doc, ctx, "CN403", hits, "number styles mixed", pos)
-    # Two of "%", "percent" and "per cent" are needed (the rare "per cent" looked for first).
+    # Two of "%", "percent" and "per cent" are needed (without "%", both words).
     if ctx.enabled("CN404") and (("percent" in prose or "per cent" in prose) if "%" in prose
                                  else ("per cent" in prose and "percent" in prose)):
         hits = [(m.start(), m.end(), "%", None) for m in _PCT_SIGN.finditer(prose)]
