@@ -27,6 +27,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[lsp,test]"
   touch "$stamp"
 fi
+# The optional C speed-ups (lintkit/_c/*.c), rebuilt when a source is newer than its module
+# (the install above builds them; this catches an edited source). Without a C compiler
+# lintkit runs the same checks in pure Python.
+.venv/bin/python -m lintkit._c.build --if-stale >&2
 if [ "${LINTKIT_SKIP_LANGUAGETOOL:-0}" != "1" ]; then
   bash scripts/languagetool.sh
 fi
