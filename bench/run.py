@@ -212,7 +212,9 @@ def machine() -> dict[str, str]:
     rev = out(["git", "rev-parse", "--short", "HEAD"])
     dirty = out(["git", "status", "--porcelain", "--untracked-files=no"])
     from lintkit import __version__
+    from lintkit._c import modules
 
+    used = modules()
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": f"{cpu} × {os.cpu_count()} logical cores",
@@ -222,6 +224,8 @@ def machine() -> dict[str, str]:
         "node": out(["node", "--version"]),
         "java": out(["java", "-version"]),
         "lintkit": f"{__version__} (git {rev}{' + uncommitted changes' if dirty else ''})",
+        "compiled speed-ups": ", ".join(f"{k} ({'in use' if v else 'NOT in use'})" for k, v in used.items())
+        or "none",
         "load": _load(),
     }
 

@@ -83,3 +83,22 @@ def test_load_refuses_a_stale_build_and_honours_pure_python(tmp_path: Path, monk
     assert c.load("probe") is None
     assert c.load("missing") is None
     sys.modules.pop("lintkit_probe_pkg.probe", None)
+
+
+def test_modules_lists_each_source_and_whether_it_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = tmp_path / "lintkit_probe_pkg2"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "probe.c").write_text(_MODULE)
+    (pkg / "other.c").write_text("not built\n")
+    built = build.build(pkg, src_dir=pkg, quiet=True)  # other.c fails: reported, left out
+    if "probe" not in built:
+        pytest.skip("no C compiler")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(c, "__name__", "lintkit_probe_pkg2")
+    monkeypatch.setattr(c, "_HERE", pkg)
+    monkeypatch.delenv("LINTKIT_PURE_PYTHON", raising=False)
+    assert c.modules() == {"other": False, "probe": True}
+    monkeypatch.setenv("LINTKIT_PURE_PYTHON", "1")
+    assert c.modules() == {"other": False, "probe": False}
+    sys.modules.pop("lintkit_probe_pkg2.probe", None)

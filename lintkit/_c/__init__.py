@@ -48,3 +48,9 @@ def load(name: str) -> ModuleType | None:
     if sha is not None and getattr(mod, "SOURCE_SHA256", None) != sha:
         return None  # built from another version of the source: its behaviour is unknown
     return mod
+
+
+def modules() -> dict[str, bool]:
+    """Each compiled speed-up whose source ships with lintkit, and whether it is in use
+    (built from that source, and not switched off)."""
+    return {p.stem: load(p.stem) is not None for p in sorted(_HERE.glob("*.c"))}
