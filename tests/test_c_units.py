@@ -102,6 +102,37 @@ def test_c_index_matches_python_on_any_text(mod: ModuleType, text: str) -> None:
     check(mod, read_text(Source("t.txt", text, "text")))
 
 
+KEYS = st.text(alphabet="ab\u00e9\u4e2d\U0001f600.", max_size=4)
+
+
+@st.composite
+def _words_and_keys(draw: st.DrawFn) -> tuple[list[units.Occ], set, frozenset, str]:
+    """Occurrences with random keys (empty, non-ASCII, any kind of str) and run flags, and
+    key sets that hold some of their joined keys (pairs and runs of three) and others."""
+    keys = draw(st.lists(KEYS, max_size=30))
+    prose = "x" * (4 * len(keys) + 4)
+    words = [(4 * i, 4 * i + 3, draw(st.sampled_from(["of", "The", "data", "Ab", "AB"])), k, i == 0,
+              draw(st.booleans()), draw(st.booleans()), draw(st.booleans()), 1, i > 0 and draw(st.booleans()))
+             for i, k in enumerate(keys)]
+    joined2 = [a + b for a, b in zip(keys, keys[1:])]
+    joined3 = [a + b + c for a, b, c in zip(keys, keys[1:], keys[2:])]
+    known = set(draw(st.lists(st.sampled_from(joined2 or ["a"]), max_size=5))) | set(draw(st.lists(KEYS, max_size=5)))
+    terms = frozenset(draw(st.lists(st.sampled_from((joined2 + joined3) or ["a"]), max_size=4)))
+    return words, known | terms, terms, prose
+
+
+@settings(max_examples=500, deadline=None)
+@given(_words_and_keys(), st.integers(0, 4))
+def test_c_pairs_match_python_on_generated_keys(mod: ModuleType, case: tuple, max_words: int) -> None:
+    words, known, terms, prose = case
+    for known_set in (known, frozenset(known), {*known, 3}):  # a key that is not a str: no filter
+        got: list = []
+        expected: list = []
+        mod.pairs(words, known_set, terms, units._STOP, prose, max_words, got)
+        units._pairs(words, known_set, terms, units._STOP, prose, max_words, expected)
+        assert got == expected
+
+
 def test_units_the_same_with_and_without_c(mod: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     lex = lexicon(())
     for path in FILES[:40]:

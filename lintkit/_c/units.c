@@ -6,6 +6,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 
 #ifndef SOURCE_SHA256
 #define SOURCE_SHA256 ""
@@ -539,12 +540,93 @@ caps_or(PyObject *a, PyObject *b)
     return t ? a : b;
 }
 
+/* A filter of the keys a pair's joined key must be one of (the set known): a bit per
+   signature (the length and the first two and last two characters) of each of them. A
+   pair whose joined key has a signature without its bit is not in known, found without
+   joining the keys (most pairs); one with it is looked up. */
+#define SIG_BITS 16
+#define SIG_WORDS ((1 << SIG_BITS) / 64)
+
+typedef struct {
+    int on; /* 0: no filter (a key of known is not a str) */
+    uint64_t bits[SIG_WORDS];
+} Filter;
+
+/* The signature of the string a + b (b may be empty: la + 0 characters). */
+static uint32_t
+signature(const Text *a, const Text *b)
+{
+    Py_ssize_t la = a->len, n = la + b->len;
+    if (n == 0)
+        return 0;
+    Py_ssize_t pos[4] = {0, n > 1 ? 1 : 0, n > 1 ? n - 2 : 0, n - 1};
+    uint64_t h = (uint64_t)n;
+    for (int k = 0; k < 4; k++) {
+        Py_ssize_t j = pos[k];
+        Py_UCS4 c = j < la ? PyUnicode_READ(a->kind, a->data, j) : PyUnicode_READ(b->kind, b->data, j - la);
+        h = h * 1000003u + c;
+    }
+    h *= 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> (64 - SIG_BITS));
+}
+
+static int
+filter_has(const Filter *f, uint32_t sig)
+{
+    return (f->bits[sig >> 6] >> (sig & 63)) & 1;
+}
+
+/* Fill f from the keys of known. -1 on error. */
+static int
+filter_from(Filter *f, PyObject *known)
+{
+    static const Text empty = {PyUnicode_1BYTE_KIND, "", 0};
+    memset(f->bits, 0, sizeof f->bits);
+    f->on = 0;
+    PyObject *it = PyObject_GetIter(known);
+    if (it == NULL)
+        return -1;
+    PyObject *k;
+    int on = 1;
+    while ((k = PyIter_Next(it)) != NULL) {
+        if (on && PyUnicode_CheckExact(k)) {
+            Text t;
+            text_of(k, &t);
+            uint32_t sig = signature(&t, &empty);
+            f->bits[sig >> 6] |= (uint64_t)1 << (sig & 63);
+        }
+        else
+            on = 0;
+        Py_DECREF(k);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return -1;
+    f->on = on;
+    return 0;
+}
+
+/* May the joined key of keys a and b be in known? 0 only when it cannot. */
+static int
+may_be_known(const Filter *f, PyObject *a, PyObject *b)
+{
+    if (!f->on || !PyUnicode_CheckExact(a) || !PyUnicode_CheckExact(b))
+        return 1;
+    Text ta, tb;
+    text_of(a, &ta);
+    text_of(b, &tb);
+    return filter_has(f, signature(&ta, &tb));
+}
+
 PyDoc_STRVAR(pairs_doc,
 "pairs(words, known, term_keys, stop, prose, max_words, grams) -> None\n\n"
 "units._pairs in C (same arguments, same result): append to the list grams, in order, each\n"
 "run of two words of words (the second JOINED) whose joined key is in known, kept when the\n"
 "key is in term_keys or neither word's FORM.lower() is in stop, and each run of 3 up to\n"
 "max_words words whose key is in term_keys.");
+
+static PyObject *pairs_filtered(PyObject *words, PyObject *known, PyObject *term_keys, PyObject *stop,
+                                PyObject *prose, Py_ssize_t n_max, PyObject *grams, const Filter *filter);
 
 static PyObject *
 pairs(PyObject *self, PyObject *args)
@@ -555,6 +637,22 @@ pairs(PyObject *self, PyObject *args)
                           &max_words, &PyList_Type, &grams))
         return NULL;
     Py_ssize_t n_max = max_words > 2 ? max_words : 2;
+    Filter *filter = PyMem_Malloc(sizeof(Filter));
+    if (filter == NULL)
+        return PyErr_NoMemory();
+    if (filter_from(filter, known) < 0) {
+        PyMem_Free(filter);
+        return NULL;
+    }
+    PyObject *res = pairs_filtered(words, known, term_keys, stop, prose, n_max, grams, filter);
+    PyMem_Free(filter);
+    return res;
+}
+
+static PyObject *
+pairs_filtered(PyObject *words, PyObject *known, PyObject *term_keys, PyObject *stop, PyObject *prose,
+               Py_ssize_t n_max, PyObject *grams, const Filter *filter)
+{
     for (Py_ssize_t i = 1; i < PyList_GET_SIZE(words); i++) {
         PyObject *b = occ_at(words, i);
         if (b == NULL)
@@ -568,10 +666,13 @@ pairs(PyObject *self, PyObject *args)
         PyObject *a = occ_at(words, i - 1);
         if (a == NULL)
             return NULL;
+        int maybe = may_be_known(filter, PyTuple_GET_ITEM(a, KEY), PyTuple_GET_ITEM(b, KEY));
+        if (!maybe && n_max == 2)
+            continue; /* not in known, and no longer sequence follows */
         PyObject *key = PyNumber_Add(PyTuple_GET_ITEM(a, KEY), PyTuple_GET_ITEM(b, KEY));
         if (key == NULL)
             return NULL;
-        int r = contains(known, key);
+        int r = maybe ? contains(known, key) : 0;
         if (r > 0) {
             /* kept if a house term, or without a stop word */
             r = contains(term_keys, key);
