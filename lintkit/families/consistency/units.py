@@ -16,7 +16,8 @@ from collections.abc import Set as AbstractSet
 from itertools import accumulate, compress, islice, repeat
 from operator import add, itemgetter
 
-from lintkit.document.model import Document
+from lintkit._c import load
+from lintkit.document.model import Document, Paragraph, Sentence
 from lintkit.families.consistency.lexicon import norm_key
 
 _STOP = frozenset("a an the of and or to in on at by for with from as is are was be it this that".split())
@@ -169,6 +170,136 @@ def quoted_flags(starts: list[int], ends: list[int], glue: list[int], quotes: li
     return flags
 
 
+def _index_words(sentences: list[Sentence], paragraphs: list[Paragraph], prose: str,
+                 quotes: list[tuple[int, int]], glue_chars: str, memo: dict[str, _Facts],
+                 facts: Callable[[str], _Facts], words: list[Occ], keyed: dict[str, list[Occ]],
+                 title_keys: set[str], unigram_keys: set[str], forms: set[str]) -> None:
+    """The word pass of :class:`Units`: append each word (placeholders left out) of each
+    sentence to ``words``, in order, and to ``keyed`` when it may name something and is
+    not quoted; add to ``title_keys`` the keys of Title Case pairs in trusted positions,
+    to ``unigram_keys`` every word's key and to ``forms`` every word's spelling. A word's
+    facts are ``memo[text]``, or ``facts(text)`` (which memoises them) when missing.
+
+    The compiled ``units.index_words`` (lintkit/_c/units.c) does the same, and is used
+    when built: both must give the same result (tests/test_c_units.py)."""
+    qstarts = [s for s, _ in quotes]
+    # Where a word may be quoted (both are rare): in a quotation, or next to a glue
+    # character (a word glued to a path or identifier). Both as intervals sorted by
+    # start, with the farthest end up to each.
+    glue = char_positions(prose, glue_chars)
+    near = sorted([*quotes, *((g, g + 1) for g in glue)])
+    near_starts = [s for s, _ in near]
+    near_reach = list(accumulate(map(itemgetter(1), near), max))
+    facts_of = memo.get
+    append = words.append
+    keyed_get = keyed.get
+    not_quoted = repeat(False)
+    for s in sentences:
+        # The sentence's word columns, not its Word objects (not built for a whole document).
+        wstarts, wends, texts, ph = s.word_columns()
+        if not wstarts:
+            continue
+        heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
+        # Most sentences have no word quoted: their words are not looked at one by one
+        # for quotations and glue characters. A word may be quoted only if a quotation
+        # or a glue character is in [its start - 1, its end].
+        flags: Iterable[bool] = not_quoted
+        if near and (k := bisect.bisect_right(near_starts, wends[-1])) and near_reach[k - 1] >= wstarts[0]:
+            flags = quoted_flags(wstarts, wends, glue, quotes, qstarts)
+        first = True
+        sentence_words: Iterable[tuple[int, int, str, bool]] = zip(wstarts, wends, texts, flags)
+        if ph:
+            # Placeholder words are left out. The word after one never continues a run:
+            # the kept word before it ends at or before the placeholder word's start, so
+            # it ends right before this word only if the placeholder word is that one
+            # character, a letter or digit (not the space a run needs).
+            first = ph[0] != 0
+            keep = [True] * len(wstarts)
+            for i in ph:
+                keep[i] = False
+            sentence_words = compress(sentence_words, keep)
+        prev_end = -2  # END of the word before (-2: none)
+        prev_title = False
+        prev_key = ""
+        for start, wend, text, quoted in sentence_words:
+            form, cut, key, caps, title, named = facts_of(text) or facts(text)
+            # A run continues over exactly one space; a possessive (prev_end) ends it.
+            if prev_end == start - 1 and prose[prev_end] == " ":
+                joined = True
+                if prev_title and title and not heading:  # this word is trusted: not initial, not heading
+                    title_keys.add(prev_key + key)
+            else:
+                joined = False
+            if cut:
+                wend -= cut
+            o = (start, wend, form, key, first, heading, caps, quoted, 1, joined)
+            append(o)
+            if named and not quoted:
+                same = keyed_get(key)
+                if same is None:
+                    keyed[key] = [o]
+                else:
+                    same.append(o)
+            first = False
+            prev_end = wend
+            prev_title = title
+            prev_key = key
+    unigram_keys.update(map(_KEY_OF, words))
+    forms.update(map(itemgetter(FORM), words))
+
+
+def _pairs(words: list[Occ], known: AbstractSet[str], term_keys: AbstractSet[str], stop: AbstractSet[str],
+           prose: str, max_words: int, grams: list[Occ]) -> None:
+    """The word-sequence pass of :class:`Units`: append to ``grams``, in order, each pair
+    of words that form a run (the second ``JOINED``) whose key is in ``known``, kept if a
+    house term (in ``term_keys``) or without a stop word, and (``max_words`` > 2) each
+    longer run, up to ``max_words`` words, whose key is a house term.
+
+    The compiled ``units.pairs`` (lintkit/_c/units.c) does the same, and is used when
+    built: both must give the same result (tests/test_c_units.py)."""
+    n_max = max(2, max_words)
+    n_words = len(words)
+
+    def pair(a: Occ, b: Occ, key: str) -> None:
+        """The word pair a b with a known key: kept if a house term, or without a stop word."""
+        if key in term_keys or (a[FORM].lower() not in stop and b[FORM].lower() not in stop):
+            grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
+                          a[CAPS] or b[CAPS], a[QUOTED], 2, False))
+
+    if n_max == 2:  # no house term of three words: word pairs only
+        # The few pairs whose joined keys are known (~1 in 140), found by C-level passes;
+        # then, as below, only those that form a run.
+        keys = list(map(_KEY_OF, words))
+        for i in compress(range(1, n_words), map(known.__contains__, map(add, keys, islice(keys, 1, None)))):
+            b = words[i]
+            if b[JOINED]:
+                a = words[i - 1]
+                pair(a, b, a[KEY] + b[KEY])
+    else:
+        for i, (a, b) in enumerate(zip(words, islice(words, 1, None)), 1):  # b is words[i]
+            if not b[JOINED]:
+                continue
+            key = a[KEY] + b[KEY]
+            if key in known:
+                pair(a, b, key)
+            # Longer sequences (house terms of three words) follow the run on.
+            caps = a[CAPS] or b[CAPS]
+            for n in range(3, n_max + 1):
+                k = i + n - 2
+                if k >= n_words or not words[k][JOINED]:
+                    break
+                z = words[k]
+                key += z[KEY]
+                caps = caps or z[CAPS]
+                if key in term_keys:
+                    grams.append((a[START], z[END], prose[a[START]:z[END]], key, a[INITIAL], a[HEADING],
+                                  caps, a[QUOTED], n, False))
+
+
+# The compiled word and sequence passes (None: not built, or switched off).
+_C = load("units")
+
+
 class Units:
     """Unigrams of every prose word, and 2- and 3-word sequences that may be a variant of
     a single word, a house term, or a multi-word name in Title Case. Built in two linear
@@ -183,127 +314,32 @@ class Units:
     def __init__(self, doc: Document, term_keys: AbstractSet[str], max_words: int) -> None:
         self.doc = doc
         self.quotes = quote_spans(doc)
-        quotes = self.quotes
-        qstarts = [s for s, _ in quotes]
         prose = doc.prose
-        # Where a word may be quoted (both are rare): in a quotation, or next to a glue
-        # character (a word glued to a path or identifier). Both as intervals sorted by
-        # start, with the farthest end up to each.
-        glue = char_positions(prose, _GLUE)
-        near = sorted([*quotes, *((g, g + 1) for g in glue)])
-        near_starts = [s for s, _ in near]
-        near_reach = list(accumulate(map(itemgetter(1), near), max))
-        facts_of = _FACTS.get
         words: list[Occ] = []
         self.words = words
-        append = words.append
         keyed: dict[str, list[Occ]] = {}
         self.keyed = keyed
-        keyed_get = keyed.get
         # Title Case sequences (every word capitalised, not an acronym) found in trusted positions.
         title_keys: set[str] = set()
-        paragraphs = doc.paragraphs
-        not_quoted = repeat(False)
-        for s in doc.sentences:
-            # The sentence's word columns, not its Word objects (not built for a whole document).
-            wstarts, wends, texts, ph = s.word_columns()
-            if not wstarts:
-                continue
-            heading = paragraphs[s.paragraph].kind == "heading" if paragraphs else False
-            # Most sentences have no word quoted: their words are not looked at one by one
-            # for quotations and glue characters. A word may be quoted only if a quotation
-            # or a glue character is in [its start - 1, its end].
-            flags: Iterable[bool] = not_quoted
-            if near and (k := bisect.bisect_right(near_starts, wends[-1])) and near_reach[k - 1] >= wstarts[0]:
-                flags = quoted_flags(wstarts, wends, glue, quotes, qstarts)
-            first = True
-            sentence_words: Iterable[tuple[int, int, str, bool]] = zip(wstarts, wends, texts, flags)
-            if ph:
-                # Placeholder words are left out. The word after one never continues a run:
-                # the kept word before it ends at or before the placeholder word's start, so
-                # it ends right before this word only if the placeholder word is that one
-                # character, a letter or digit (not the space a run needs).
-                first = ph[0] != 0
-                keep = [True] * len(wstarts)
-                for i in ph:
-                    keep[i] = False
-                sentence_words = compress(sentence_words, keep)
-            prev_end = -2  # END of the word before (-2: none)
-            prev_title = False
-            prev_key = ""
-            for start, wend, text, quoted in sentence_words:
-                form, cut, key, caps, title, named = facts_of(text) or _facts(text)
-                # A run continues over exactly one space; a possessive (prev_end) ends it.
-                if prev_end == start - 1 and prose[prev_end] == " ":
-                    joined = True
-                    if prev_title and title and not heading:  # this word is trusted: not initial, not heading
-                        title_keys.add(prev_key + key)
-                else:
-                    joined = False
-                if cut:
-                    wend -= cut
-                o = (start, wend, form, key, first, heading, caps, quoted, 1, joined)
-                append(o)
-                if named and not quoted:
-                    same = keyed_get(key)
-                    if same is None:
-                        keyed[key] = [o]
-                    else:
-                        same.append(o)
-                first = False
-                prev_end = wend
-                prev_title = title
-                prev_key = key
-        keys = list(map(_KEY_OF, words))
-        unigram_keys = set(keys)
+        unigram_keys: set[str] = set()
         self.unigram_keys = unigram_keys
-        self.forms = set(map(itemgetter(FORM), words))  # every word's spelling
+        forms: set[str] = set()  # every word's spelling
+        self.forms = forms
+        index_words = _index_words if _C is None else _C.index_words
+        index_words(doc.sentences, doc.paragraphs, prose, self.quotes, _GLUE, _FACTS, _facts, words, keyed,
+                    title_keys, unigram_keys, forms)
         # A pair's key must be a word's, a Title Case pair's or a house term's (so one look-up
         # rules out most pairs); a word's or a Title Case pair's only without a stop word.
         known = unigram_keys | title_keys | term_keys
         grams: list[Occ] = []
         self.grams = grams
-        n_max = max(2, max_words)
-        n_words = len(words)
-
-        def pair(a: Occ, b: Occ, key: str) -> None:
-            """The word pair a b with a known key: kept if a house term, or without a stop word."""
-            if key in term_keys or (a[FORM].lower() not in _STOP and b[FORM].lower() not in _STOP):
-                grams.append((a[START], b[END], prose[a[START]:b[END]], key, a[INITIAL], a[HEADING],
-                              a[CAPS] or b[CAPS], a[QUOTED], 2, False))
-
-        if n_max == 2:  # no house term of three words: word pairs only
-            # The few pairs whose joined keys are known (~1 in 140), found by C-level passes;
-            # then, as below, only those that form a run.
-            for i in compress(range(1, n_words), map(known.__contains__, map(add, keys, islice(keys, 1, None)))):
-                b = words[i]
-                if b[JOINED]:
-                    a = words[i - 1]
-                    pair(a, b, a[KEY] + b[KEY])
-        else:
-            pairs = zip(words, islice(words, 1, None))
-            for i, (a, b) in enumerate(pairs, 1):  # b is words[i]
-                if not b[JOINED]:
-                    continue
-                key = a[KEY] + b[KEY]
-                if key in known:
-                    pair(a, b, key)
-                # Longer sequences (house terms of three words) follow the run on.
-                caps = a[CAPS] or b[CAPS]
-                for n in range(3, n_max + 1):
-                    k = i + n - 2
-                    if k >= n_words or not words[k][JOINED]:
-                        break
-                    z = words[k]
-                    key += z[KEY]
-                    caps = caps or z[CAPS]
-                    if key in term_keys:
-                        grams.append((a[START], z[END], prose[a[START]:z[END]], key, a[INITIAL], a[HEADING],
-                                      caps, a[QUOTED], n, False))
+        pairs = _pairs if _C is None else _C.pairs
+        pairs(words, known, term_keys, _STOP, prose, max_words, grams)
         unsorted: set[str] = set()
         self.unsorted = unsorted
         sequences: set[str] = set()  # the keys in keyed with a word sequence
         self.sequences = sequences
+        keyed_get = keyed.get
         for o in grams:
             if not o[QUOTED] and _names(o[FORM], o[KEY], o[CAPS]):
                 sequences.add(o[KEY])
