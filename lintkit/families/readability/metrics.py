@@ -35,12 +35,17 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
-from lintkit.document.model import Document, Paragraph, Sentence
+from lintkit._c import load as _load_c
+from lintkit.document.model import Document, Paragraph, Sentence, WordColumns
 from lintkit.families.readability.offline import fast_word_facts
+
+# The compiled loops (lintkit/_c/readability.c), or None: then the Python code runs.
+_C = _load_c("readability")
 
 # Metric keys, in display order. The grade-like ones rise as text gets harder;
 # Flesch reading ease falls.
@@ -223,6 +228,19 @@ def _packed_facts(lang: str) -> _PackedFacts:
     return cache
 
 
+# The compiled _sentence_columns' word table, per textstat language: word -> its facts in
+# a 64-bit int of the C module's own layout (filled by the C function), and the function
+# it asks for a word not there (:func:`word_facts`).
+_C_WORD_CACHE: dict[str, tuple[dict[str, int], Callable[[str], tuple[int, int, int, int, int]]]] = {}
+
+
+def _c_word_table(lang: str) -> tuple[dict[str, int], Callable[[str], tuple[int, int, int, int, int]]]:
+    entry = _C_WORD_CACHE.get(lang)
+    if entry is None:
+        entry = _C_WORD_CACHE[lang] = ({}, partial(word_facts, lang=lang))
+    return entry
+
+
 def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
     """(start, end) of the sentence's first ``k`` non-placeholder words, from the
     sentence's word columns (no ``Word`` object is built)."""
@@ -319,16 +337,29 @@ def _without(texts: list[str], ph: tuple[int, ...]) -> list[str]:
 
 
 def _sentence_columns(sents: list[Sentence], lang: str) -> _Sentences:
-    """The words and the packed facts of each sentence, by C-level passes over all the
-    sentences' words: only a sentence with placeholder words takes a Python step
-    (:func:`_without`; the number and the characters of its placeholder words are kept for
-    its characters and tokens). A placeholder word's facts are never looked up (each
-    document names its own: they would fill the table)."""
-    facts = _packed_facts(lang).__getitem__
+    """The words and the packed facts of each sentence (and the number and the characters
+    of the placeholder words of those with some, for their characters and tokens): by the
+    compiled ``sentence_columns`` (one C loop over every word) when it is built, else by
+    :func:`_sentence_columns_py`, the reference; both give the same columns."""
     cols = list(map(Sentence.word_columns, sents))
+    if _C is not None:
+        table, missing = _c_word_table(lang)
+        got = _C.sentence_columns(cols, table, missing, _MAX_CACHED)
+        if got is not None:  # (None: a word's facts too large for its table; rare past belief)
+            return _Sentences(*got)
+    return _sentence_columns_py(cols, lang)
+
+
+def _sentence_columns_py(cols: list[WordColumns], lang: str) -> _Sentences:
+    """:func:`_sentence_columns` of the sentences whose word columns are ``cols``, by
+    C-level passes over all the sentences' words: only a sentence with placeholder words
+    takes a Python step (:func:`_without`; the number and the characters of its placeholder
+    words are kept for its characters and tokens). A placeholder word's facts are never
+    looked up (each document names its own: they would fill the table)."""
+    facts = _packed_facts(lang).__getitem__
     texts = list(map(_TEXTS, cols))
     phs = list(map(_PLACEHOLDERS, cols))
-    at = list(compress(range(len(sents)), phs))  # the sentences with placeholder words
+    at = list(compress(range(len(cols)), phs))  # the sentences with placeholder words
     ph_chars: list[int] = []
     n_ph: list[int] = []
     if at:
@@ -345,9 +376,19 @@ def _total_chars_tokens(sents: list[Sentence], c: _Sentences) -> tuple[int, int]
     """The characters and tokens of the sentences with words, as their counts take them:
     each one's whitespace-separated tokens and their characters, less those of its
     placeholder words (at least 0 characters and 1 token), and at least one token for a
-    sentence with words. Only the sentences with placeholder words are counted one by one
-    (the clamps are each sentence's); the others all at once (:func:`_chars_and_tokens_total`)."""
+    sentence with words. By the compiled ``chars_tokens`` (one C loop over the characters)
+    when it is built, else by :func:`_total_chars_tokens_py`, the reference; both give the
+    same counts."""
     texts = list(map(_TEXT, sents))
+    if _C is not None:
+        return _C.chars_tokens(texts, c.words, c.with_ph, c.ph_chars, c.ph_words)  # type: ignore[no-any-return]
+    return _total_chars_tokens_py(texts, c)
+
+
+def _total_chars_tokens_py(texts: list[str], c: _Sentences) -> tuple[int, int]:
+    """:func:`_total_chars_tokens` of the sentences of texts ``texts``. Only the sentences
+    with placeholder words are counted one by one (the clamps are each sentence's); the
+    others all at once (:func:`_chars_and_tokens_total`)."""
     at = c.with_ph
     plain = c.words
     if at:

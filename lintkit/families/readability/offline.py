@@ -26,7 +26,11 @@ from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
+from lintkit._c import load as _load_c
+
 _textstat: ModuleType | None = None
+# The compiled loops (lintkit/_c/readability.c), or None: then the Python code runs.
+_C = _load_c("readability")
 _CMU_MODULE = "textstat.backend.utils._get_cmudict"
 
 
@@ -115,7 +119,15 @@ class _Hyphenation:
         self.known: dict[str, int] = {}
 
     def count(self, word: str) -> int:
-        """``len(Pyphen(lang=lang).positions(word))`` for a lower-case ``word``."""
+        """``len(Pyphen(lang=lang).positions(word))`` for a lower-case ``word``: by the
+        compiled ``hyphen_points`` (the same walk in C) when it is built, else by
+        :meth:`count_py`, the reference; both give the same count."""
+        if _C is not None:
+            return _C.hyphen_points(self.trie, self.maxlen, self.reach, self.left, self.right, word)  # type: ignore[no-any-return]
+        return self.count_py(word)
+
+    def count_py(self, word: str) -> int:
+        """:meth:`count` in Python."""
         pointed = f".{word}."
         references = [0] * (len(pointed) + self.reach + 1)
         trie, maxlen = self.trie, self.maxlen

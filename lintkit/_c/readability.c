@@ -1,0 +1,555 @@
+/* The readability family's per-word and per-sentence loops (lintkit.families.readability).
+
+Each function does, for a whole document per call, what a pure-Python function of
+lintkit/families/readability does (the reference; tests/test_c_readability.py compares
+them); only integers are computed here, no floating point.
+
+- sentence_columns: metrics._sentence_columns (each sentence's words and packed facts).
+- chars_tokens: metrics._total_chars_tokens (characters and tokens of the sentences).
+- hyphen_points: offline._Hyphenation.count (pyphen's hyphenation points of a word).
+*/
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+/* A word's facts in the table sentence_columns keeps: one int of 64 bits, the fields
+   syllables (24 bits), letters (28), polysyllabic (4), complex (4), difficult (4). */
+#define SYL_BITS 24
+#define LET_BITS 28
+#define FLAG_BITS 4
+#define LET_SHIFT SYL_BITS
+#define POLY_SHIFT (SYL_BITS + LET_BITS)
+#define CPLX_SHIFT (POLY_SHIFT + FLAG_BITS)
+#define DIFF_SHIFT (CPLX_SHIFT + FLAG_BITS)
+#define FIELD(v, shift, bits) (((v) >> (shift)) & ((UINT64_C(1) << (bits)) - 1))
+
+static PyObject *shift32 = NULL;  /* the int 32 */
+static PyObject *shift64 = NULL;  /* the int 64 */
+
+/* The packed facts of a word as metrics packs them (_SHIFT = 32): the exact integer
+   syl + let*2**32 + poly*2**64 + cplx*2**96 + diff*2**128 (a new reference). */
+static PyObject *
+pack_lanes(uint64_t syl, uint64_t let, uint64_t poly, uint64_t cplx, uint64_t diff)
+{
+    const uint64_t lim = UINT64_C(1) << 32;
+    if (syl < lim && let < lim && poly < lim && cplx < lim && diff < lim) {
+        uint64_t lo = syl | let << 32, mid = poly | cplx << 32;
+        PyObject *v, *t, *u;
+        if (diff == 0 && mid == 0)
+            return PyLong_FromUnsignedLongLong(lo);
+        if (diff == 0) {
+            v = PyLong_FromUnsignedLongLong(mid);
+        } else {
+            t = PyLong_FromUnsignedLongLong(diff);
+            if (t == NULL)
+                return NULL;
+            u = PyNumber_Lshift(t, shift64);
+            Py_DECREF(t);
+            if (u == NULL)
+                return NULL;
+            t = PyLong_FromUnsignedLongLong(mid);
+            if (t == NULL) {
+                Py_DECREF(u);
+                return NULL;
+            }
+            v = PyNumber_Or(u, t);
+            Py_DECREF(u);
+            Py_DECREF(t);
+        }
+        if (v == NULL)
+            return NULL;
+        u = PyNumber_Lshift(v, shift64);
+        Py_DECREF(v);
+        if (u == NULL)
+            return NULL;
+        t = PyLong_FromUnsignedLongLong(lo);
+        if (t == NULL) {
+            Py_DECREF(u);
+            return NULL;
+        }
+        v = PyNumber_Or(u, t);
+        Py_DECREF(u);
+        Py_DECREF(t);
+        return v;
+    }
+    /* a field of 2**32 or more: the general sum, ((((diff << 32) + cplx) << 32 + poly) ...) */
+    {
+        uint64_t lanes[5] = {diff, cplx, poly, let, syl};
+        PyObject *v = PyLong_FromUnsignedLongLong(lanes[0]);
+        for (int k = 1; k < 5 && v != NULL; k++) {
+            PyObject *s = PyNumber_Lshift(v, shift32), *lane;
+            Py_DECREF(v);
+            if (s == NULL)
+                return NULL;
+            lane = PyLong_FromUnsignedLongLong(lanes[k]);
+            if (lane == NULL) {
+                Py_DECREF(s);
+                return NULL;
+            }
+            v = PyNumber_Add(s, lane);
+            Py_DECREF(s);
+            Py_DECREF(lane);
+        }
+        return v;
+    }
+}
+
+/* The table value of the facts tuple (syl, let, poly, cplx, diff) ``res``; 0 with no
+   exception set when they do not fit its fields (or are not 5 ints); -1 on error. */
+static int
+compact_facts(PyObject *res, uint64_t *out)
+{
+    static const int bits[5] = {SYL_BITS, LET_BITS, FLAG_BITS, FLAG_BITS, FLAG_BITS};
+    static const int shifts[5] = {0, LET_SHIFT, POLY_SHIFT, CPLX_SHIFT, DIFF_SHIFT};
+    uint64_t v = 0;
+    if (!PyTuple_Check(res) || PyTuple_GET_SIZE(res) != 5)
+        return 0;
+    for (int k = 0; k < 5; k++) {
+        PyObject *x = PyTuple_GET_ITEM(res, k);
+        int overflow = 0;
+        long long n;
+        if (!PyLong_Check(x))
+            return 0;
+        n = PyLong_AsLongLongAndOverflow(x, &overflow);
+        if (n == -1 && PyErr_Occurred())
+            return -1;
+        if (overflow || n < 0 || (uint64_t)n >= (UINT64_C(1) << bits[k]))
+            return 0;
+        v |= (uint64_t)n << shifts[k];
+    }
+    *out = v;
+    return 1;
+}
+
+/* The facts of ``word`` from ``table`` (a miss: ``missing(word)``, kept when the table
+   holds fewer than ``max_cached`` words). 1: found; 0: they do not fit (the caller gives
+   up); -1: error. */
+static int
+word_facts(PyObject *table, PyObject *missing, Py_ssize_t max_cached, PyObject *word, uint64_t *out)
+{
+    PyObject *v = PyDict_GetItemWithError(table, word);  /* borrowed */
+    if (v != NULL) {
+        /* (the table holds only the values this function put there: ints of 64 bits) */
+        unsigned long long n;
+        if (!PyLong_Check(v)) {
+            PyErr_SetString(PyExc_TypeError, "sentence_columns: a table value must be an int");
+            return -1;
+        }
+        n = PyLong_AsUnsignedLongLongMask(v);
+        if (n == (unsigned long long)-1 && PyErr_Occurred())
+            return -1;
+        *out = (uint64_t)n;
+        return 1;
+    }
+    if (PyErr_Occurred())
+        return -1;
+    {
+        PyObject *res, *packed;
+        int ok;
+        Py_INCREF(word);
+        res = PyObject_CallOneArg(missing, word);
+        if (res == NULL) {
+            Py_DECREF(word);
+            return -1;
+        }
+        ok = compact_facts(res, out);
+        Py_DECREF(res);
+        if (ok == 1 && PyDict_GET_SIZE(table) < max_cached) {
+            packed = PyLong_FromUnsignedLongLong(*out);
+            if (packed == NULL || PyDict_SetItem(table, word, packed) < 0)
+                ok = -1;
+            Py_XDECREF(packed);
+        }
+        Py_DECREF(word);
+        return ok;
+    }
+}
+
+/* Append a new reference ``v`` to ``list`` (stolen, also on failure). */
+static int
+append_new(PyObject *list, PyObject *v)
+{
+    int r;
+    if (v == NULL)
+        return -1;
+    r = PyList_Append(list, v);
+    Py_DECREF(v);
+    return r;
+}
+
+static PyObject *
+sentence_columns(PyObject *self, PyObject *args)
+{
+    PyObject *cols, *table, *missing;
+    Py_ssize_t max_cached;
+    PyObject *words = NULL, *facts = NULL, *with_ph = NULL, *ph_chars = NULL, *ph_words = NULL;
+    PyObject *result = NULL;
+    int give_up = 0;
+
+    if (!PyArg_ParseTuple(args, "O!O!On:sentence_columns", &PyList_Type, &cols, &PyDict_Type, &table,
+                          &missing, &max_cached))
+        return NULL;
+    words = PyList_New(0);
+    facts = PyList_New(0);
+    with_ph = PyList_New(0);
+    ph_chars = PyList_New(0);
+    ph_words = PyList_New(0);
+    if (!words || !facts || !with_ph || !ph_chars || !ph_words)
+        goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(cols) && !give_up; i++) {
+        PyObject *col = PyList_GET_ITEM(cols, i), *texts, *ph;
+        uint64_t sum[5] = {0, 0, 0, 0, 0};
+        Py_ssize_t n_ph, next_ph, k = 0, n_words = 0, n_chars = 0, prev = -1;
+        int failed = 0;
+        if (!PyTuple_Check(col) || PyTuple_GET_SIZE(col) != 4) {
+            PyErr_SetString(PyExc_TypeError, "sentence_columns: each column must be a 4-tuple");
+            goto done;
+        }
+        texts = PyTuple_GET_ITEM(col, 2);
+        ph = PyTuple_GET_ITEM(col, 3);
+        if (!PyList_Check(texts) || !PyTuple_Check(ph)) {
+            PyErr_SetString(PyExc_TypeError, "sentence_columns: texts must be a list, placeholders a tuple");
+            goto done;
+        }
+        Py_INCREF(texts);  /* (held: a miss runs Python code) */
+        Py_INCREF(ph);
+        n_ph = PyTuple_GET_SIZE(ph);
+        /* the placeholder indices: ascending, within the texts; else the Python code decides */
+        for (Py_ssize_t m = 0; m < n_ph; m++) {
+            PyObject *x = PyTuple_GET_ITEM(ph, m);
+            Py_ssize_t at;
+            if (!PyLong_Check(x)) {
+                give_up = 1;
+                break;
+            }
+            at = PyLong_AsSsize_t(x);
+            if (at == -1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                give_up = 1;
+                break;
+            }
+            if (at <= prev || at >= PyList_GET_SIZE(texts)) {
+                give_up = 1;
+                break;
+            }
+            prev = at;
+        }
+        next_ph = (n_ph && !give_up) ? PyLong_AsSsize_t(PyTuple_GET_ITEM(ph, 0)) : -1;
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(texts) && !give_up; j++) {
+            PyObject *word = PyList_GET_ITEM(texts, j);
+            uint64_t f = 0;
+            int r;
+            if (!PyUnicode_Check(word)) {
+                PyErr_SetString(PyExc_TypeError, "sentence_columns: a word must be a str");
+                failed = 1;
+                break;
+            }
+            if (j == next_ph) {
+                n_chars += PyUnicode_GET_LENGTH(word);
+                k++;
+                next_ph = k < n_ph ? PyLong_AsSsize_t(PyTuple_GET_ITEM(ph, k)) : -1;
+                continue;
+            }
+            r = word_facts(table, missing, max_cached, word, &f);
+            if (r < 0) {
+                failed = 1;
+                break;
+            }
+            if (r == 0) {
+                give_up = 1;
+                break;
+            }
+            n_words++;
+            sum[0] += FIELD(f, 0, SYL_BITS);
+            sum[1] += FIELD(f, LET_SHIFT, LET_BITS);
+            sum[2] += FIELD(f, POLY_SHIFT, FLAG_BITS);
+            sum[3] += FIELD(f, CPLX_SHIFT, FLAG_BITS);
+            sum[4] += FIELD(f, DIFF_SHIFT, FLAG_BITS);
+        }
+        if (!failed && !give_up && k != n_ph)
+            give_up = 1;  /* (the texts shrank under a miss) */
+        Py_DECREF(texts);
+        Py_DECREF(ph);
+        if (failed)
+            goto done;
+        if (give_up)
+            break;
+        if (append_new(words, PyLong_FromSsize_t(n_words)) < 0
+            || append_new(facts, pack_lanes(sum[0], sum[1], sum[2], sum[3], sum[4])) < 0)
+            goto done;
+        if (n_ph && (append_new(with_ph, PyLong_FromSsize_t(i)) < 0
+                     || append_new(ph_chars, PyLong_FromSsize_t(n_chars)) < 0
+                     || append_new(ph_words, PyLong_FromSsize_t(n_ph)) < 0))
+            goto done;
+    }
+    if (give_up) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else {
+        result = PyTuple_Pack(5, words, facts, with_ph, ph_chars, ph_words);
+    }
+done:
+    Py_XDECREF(words);
+    Py_XDECREF(facts);
+    Py_XDECREF(with_ph);
+    Py_XDECREF(ph_chars);
+    Py_XDECREF(ph_words);
+    return result;
+}
+
+/* The non-whitespace characters and the whitespace-separated tokens of ``text``:
+   sum(map(len, text.split())) and len(text.split()). */
+static void
+count_chars_tokens(PyObject *text, Py_ssize_t *chars, Py_ssize_t *tokens)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), c = 0, t = 0;
+    int in_token = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = (const Py_UCS1 *)data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (Py_UNICODE_ISSPACE(s[i])) {
+                in_token = 0;
+            } else {
+                c++;
+                t += !in_token;
+                in_token = 1;
+            }
+        }
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+                in_token = 0;
+            } else {
+                c++;
+                t += !in_token;
+                in_token = 1;
+            }
+        }
+    }
+    *chars = c;
+    *tokens = t;
+}
+
+static int
+ssize_item(PyObject *list, Py_ssize_t i, Py_ssize_t *out)
+{
+    PyObject *x = PyList_GET_ITEM(list, i);
+    if (!PyLong_Check(x)) {
+        PyErr_SetString(PyExc_TypeError, "chars_tokens: expected a list of ints");
+        return -1;
+    }
+    *out = PyLong_AsSsize_t(x);
+    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static PyObject *
+chars_tokens(PyObject *self, PyObject *args)
+{
+    PyObject *texts, *words, *with_ph, *ph_chars, *ph_words;
+    Py_ssize_t n, n_ph, k = 0, next_ph = -1, chars = 0, tokens = 0;
+
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!:chars_tokens", &PyList_Type, &texts, &PyList_Type, &words,
+                          &PyList_Type, &with_ph, &PyList_Type, &ph_chars, &PyList_Type, &ph_words))
+        return NULL;
+    n = PyList_GET_SIZE(texts);
+    n_ph = PyList_GET_SIZE(with_ph);
+    if (PyList_GET_SIZE(words) != n || PyList_GET_SIZE(ph_chars) != n_ph || PyList_GET_SIZE(ph_words) != n_ph) {
+        PyErr_SetString(PyExc_ValueError, "chars_tokens: columns of different lengths");
+        return NULL;
+    }
+    if (n_ph && ssize_item(with_ph, 0, &next_ph) < 0)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        Py_ssize_t w, c, t, pc = 0, pt = 0;
+        if (ssize_item(words, i, &w) < 0)
+            return NULL;
+        if (i == next_ph) {
+            if (ssize_item(ph_chars, k, &pc) < 0 || ssize_item(ph_words, k, &pt) < 0)
+                return NULL;
+            k++;
+            next_ph = -1;
+            if (k < n_ph && ssize_item(with_ph, k, &next_ph) < 0)
+                return NULL;
+            if (next_ph != -1 && next_ph <= i) {
+                PyErr_SetString(PyExc_ValueError, "chars_tokens: with_ph must be ascending");
+                return NULL;
+            }
+        }
+        if (w == 0)
+            continue;  /* a sentence without words counts nothing */
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "chars_tokens: a text must be a str");
+            return NULL;
+        }
+        count_chars_tokens(text, &c, &t);
+        c -= pc;
+        t -= pt;
+        chars += c > 0 ? c : 0;
+        tokens += t > 1 ? t : 1;
+    }
+    if (k != n_ph) {
+        PyErr_SetString(PyExc_ValueError, "chars_tokens: with_ph must be ascending indices of the texts");
+        return NULL;
+    }
+    return Py_BuildValue("(nn)", chars, tokens);
+}
+
+static PyObject *
+hyphen_points(PyObject *self, PyObject *args)
+{
+    PyObject *trie, *word, *empty = NULL, *result = NULL;
+    Py_ssize_t maxlen, reach, left, right, n, size;
+    Py_UCS4 *chars = NULL;
+    long *refs = NULL;
+
+    if (!PyArg_ParseTuple(args, "O!nnnnU:hyphen_points", &PyDict_Type, &trie, &maxlen, &reach, &left, &right,
+                          &word))
+        return NULL;
+    if (maxlen < 0 || reach < 0 || left < 0 || right < 0) {
+        PyErr_SetString(PyExc_ValueError, "hyphen_points: negative bound");
+        return NULL;
+    }
+    n = PyUnicode_GET_LENGTH(word) + 2;  /* ".word." */
+    if (reach > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(long) - n - 1)
+        return PyErr_NoMemory();
+    size = n + reach + 1;
+    chars = PyMem_New(Py_UCS4, n);
+    refs = PyMem_New(long, size);
+    empty = PyUnicode_FromStringAndSize("", 0);
+    if (chars == NULL || refs == NULL || empty == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    chars[0] = chars[n - 1] = '.';
+    for (Py_ssize_t i = 0; i + 2 < n; i++)
+        chars[i + 1] = PyUnicode_READ_CHAR(word, i);
+    for (Py_ssize_t i = 0; i < size; i++)
+        refs[i] = 0;
+    for (Py_ssize_t i = 0; i < n - 1; i++) {
+        PyObject *node = trie;  /* borrowed (the trie holds it) */
+        Py_ssize_t stop = maxlen < n - i ? i + maxlen : n;
+        for (Py_ssize_t j = i; j < stop; j++) {
+            PyObject *ch = PyUnicode_FromOrdinal(chars[j]), *pattern;
+            if (ch == NULL)
+                goto done;
+            if (!PyDict_Check(node)) {
+                Py_DECREF(ch);
+                PyErr_SetString(PyExc_TypeError, "hyphen_points: a trie node must be a dict");
+                goto done;
+            }
+            node = PyDict_GetItemWithError(node, ch);
+            Py_DECREF(ch);
+            if (node == NULL) {
+                if (PyErr_Occurred())
+                    goto done;
+                break;
+            }
+            if (!PyDict_Check(node)) {
+                PyErr_SetString(PyExc_TypeError, "hyphen_points: a trie node must be a dict");
+                goto done;
+            }
+            pattern = PyDict_GetItemWithError(node, empty);
+            if (pattern == NULL) {
+                if (PyErr_Occurred())
+                    goto done;
+                continue;
+            }
+            {
+                PyObject *values;
+                Py_ssize_t offset, nv;
+                if (!PyTuple_Check(pattern) || PyTuple_GET_SIZE(pattern) != 2
+                    || !PyTuple_Check(PyTuple_GET_ITEM(pattern, 1))) {
+                    PyErr_SetString(PyExc_TypeError, "hyphen_points: a pattern must be (offset, values)");
+                    goto done;
+                }
+                offset = PyLong_AsSsize_t(PyTuple_GET_ITEM(pattern, 0));
+                if (offset == -1 && PyErr_Occurred())
+                    goto done;
+                values = PyTuple_GET_ITEM(pattern, 1);
+                nv = PyTuple_GET_SIZE(values);
+                for (Py_ssize_t m = 0; m < nv; m++) {
+                    Py_ssize_t at = i + offset + m;
+                    long value = PyLong_AsLong(PyTuple_GET_ITEM(values, m));
+                    if (value == -1 && PyErr_Occurred())
+                        goto done;
+                    if (at < 0 || at >= size) {
+                        PyErr_SetString(PyExc_IndexError, "hyphen_points: a pattern reaches past the word");
+                        goto done;
+                    }
+                    if (value > refs[at])
+                        refs[at] = value;
+                }
+            }
+        }
+    }
+    {
+        /* sum(r % 2 for r in refs[left + 1:len(word) - right + 2]) (Python's slice bounds) */
+        Py_ssize_t lo = left + 1, hi = (n - 2) - right + 2, count = 0;
+        if (hi < 0)
+            hi += size;
+        if (hi < 0)
+            hi = 0;
+        if (hi > size)
+            hi = size;
+        if (lo > size)
+            lo = size;
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            long r = refs[i] % 2;
+            count += r < 0 ? r + 2 : r;
+        }
+        result = PyLong_FromSsize_t(count);
+    }
+done:
+    PyMem_Free(chars);
+    PyMem_Free(refs);
+    Py_XDECREF(empty);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"sentence_columns", sentence_columns, METH_VARARGS,
+     "sentence_columns(cols, table, missing, max_cached) -> (words, facts, with_ph, ph_chars, ph_words) | None\n\n"
+     "metrics._sentence_columns for the sentences whose Sentence.word_columns() are ``cols``:\n"
+     "per sentence its non-placeholder words and their packed facts (5 fields of 32 bits, as\n"
+     "metrics packs them), and for the sentences with placeholder words (ascending) the\n"
+     "characters and the number of those. ``table`` (a dict this function fills) maps a word\n"
+     "to its facts in a 64-bit int of its own; a word not there is asked of ``missing(word)``\n"
+     "(-> (syllables, letters, polysyllabic, complex, difficult)) and kept while the table has\n"
+     "fewer than ``max_cached`` words. None when a word's facts do not fit that int, or the\n"
+     "placeholder indices are not ascending indices of the texts: the Python code decides."},
+    {"chars_tokens", chars_tokens, METH_VARARGS,
+     "chars_tokens(texts, words, with_ph, ph_chars, ph_words) -> (chars, tokens)\n\n"
+     "metrics._total_chars_tokens: over the texts whose sentence has words (words[i] > 0), the\n"
+     "non-whitespace characters and the whitespace-separated tokens (str.split()), less those\n"
+     "of the placeholder words of the sentences with_ph (ascending; ph_chars, ph_words), at\n"
+     "least 0 characters and 1 token a sentence."},
+    {"hyphen_points", hyphen_points, METH_VARARGS,
+     "hyphen_points(trie, maxlen, reach, left, right, word) -> int\n\n"
+     "offline._Hyphenation.count: the hyphenation points pyphen gives ``word`` (lower case),\n"
+     "from the patterns' trie (char -> node; a node's '' entry is (offset, values))."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "readability", NULL, -1, methods};
+
+PyMODINIT_FUNC
+PyInit_readability(void)
+{
+    PyObject *m;
+    if (shift32 == NULL && (shift32 = PyLong_FromLong(32)) == NULL)
+        return NULL;
+    if (shift64 == NULL && (shift64 = PyLong_FromLong(64)) == NULL)
+        return NULL;
+    m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", SOURCE_SHA256) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,159 @@
+"""The compiled readability loops (lintkit/_c/readability.c) against their pure-Python
+references: ``sentence_columns`` / metrics._sentence_columns_py, ``chars_tokens`` /
+metrics._total_chars_tokens_py and ``hyphen_points`` / offline._Hyphenation.count_py, on
+the sentences of real documents and on generated inputs."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import pytest
+from c_support import c_module
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lintkit.document.model import Sentence, Source, WordColumns
+from lintkit.document.readers import lintkit_read_document
+from lintkit.errors import LintkitError
+from lintkit.families.readability import metrics, offline
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = sorted([*ROOT.glob("fixtures/**/*.md"), *ROOT.glob("seeds/**/*.md"), *ROOT.glob("docs/*.md"),
+               *ROOT.glob("fixtures/**/*.txt")])
+LANGS = ("en_US", "en_GB")
+
+
+@pytest.fixture(scope="module")
+def mod():  # type: ignore[no-untyped-def]
+    return c_module("readability")
+
+
+def _sentences(path: Path) -> list[Sentence]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        doc = lintkit_read_document(Source(str(path), text, "markdown" if path.suffix == ".md" else "text"))
+    except LintkitError:
+        return []  # (a hostile fixture the reader refuses)
+    assert doc is not None
+    return doc.sentences
+
+
+def _c_columns(mod, cols: list[WordColumns], lang: str, table: dict | None = None):  # type: ignore[no-untyped-def]
+    table = {} if table is None else table
+    got = mod.sentence_columns(cols, table, partial(metrics.word_facts, lang=lang), metrics._MAX_CACHED)
+    assert got is not None
+    return metrics._Sentences(*got)
+
+
+def _check(mod, sents: list[Sentence], lang: str) -> None:  # type: ignore[no-untyped-def]
+    cols = list(map(Sentence.word_columns, sents))
+    want = metrics._sentence_columns_py(cols, lang)
+    table: dict[str, int] = {}
+    assert _c_columns(mod, cols, lang, table) == want
+    assert _c_columns(mod, cols, lang, table) == want  # (now every word from the table)
+    texts = [s.text for s in sents]
+    assert mod.chars_tokens(texts, want.words, want.with_ph, want.ph_chars, want.ph_words) \
+        == metrics._total_chars_tokens_py(texts, want)
+
+
+def test_documents(mod) -> None:  # type: ignore[no-untyped-def]
+    assert DOCS
+    for path in DOCS:
+        sents = _sentences(path)
+        for lang in LANGS:
+            _check(mod, sents, lang)
+
+
+def test_placeholders_and_edges(mod) -> None:  # type: ignore[no-untyped-def]
+    text = ("See `code` and https://example.com/x here. `a` `b`\n\nWords, words... “Quoted” İstanbul "
+            "naïve co-operate don't 42 U.S.A.\n\n`only code`\n\n\u00a0 \u2003 tabs\tand\u2028lines.")
+    doc = lintkit_read_document(Source("x.md", text, "markdown"))
+    assert doc is not None
+    assert any(s.word_columns().placeholders for s in doc.sentences)
+    for lang in LANGS:
+        _check(mod, doc.sentences, lang)
+    _check(mod, [], "en_US")
+
+
+_WORD = st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=12)
+_ASCII_WORD = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCZ'-.,é"), min_size=1, max_size=14)
+
+
+@st.composite
+def _columns(draw: st.DrawFn) -> list[WordColumns]:
+    out = []
+    for _ in range(draw(st.integers(0, 6))):
+        texts = draw(st.lists(st.one_of(_WORD, _ASCII_WORD), max_size=10))
+        ph = tuple(sorted(draw(st.sets(st.integers(0, max(len(texts) - 1, 0)), max_size=3)))) if texts else ()
+        out.append(WordColumns(list(range(len(texts))), list(range(len(texts))), texts, ph))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_columns())
+def test_generated_columns(mod, cols: list[WordColumns]) -> None:  # type: ignore[no-untyped-def]
+    assert _c_columns(mod, cols, "en_US") == metrics._sentence_columns_py(cols, "en_US")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from(" \t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2003\u3000ab.é😀"), max_size=20),
+                max_size=8), st.data())
+def test_generated_chars_tokens(mod, texts: list[str], data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    n = len(texts)
+    words = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    with_ph = sorted(data.draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=n))) if n else []
+    ph_chars = data.draw(st.lists(st.integers(0, 30), min_size=len(with_ph), max_size=len(with_ph)))
+    ph_words = data.draw(st.lists(st.integers(0, 5), min_size=len(with_ph), max_size=len(with_ph)))
+    c = metrics._Sentences(words, [0] * n, with_ph, ph_chars, ph_words)
+    assert mod.chars_tokens(texts, words, with_ph, ph_chars, ph_words) == metrics._total_chars_tokens_py(texts, c)
+
+
+def test_large_and_odd_facts(mod) -> None:  # type: ignore[no-untyped-def]
+    cols = [WordColumns([], [], ["w"] * 300, ())]
+    big = (2**24 - 1, 2**28 - 1, 15, 15, 15)  # the largest that fit: sums past 2**32 per field
+    got = mod.sentence_columns(cols, {}, lambda w: big, 10)
+    assert got is not None
+    assert got[1] == [300 * sum(f << 32 * k for k, f in enumerate(big))]
+    # too large for the table, negative, not 5 ints: None (the Python code decides)
+    for bad in ((2**24, 0, 0, 0, 0), (0, 2**28, 0, 0, 0), (0, 0, 16, 0, 0), (-1, 0, 0, 0, 0), (1, 2), None,
+                (1, 1, 1, 1, 10**30)):
+        assert mod.sentence_columns(cols, {}, lambda w, bad=bad: bad, 10) is None
+    # placeholder indices not ascending or out of range: None
+    for ph in ((1, 0), (0, 0), (300,), (-1,), ("x",)):
+        assert mod.sentence_columns([WordColumns([], [], ["w"] * 300, ph)], {}, lambda w: big, 10) is None
+    # a miss that raises: the error goes through, the table keeps what was found
+    def boom(w: str) -> tuple[int, ...]:
+        raise RuntimeError(w)
+    with pytest.raises(RuntimeError):
+        mod.sentence_columns([WordColumns([], [], ["x"], ())], {}, boom, 10)
+    with pytest.raises(TypeError):
+        mod.sentence_columns([("not", "four")], {}, boom, 10)
+    with pytest.raises(TypeError):
+        mod.sentence_columns([WordColumns([], [], [3], ())], {}, boom, 10)
+    with pytest.raises(TypeError):
+        mod.chars_tokens(["a"], ["x"], [], [], [])
+    with pytest.raises(ValueError):
+        mod.chars_tokens(["a"], [1, 2], [], [], [])
+    # the table is kept under max_cached words
+    table: dict[str, int] = {}
+    mod.sentence_columns([WordColumns([], [], list("abcdef"), ())], table, lambda w: (1, 1, 0, 0, 1), 3)
+    assert len(table) == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hyphen_points(mod, lang: str) -> None:  # type: ignore[no-untyped-def]
+    h = offline._Hyphenation(lang)
+    words = ["", "a", "ab", "abc", "hyphenation", "supercalifragilisticexpialidocious", "naïve", "x" * 80,
+             "co-operate", "don't", "İstanbul".lower(), "日本語", "😀😀😀"]
+    words += sorted(offline.pronunciations()._syllables)[::997]
+    for w in words:
+        assert mod.hyphen_points(h.trie, h.maxlen, h.reach, h.left, h.right, w) == h.count_py(w), w
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_WORD, st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz.'"), max_size=30)))
+def test_generated_hyphen_points(mod, word: str) -> None:  # type: ignore[no-untyped-def]
+    h = offline._hyphenations.get("en_US") or offline._Hyphenation("en_US")
+    offline._hyphenations["en_US"] = h
+    assert mod.hyphen_points(h.trie, h.maxlen, h.reach, h.left, h.right, word) == h.count_py(word)
