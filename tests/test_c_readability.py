@@ -13,7 +13,7 @@ from c_support import c_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit.document.model import Sentence, Source, WordColumns
+from lintkit.document.model import Document, Paragraph, Sentence, Source, WordColumns
 from lintkit.document.readers import lintkit_read_document
 from lintkit.errors import LintkitError
 from lintkit.families.readability import metrics, offline
@@ -29,14 +29,32 @@ def mod():  # type: ignore[no-untyped-def]
     return c_module("readability")
 
 
-def _sentences(path: Path) -> list[Sentence]:
+def _document(path: Path) -> Document | None:
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        doc = lintkit_read_document(Source(str(path), text, "markdown" if path.suffix == ".md" else "text"))
+        return lintkit_read_document(Source(str(path), text, "markdown" if path.suffix == ".md" else "text"))
     except LintkitError:
-        return []  # (a hostile fixture the reader refuses)
-    assert doc is not None
-    return doc.sentences
+        return None  # (a hostile fixture the reader refuses)
+
+
+def _sentences(path: Path) -> list[Sentence]:
+    doc = _document(path)
+    return doc.sentences if doc is not None else []
+
+
+def _layout(mod, paragraphs: list[Paragraph], lang: str):  # type: ignore[no-untyped-def]
+    got = mod.analyse_columns(paragraphs, metrics._LAZY_KINDS, metrics.BODY_KINDS, Sentence.word_columns, {},
+                              partial(metrics.word_facts, lang=lang), metrics._MAX_CACHED)
+    assert got is not None
+    sents, columns, first, slots, body_words, longest, all_body = got
+    return sents, metrics._Sentences(*columns), first, slots, body_words, longest, all_body
+
+
+def _layout_py(paragraphs: list[Paragraph], lang: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    with monkeypatch.context() as m:
+        m.setattr(metrics, "_C", None)  # (the reference all the way down)
+        counted, slots, body_words, longest, all_body = metrics._layout_py(paragraphs, lang)
+    return counted.sentences, counted.columns, counted.first, slots, body_words, longest, all_body
 
 
 def _c_columns(mod, cols: list[WordColumns], lang: str, table: dict | None = None):  # type: ignore[no-untyped-def]
@@ -63,6 +81,24 @@ def test_documents(mod) -> None:  # type: ignore[no-untyped-def]
         sents = _sentences(path)
         for lang in LANGS:
             _check(mod, sents, lang)
+
+
+def test_analyse_columns(mod, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    for path in DOCS:
+        doc = _document(path)
+        if doc is None:
+            continue
+        assert _layout(mod, doc.paragraphs, "en_US") == _layout_py(doc.paragraphs, "en_US", monkeypatch)
+    paragraphs = [Paragraph(0, 0, kind) for kind in ("heading", "paragraph", "table_cell", "list_item", "code")]
+    assert _layout(mod, paragraphs, "en_US") == _layout_py(paragraphs, "en_US", monkeypatch)
+    assert _layout(mod, [], "en_US") == _layout_py([], "en_US", monkeypatch)
+    odd = Paragraph(0, 0, "paragraph")
+    odd.sentences = ()  # type: ignore[assignment]
+    assert mod.analyse_columns([odd], metrics._LAZY_KINDS, metrics.BODY_KINDS, Sentence.word_columns, {},
+                               partial(metrics.word_facts, lang="en_US"), 10) is None
+    with pytest.raises(TypeError):
+        mod.analyse_columns([Paragraph(0, 0, ["unhashable"])], metrics._LAZY_KINDS, metrics.BODY_KINDS,
+                            Sentence.word_columns, {}, partial(metrics.word_facts, lang="en_US"), 10)
 
 
 def test_placeholders_and_edges(mod) -> None:  # type: ignore[no-untyped-def]

@@ -177,20 +177,17 @@ append_new(PyObject *list, PyObject *v)
     return r;
 }
 
+/* sentence_columns' result for ``cols`` (a new reference), None, or NULL on error. */
 static PyObject *
-sentence_columns(PyObject *self, PyObject *args)
+columns_of(PyObject *cols, PyObject *table, PyObject *missing, Py_ssize_t max_cached)
 {
-    PyObject *cols, *table, *missing;
-    Py_ssize_t max_cached;
     PyObject *words = NULL, *facts = NULL, *with_ph = NULL, *ph_chars = NULL, *ph_words = NULL;
     PyObject *result = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(cols);
     int give_up = 0;
 
-    if (!PyArg_ParseTuple(args, "O!O!On:sentence_columns", &PyList_Type, &cols, &PyDict_Type, &table,
-                          &missing, &max_cached))
-        return NULL;
-    words = PyList_New(0);
-    facts = PyList_New(0);
+    words = PyList_New(n);  /* (items set below; a NULL item is fine in a list freed on an error) */
+    facts = PyList_New(n);
     with_ph = PyList_New(0);
     ph_chars = PyList_New(0);
     ph_words = PyList_New(0);
@@ -274,15 +271,26 @@ sentence_columns(PyObject *self, PyObject *args)
             goto done;
         if (give_up)
             break;
-        if (append_new(words, PyLong_FromSsize_t(n_words)) < 0
-            || append_new(facts, pack_lanes(sum[0], sum[1], sum[2], sum[3], sum[4])) < 0)
-            goto done;
+        if (i >= n) {  /* (the list grew under a miss) */
+            give_up = 1;
+            break;
+        }
+        {
+            PyObject *w = PyLong_FromSsize_t(n_words), *f;
+            if (w == NULL)
+                goto done;
+            PyList_SET_ITEM(words, i, w);
+            f = pack_lanes(sum[0], sum[1], sum[2], sum[3], sum[4]);
+            if (f == NULL)
+                goto done;
+            PyList_SET_ITEM(facts, i, f);
+        }
         if (n_ph && (append_new(with_ph, PyLong_FromSsize_t(i)) < 0
                      || append_new(ph_chars, PyLong_FromSsize_t(n_chars)) < 0
                      || append_new(ph_words, PyLong_FromSsize_t(n_ph)) < 0))
             goto done;
     }
-    if (give_up) {
+    if (give_up || PyList_GET_SIZE(cols) != n) {
         result = Py_None;
         Py_INCREF(result);
     } else {
@@ -294,6 +302,185 @@ done:
     Py_XDECREF(with_ph);
     Py_XDECREF(ph_chars);
     Py_XDECREF(ph_words);
+    return result;
+}
+
+static PyObject *
+sentence_columns(PyObject *self, PyObject *args)
+{
+    PyObject *cols, *table, *missing;
+    Py_ssize_t max_cached;
+
+    if (!PyArg_ParseTuple(args, "O!O!On:sentence_columns", &PyList_Type, &cols, &PyDict_Type, &table,
+                          &missing, &max_cached))
+        return NULL;
+    return columns_of(cols, table, missing, max_cached);
+}
+
+/* A new list of ``n`` copies of the int ``v``. */
+static PyObject *
+filled_list(Py_ssize_t n, long v)
+{
+    PyObject *list = PyList_New(n);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PyLong_FromLong(v);
+        if (x == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, x);
+    }
+    return list;
+}
+
+/* list[i] = a new int ``v`` */
+static int
+set_int(PyObject *list, Py_ssize_t i, Py_ssize_t v)
+{
+    PyObject *x = PyLong_FromSsize_t(v);
+    if (x == NULL)
+        return -1;
+    return PyList_SetItem(list, i, x);  /* (steals x, also on failure) */
+}
+
+static PyObject *
+analyse_columns(PyObject *self, PyObject *args)
+{
+    PyObject *paragraphs, *lazy_kinds, *body_kinds, *word_columns, *table, *missing;
+    Py_ssize_t max_cached, n, n_counted = 0;
+    PyObject *kind_name = NULL, *sentences_name = NULL;
+    PyObject *sents = NULL, *cols = NULL, *first = NULL, *slots = NULL, *body_words = NULL, *longest = NULL;
+    PyObject *counted = NULL, *columns = NULL, *result = NULL;
+    char *body = NULL;
+    int all_body = 1, give_up = 0;
+
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!On:analyse_columns", &PyList_Type, &paragraphs, &PyFrozenSet_Type,
+                          &lazy_kinds, &PyFrozenSet_Type, &body_kinds, &word_columns, &PyDict_Type, &table,
+                          &missing, &max_cached))
+        return NULL;
+    n = PyList_GET_SIZE(paragraphs);
+    kind_name = PyUnicode_InternFromString("kind");
+    sentences_name = PyUnicode_InternFromString("sentences");
+    sents = PyList_New(0);
+    first = PyList_New(0);
+    counted = PyList_New(0);  /* the counted paragraphs' indices */
+    body = PyMem_Malloc(n > 0 ? (size_t)n : 1);
+    if (!kind_name || !sentences_name || !sents || !first || !counted || !body) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    if (append_new(first, PyLong_FromLong(0)) < 0)
+        goto done;
+    /* the sentences of every paragraph but the lazy kinds, and where each one's start */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paragraphs); i++) {
+        PyObject *p = PyList_GET_ITEM(paragraphs, i), *kind, *ss;
+        int lazy, is_body;
+        Py_INCREF(p);
+        kind = PyObject_GetAttr(p, kind_name);
+        if (kind == NULL) {
+            Py_DECREF(p);
+            goto done;
+        }
+        lazy = PySet_Contains(lazy_kinds, kind);
+        is_body = lazy == 0 ? PySet_Contains(body_kinds, kind) : 0;
+        Py_DECREF(kind);
+        if (lazy < 0 || is_body < 0) {
+            Py_DECREF(p);
+            goto done;
+        }
+        if (lazy) {
+            Py_DECREF(p);
+            continue;
+        }
+        ss = PyObject_GetAttr(p, sentences_name);
+        Py_DECREF(p);
+        if (ss == NULL)
+            goto done;
+        if (!PyList_Check(ss)) {
+            Py_DECREF(ss);
+            give_up = 1;
+            break;
+        }
+        if (PyList_SetSlice(sents, PY_SSIZE_T_MAX, PY_SSIZE_T_MAX, ss) < 0) {
+            Py_DECREF(ss);
+            goto done;
+        }
+        Py_DECREF(ss);
+        if (n_counted >= n) {  /* (the list grew under an attribute look-up) */
+            give_up = 1;
+            break;
+        }
+        body[n_counted++] = (char)is_body;
+        all_body &= is_body;
+        if (append_new(first, PyLong_FromSsize_t(PyList_GET_SIZE(sents))) < 0
+            || append_new(counted, PyLong_FromSsize_t(i)) < 0)
+            goto done;
+    }
+    if (give_up || PyList_GET_SIZE(paragraphs) != n)
+        goto none;
+    /* each sentence's word columns, then their counts */
+    cols = PyList_New(PyList_GET_SIZE(sents));
+    if (cols == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < PyList_GET_SIZE(sents); j++) {
+        PyObject *c = PyObject_CallOneArg(word_columns, PyList_GET_ITEM(sents, j));
+        if (c == NULL)
+            goto done;
+        PyList_SET_ITEM(cols, j, c);
+    }
+    columns = columns_of(cols, table, missing, max_cached);
+    if (columns == NULL)
+        goto done;
+    if (columns == Py_None)
+        goto none;
+    /* per paragraph: its slot among the counted ones, its words (body text only) and the
+       words of its longest sentence */
+    slots = filled_list(n, -1);
+    body_words = filled_list(n, 0);
+    longest = filled_list(n, 0);
+    if (!slots || !body_words || !longest)
+        goto done;
+    {
+        PyObject *words = PyTuple_GET_ITEM(columns, 0);
+        Py_ssize_t a = 0;
+        for (Py_ssize_t k = 0; k < n_counted; k++) {
+            Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(counted, k));
+            Py_ssize_t b = PyLong_AsSsize_t(PyList_GET_ITEM(first, k + 1)), total = 0, most = 0;
+            for (Py_ssize_t j = a; j < b; j++) {
+                Py_ssize_t w = PyLong_AsSsize_t(PyList_GET_ITEM(words, j));
+                if (w == -1 && PyErr_Occurred())
+                    goto done;
+                total += w;
+                if (j == a || w > most)
+                    most = w;
+            }
+            if (set_int(slots, i, k) < 0 || set_int(body_words, i, body[k] ? total : 0) < 0
+                || set_int(longest, i, most) < 0)
+                goto done;
+            a = b;
+        }
+    }
+    result = Py_BuildValue("(OOOOOOO)", sents, columns, first, slots, body_words, longest,
+                           all_body ? Py_True : Py_False);
+    goto done;
+none:
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    Py_XDECREF(kind_name);
+    Py_XDECREF(sentences_name);
+    Py_XDECREF(sents);
+    Py_XDECREF(cols);
+    Py_XDECREF(first);
+    Py_XDECREF(counted);
+    Py_XDECREF(columns);
+    Py_XDECREF(slots);
+    Py_XDECREF(body_words);
+    Py_XDECREF(longest);
+    PyMem_Free(body);
     return result;
 }
 
@@ -521,6 +708,17 @@ static PyMethodDef methods[] = {
      "(-> (syllables, letters, polysyllabic, complex, difficult)) and kept while the table has\n"
      "fewer than ``max_cached`` words. None when a word's facts do not fit that int, or the\n"
      "placeholder indices are not ascending indices of the texts: the Python code decides."},
+    {"analyse_columns", analyse_columns, METH_VARARGS,
+     "analyse_columns(paragraphs, lazy_kinds, body_kinds, word_columns, table, missing, max_cached)\n"
+     "-> (sentences, columns, first, slots, body_words, longest, all_body) | None\n\n"
+     "What metrics.analyse works out before it makes the Analysis: the sentences of the\n"
+     "paragraphs whose kind is not in lazy_kinds (the counted ones), their columns\n"
+     "(sentence_columns of word_columns(sentence) for each; table, missing, max_cached as\n"
+     "there), where each counted paragraph's sentences start (first, one more at the end),\n"
+     "and per paragraph its slot among the counted ones (-1: none), its words when its kind\n"
+     "is in body_kinds (else 0) and the words of its longest sentence (0 for none), and\n"
+     "whether every counted paragraph is body text. None when a paragraph's sentences are\n"
+     "not a list, or sentence_columns gives None: the Python code decides."},
     {"chars_tokens", chars_tokens, METH_VARARGS,
      "chars_tokens(texts, words, with_ph, ph_chars, ph_words) -> (chars, tokens)\n\n"
      "metrics._total_chars_tokens: over the texts whose sentence has words (words[i] > 0), the\n"

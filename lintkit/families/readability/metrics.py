@@ -594,12 +594,35 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     """Analyse ``document`` once per language (shared by the check and metrics hooks): the
     columns of every sentence of its paragraphs but headings and table cells
     (:func:`_sentence_columns`), each paragraph's words and longest sentence from them, and
-    the document's counts."""
+    the document's counts. The compiled ``analyse_columns``, when built, works out the
+    columns and the paragraphs' words in one C call; else :func:`_layout_py`, the reference
+    (both give the same)."""
     lang = textstat_lang(language)
     per_doc = _ANALYSES.setdefault(document, {})
     if lang in per_doc:
         return per_doc[lang]
     paragraphs = document.paragraphs
+    got = None
+    if _C is not None and type(paragraphs) is list:
+        table, missing = _c_word_table(lang)
+        got = _C.analyse_columns(paragraphs, _LAZY_KINDS, BODY_KINDS, Sentence.word_columns, table, missing,
+                                 _MAX_CACHED)
+    if got is not None:
+        sents, columns, first, slots, body_words, longest, all_body = got
+        counted = _Counted(sents, _Sentences(*columns), first)
+    else:  # (None: a shape the C code leaves to this one)
+        counted, slots, body_words, longest, all_body = _layout_py(paragraphs, lang)
+    result = Analysis(paragraphs, lang, counted, slots, body_words, longest, all_body)
+    per_doc[lang] = result
+    return result
+
+
+def _layout_py(paragraphs: list[Paragraph], lang: str) -> tuple[_Counted, list[int], list[int], list[int], bool]:
+    """What :func:`analyse` works out for an :class:`Analysis`: the counted sentences (those
+    of every paragraph but headings and table cells) and their columns, and per paragraph
+    its slot among the counted ones (-1: not counted), its words when it is body text
+    (else 0) and the words of its longest sentence; and whether every counted paragraph
+    is body text."""
     n = len(paragraphs)
     kinds = list(map(_KIND, paragraphs))
     counted = list(compress(range(n), map(operator.not_, map(_LAZY_KINDS.__contains__, kinds))))
@@ -623,9 +646,7 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     body = list(map(BODY_KINDS.__contains__, map(kinds.__getitem__, counted)))
     _consume(map(body_words.__setitem__, counted, map(operator.mul, words, body)))
     _consume(map(longest.__setitem__, counted, longest_counted))
-    result = Analysis(paragraphs, lang, _Counted(sents, c, first), slots, body_words, longest, all(body))
-    per_doc[lang] = result
-    return result
+    return _Counted(sents, c, first), slots, body_words, longest, all(body)
 
 
 def text_scores(text: str, language: str = "en-US", path: str = "<text>.txt") -> dict[str, Any]:
