@@ -44,7 +44,8 @@ def _sentences(path: Path) -> list[Sentence]:
 
 def _layout(mod, paragraphs: list[Paragraph], lang: str):  # type: ignore[no-untyped-def]
     got = mod.analyse_columns(paragraphs, metrics._LAZY_KINDS, metrics.BODY_KINDS, Sentence.word_columns, {},
-                              partial(metrics.word_facts, lang=lang), metrics._MAX_CACHED)
+                              partial(metrics.word_facts, lang=lang), metrics._MAX_CACHED,
+                              offline.fast_word_source(lang))
     assert got is not None
     sents, columns, first, slots, body_words, longest, all_body = got
     return sents, metrics._Sentences(*columns), first, slots, body_words, longest, all_body
@@ -58,9 +59,15 @@ def _layout_py(paragraphs: list[Paragraph], lang: str, monkeypatch: pytest.Monke
 
 
 def _c_columns(mod, cols: list[WordColumns], lang: str, table: dict | None = None):  # type: ignore[no-untyped-def]
+    """The compiled columns, with the fast path for new ASCII words and without it (the same)."""
     table = {} if table is None else table
-    got = mod.sentence_columns(cols, table, partial(metrics.word_facts, lang=lang), metrics._MAX_CACHED)
+    missing = partial(metrics.word_facts, lang=lang)
+    got = mod.sentence_columns(cols, table, missing, metrics._MAX_CACHED, offline.fast_word_source(lang))
     assert got is not None
+    assert mod.sentence_columns(cols, {}, missing, metrics._MAX_CACHED) == got
+    words = mod.new_word_table()  # (the table metrics uses)
+    assert mod.sentence_columns(cols, words, missing, metrics._MAX_CACHED, offline.fast_word_source(lang)) == got
+    assert mod.sentence_columns(cols, words, missing, metrics._MAX_CACHED) == got  # (from the table)
     return metrics._Sentences(*got)
 
 
@@ -132,6 +139,25 @@ def test_generated_columns(mod, cols: list[WordColumns]) -> None:  # type: ignor
     assert _c_columns(mod, cols, "en_US") == metrics._sentence_columns_py(cols, "en_US")
 
 
+_PUNCTUATED = st.text(st.sampled_from("abtsdvelrSTDVELR'.-_09!~ \t"), min_size=0, max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PUNCTUATED, max_size=12))
+def test_generated_ascii_facts(mod, texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The fast path for new ASCII words (apostrophes kept before t, s, d, ve, ll, re; other
+    punctuation dropped; all punctuation: no facts) against fast_word_facts and textstat."""
+    cols = [WordColumns(list(range(len(texts))), list(range(len(texts))), texts, ())]
+    for lang in LANGS:
+        assert _c_columns(mod, cols, lang) == metrics._sentence_columns_py(cols, lang)
+
+
+def test_fast_word_source() -> None:
+    assert offline.fast_word_source("de_DE") is None
+    source = offline.fast_word_source("en_GB")
+    assert source is not None and source[0]("hello") == 2 and "hello" in source[1] and source[2]("zzyzx") >= 1
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(st.sampled_from(" \t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2003\u3000ab.é😀"), max_size=20),
                 max_size=8), st.data())
@@ -175,6 +201,35 @@ def test_large_and_odd_facts(mod) -> None:  # type: ignore[no-untyped-def]
     table: dict[str, int] = {}
     mod.sentence_columns([WordColumns([], [], list("abcdef"), ())], table, lambda w: (1, 1, 0, 0, 1), 3)
     assert len(table) == 3
+    words = mod.new_word_table()
+    mod.sentence_columns([WordColumns([], [], ["a", "é", "b" * 40, "c", "d"], ())], words, lambda w: (1, 1, 0, 0, 1), 3)
+    assert mod.word_table_size(words) == 3
+    words = mod.new_word_table()
+    for _ in range(3):  # (an empty word is kept once, as any other)
+        mod.sentence_columns([WordColumns([], [], ["", "", "a"], ())], words, lambda w: (0, 0, 0, 0, 0), 10)
+    assert mod.word_table_size(words) == 2
+    with pytest.raises(TypeError):
+        mod.sentence_columns([], [], boom, 10)
+    with pytest.raises(TypeError):
+        mod.word_table_size({})
+
+
+def test_word_table_grows(mod) -> None:  # type: ignore[no-untyped-def]
+    """Thousands of words (the table doubles many times), short and long, ASCII or not:
+    the same facts as a dict gives, and each counted once."""
+    texts = [f"w{i}" + "x" * (i % 30) + ("é" if i % 7 == 0 else "") for i in range(20000)]
+    def facts(w: str) -> tuple[int, int, int, int, int]:
+        return (len(w) % 5, len(w), len(w) % 2, 0, hash(w) & 1)
+    cols = [WordColumns([], [], texts[i:i + 37], ()) for i in range(0, len(texts), 37)]
+    words = mod.new_word_table()
+    want = mod.sentence_columns(cols, {}, facts, 10**6)
+    assert mod.sentence_columns(cols, words, facts, 10**6) == want
+    assert mod.word_table_size(words) == len(texts)
+    assert mod.sentence_columns(cols, words, boom_facts, 10**6) == want  # every word from the table
+
+
+def boom_facts(w: str) -> tuple[int, ...]:
+    raise AssertionError(f"{w} should come from the table")
 
 
 @pytest.mark.parametrize("lang", LANGS)

