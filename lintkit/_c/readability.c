@@ -9,6 +9,7 @@ them); only integers are computed here, no floating point.
 - analyse_columns: the columns and the paragraphs' words of metrics.analyse (_layout_py).
 - chars_tokens: metrics._total_chars_tokens (characters and tokens of the sentences).
 - hyphen_points: offline._Hyphenation.count (pyphen's hyphenation points of a word).
+- new_word_table, word_table_size: the word table sentence_columns fills (a dict's job).
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

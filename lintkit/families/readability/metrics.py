@@ -10,6 +10,12 @@ fallback, its Dale–Chall easy-word list): computed by
 Each distinct word is worked out once per process. The formulas are textstat 0.7.13's, so
 on text where both segment alike the scores equal textstat's to the last digit.
 
+The loops over every word and sentence run in C when lintkit/_c/readability.c is built
+(``_C``: :func:`analyse`'s layout, :func:`_sentence_columns` with its own word table and
+new ASCII words answered as ``fast_word_facts`` does, :func:`_total_chars_tokens`); the
+Python functions beside them are the reference and the fallback, with the same integers.
+Only integers are computed there: every score is worked out here.
+
 Formulas (W words, S sentences, Y syllables, L letters, C non-space characters, T
 whitespace-separated tokens, P words of 3+ syllables, X complex words, D Dale–Chall
 difficult words):
@@ -458,9 +464,14 @@ class _Counted:
 
     def counts_of(self, slot: int, chars_tokens: bool) -> Counts:
         """The counts of the ``slot``-th counted paragraph; with ``chars_tokens`` False, its
-        characters and tokens are left at 0."""
+        characters and tokens are left at 0 (then the slices of two columns are all it
+        reads: what :func:`_summed` does with them, without making the paragraph's
+        columns)."""
         a, b = self.first[slot], self.first[slot + 1]
-        return _summed(self.sentences[a:b], _part(self.columns, a, b), chars_tokens)
+        if not chars_tokens:
+            words = self.columns.words[a:b]
+            return _make_counts(sum(words), len(words) - words.count(0), sum(self.columns.facts[a:b]), 0, 0)
+        return _summed(self.sentences[a:b], _part(self.columns, a, b), True)
 
 
 class ParagraphStats:
