@@ -10,6 +10,12 @@ fallback, its Dale–Chall easy-word list): computed by
 Each distinct word is worked out once per process. The formulas are textstat 0.7.13's, so
 on text where both segment alike the scores equal textstat's to the last digit.
 
+The loops over every word and sentence run in C when lintkit/_c/readability.c is built
+(``_C``: :func:`analyse`'s layout, :func:`_sentence_columns` with its own word table and
+new ASCII words answered as ``fast_word_facts`` does, :func:`_total_chars_tokens`); the
+Python functions beside them are the reference and the fallback, with the same integers.
+Only integers are computed there: every score is worked out here.
+
 Formulas (W words, S sentences, Y syllables, L letters, C non-space characters, T
 whitespace-separated tokens, P words of 3+ syllables, X complex words, D Dale–Chall
 difficult words):
@@ -35,12 +41,17 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
-from lintkit.document.model import Document, Paragraph, Sentence
-from lintkit.families.readability.offline import fast_word_facts
+from lintkit._c import load as _load_c
+from lintkit.document.model import Document, Paragraph, Sentence, WordColumns
+from lintkit.families.readability.offline import fast_word_facts, fast_word_source
+
+# The compiled loops (lintkit/_c/readability.c), or None: then the Python code runs.
+_C = _load_c("readability")
 
 # Metric keys, in display order. The grade-like ones rise as text gets harder;
 # Flesch reading ease falls.
@@ -223,6 +234,23 @@ def _packed_facts(lang: str) -> _PackedFacts:
     return cache
 
 
+# The compiled _sentence_columns' word table, per textstat language: word -> its facts in
+# a 64-bit int of the C module's own layout (a WordTable, filled by the C function), the function it
+# asks for a word not there (:func:`word_facts`), and what it reads to answer a new ASCII
+# word as :func:`~lintkit.families.readability.offline.fast_word_facts` does (None: it
+# asks :func:`word_facts` for every new word).
+_CWordTable = tuple[Any, Callable[[str], tuple[int, int, int, int, int]], Any]
+_C_WORD_CACHE: dict[str, _CWordTable] = {}
+
+
+def _c_word_table(lang: str) -> _CWordTable:
+    entry = _C_WORD_CACHE.get(lang)
+    if entry is None:
+        assert _C is not None
+        entry = _C_WORD_CACHE[lang] = (_C.new_word_table(), partial(word_facts, lang=lang), fast_word_source(lang))
+    return entry
+
+
 def first_word_spans(sentence: Sentence, k: int) -> list[tuple[int, int]]:
     """(start, end) of the sentence's first ``k`` non-placeholder words, from the
     sentence's word columns (no ``Word`` object is built)."""
@@ -319,16 +347,29 @@ def _without(texts: list[str], ph: tuple[int, ...]) -> list[str]:
 
 
 def _sentence_columns(sents: list[Sentence], lang: str) -> _Sentences:
-    """The words and the packed facts of each sentence, by C-level passes over all the
-    sentences' words: only a sentence with placeholder words takes a Python step
-    (:func:`_without`; the number and the characters of its placeholder words are kept for
-    its characters and tokens). A placeholder word's facts are never looked up (each
-    document names its own: they would fill the table)."""
-    facts = _packed_facts(lang).__getitem__
+    """The words and the packed facts of each sentence (and the number and the characters
+    of the placeholder words of those with some, for their characters and tokens): by the
+    compiled ``sentence_columns`` (one C loop over every word) when it is built, else by
+    :func:`_sentence_columns_py`, the reference; both give the same columns."""
     cols = list(map(Sentence.word_columns, sents))
+    if _C is not None:
+        table, missing, fast = _c_word_table(lang)
+        got = _C.sentence_columns(cols, table, missing, _MAX_CACHED, fast)
+        if got is not None:  # (None: a word's facts too large for its table; rare past belief)
+            return _Sentences(*got)
+    return _sentence_columns_py(cols, lang)
+
+
+def _sentence_columns_py(cols: list[WordColumns], lang: str) -> _Sentences:
+    """:func:`_sentence_columns` of the sentences whose word columns are ``cols``, by
+    C-level passes over all the sentences' words: only a sentence with placeholder words
+    takes a Python step (:func:`_without`; the number and the characters of its placeholder
+    words are kept for its characters and tokens). A placeholder word's facts are never
+    looked up (each document names its own: they would fill the table)."""
+    facts = _packed_facts(lang).__getitem__
     texts = list(map(_TEXTS, cols))
     phs = list(map(_PLACEHOLDERS, cols))
-    at = list(compress(range(len(sents)), phs))  # the sentences with placeholder words
+    at = list(compress(range(len(cols)), phs))  # the sentences with placeholder words
     ph_chars: list[int] = []
     n_ph: list[int] = []
     if at:
@@ -345,9 +386,19 @@ def _total_chars_tokens(sents: list[Sentence], c: _Sentences) -> tuple[int, int]
     """The characters and tokens of the sentences with words, as their counts take them:
     each one's whitespace-separated tokens and their characters, less those of its
     placeholder words (at least 0 characters and 1 token), and at least one token for a
-    sentence with words. Only the sentences with placeholder words are counted one by one
-    (the clamps are each sentence's); the others all at once (:func:`_chars_and_tokens_total`)."""
+    sentence with words. By the compiled ``chars_tokens`` (one C loop over the characters)
+    when it is built, else by :func:`_total_chars_tokens_py`, the reference; both give the
+    same counts."""
     texts = list(map(_TEXT, sents))
+    if _C is not None:
+        return _C.chars_tokens(texts, c.words, c.with_ph, c.ph_chars, c.ph_words)  # type: ignore[no-any-return]
+    return _total_chars_tokens_py(texts, c)
+
+
+def _total_chars_tokens_py(texts: list[str], c: _Sentences) -> tuple[int, int]:
+    """:func:`_total_chars_tokens` of the sentences of texts ``texts``. Only the sentences
+    with placeholder words are counted one by one (the clamps are each sentence's); the
+    others all at once (:func:`_chars_and_tokens_total`)."""
     at = c.with_ph
     plain = c.words
     if at:
@@ -413,9 +464,14 @@ class _Counted:
 
     def counts_of(self, slot: int, chars_tokens: bool) -> Counts:
         """The counts of the ``slot``-th counted paragraph; with ``chars_tokens`` False, its
-        characters and tokens are left at 0."""
+        characters and tokens are left at 0 (then the slices of two columns are all it
+        reads: what :func:`_summed` does with them, without making the paragraph's
+        columns)."""
         a, b = self.first[slot], self.first[slot + 1]
-        return _summed(self.sentences[a:b], _part(self.columns, a, b), chars_tokens)
+        if not chars_tokens:
+            words = self.columns.words[a:b]
+            return _make_counts(sum(words), len(words) - words.count(0), sum(self.columns.facts[a:b]), 0, 0)
+        return _summed(self.sentences[a:b], _part(self.columns, a, b), True)
 
 
 class ParagraphStats:
@@ -553,12 +609,35 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     """Analyse ``document`` once per language (shared by the check and metrics hooks): the
     columns of every sentence of its paragraphs but headings and table cells
     (:func:`_sentence_columns`), each paragraph's words and longest sentence from them, and
-    the document's counts."""
+    the document's counts. The compiled ``analyse_columns``, when built, works out the
+    columns and the paragraphs' words in one C call; else :func:`_layout_py`, the reference
+    (both give the same)."""
     lang = textstat_lang(language)
     per_doc = _ANALYSES.setdefault(document, {})
     if lang in per_doc:
         return per_doc[lang]
     paragraphs = document.paragraphs
+    got = None
+    if _C is not None and type(paragraphs) is list:
+        table, missing, fast = _c_word_table(lang)
+        got = _C.analyse_columns(paragraphs, _LAZY_KINDS, BODY_KINDS, Sentence.word_columns, table, missing,
+                                 _MAX_CACHED, fast)
+    if got is not None:
+        sents, columns, first, slots, body_words, longest, all_body = got
+        counted = _Counted(sents, _Sentences(*columns), first)
+    else:  # (None: a shape the C code leaves to this one)
+        counted, slots, body_words, longest, all_body = _layout_py(paragraphs, lang)
+    result = Analysis(paragraphs, lang, counted, slots, body_words, longest, all_body)
+    per_doc[lang] = result
+    return result
+
+
+def _layout_py(paragraphs: list[Paragraph], lang: str) -> tuple[_Counted, list[int], list[int], list[int], bool]:
+    """What :func:`analyse` works out for an :class:`Analysis`: the counted sentences (those
+    of every paragraph but headings and table cells) and their columns, and per paragraph
+    its slot among the counted ones (-1: not counted), its words when it is body text
+    (else 0) and the words of its longest sentence; and whether every counted paragraph
+    is body text."""
     n = len(paragraphs)
     kinds = list(map(_KIND, paragraphs))
     counted = list(compress(range(n), map(operator.not_, map(_LAZY_KINDS.__contains__, kinds))))
@@ -582,9 +661,7 @@ def analyse(document: Document, language: str = "en-US") -> Analysis:
     body = list(map(BODY_KINDS.__contains__, map(kinds.__getitem__, counted)))
     _consume(map(body_words.__setitem__, counted, map(operator.mul, words, body)))
     _consume(map(longest.__setitem__, counted, longest_counted))
-    result = Analysis(paragraphs, lang, _Counted(sents, c, first), slots, body_words, longest, all(body))
-    per_doc[lang] = result
-    return result
+    return _Counted(sents, c, first), slots, body_words, longest, all(body)
 
 
 def text_scores(text: str, language: str = "en-US", path: str = "<text>.txt") -> dict[str, Any]:

@@ -23,10 +23,15 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator, Mapping
+from functools import partial
 from types import ModuleType
 from typing import Any
 
+from lintkit._c import load as _load_c
+
 _textstat: ModuleType | None = None
+# The compiled loops (lintkit/_c/readability.c), or None: then the Python code runs.
+_C = _load_c("readability")
 _CMU_MODULE = "textstat.backend.utils._get_cmudict"
 
 
@@ -115,7 +120,15 @@ class _Hyphenation:
         self.known: dict[str, int] = {}
 
     def count(self, word: str) -> int:
-        """``len(Pyphen(lang=lang).positions(word))`` for a lower-case ``word``."""
+        """``len(Pyphen(lang=lang).positions(word))`` for a lower-case ``word``: by the
+        compiled ``hyphen_points`` (the same walk in C) when it is built, else by
+        :meth:`count_py`, the reference; both give the same count."""
+        if _C is not None:
+            return _C.hyphen_points(self.trie, self.maxlen, self.reach, self.left, self.right, word)  # type: ignore[no-any-return]
+        return self.count_py(word)
+
+    def count_py(self, word: str) -> int:
+        """:meth:`count` in Python."""
         pointed = f".{word}."
         references = [0] * (len(pointed) + self.reach + 1)
         trie, maxlen = self.trie, self.maxlen
@@ -201,6 +214,21 @@ def fast_word_facts(text: str, lang: str) -> tuple[int, int, int, int, int] | No
         syl = _pyphen_syllables(low, lang)
     diff = low not in easy_words()
     return (syl, len(token) - token.count("'"), int(syl >= 3), int(diff and syl >= 3), int(diff))
+
+
+def fast_word_source(lang: str) -> tuple[Any, frozenset[str], Any] | None:
+    """What :func:`fast_word_facts` reads for an English word of ``lang``: cmudict's
+    syllables (``get``), the easy-word list and the pyphen fallback (``word -> syllables``),
+    for the compiled loop that answers a new ASCII word as it does (lintkit/_c/
+    readability.c: ``ascii_facts``); None for another language (fast_word_facts answers
+    nothing there) or when they cannot be loaded (then every word is asked of Python, which
+    reports the failure where it did)."""
+    if lang.split("_")[0] != "en":
+        return None
+    try:
+        return pronunciations()._syllables.get, easy_words(), partial(_pyphen_syllables, lang=lang)
+    except Exception:
+        return None
 
 
 class _LazyPyphen:
