@@ -46,8 +46,14 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from lintkit._c import load
+
 SEP = "\x00\x00"
 _NUL = "\x00"
+
+# The compiled loops (lintkit/_c/claims.c), or None: where they are used, the pure-Python
+# code next to the call is the reference, and both must give the same result.
+_COMPILED = load("claims")
 
 # Letters that IGNORECASE equates with an ASCII letter but str.lower() does not map to it
 # (U+0130 also lower-cases to two characters).
@@ -395,6 +401,20 @@ class FastPattern:
             pos = m.end() - 1
             yield m.start() + 1, m.end(), m.lastgroup
 
+    def hit_list(self, batch: Batch, start: int = 0, end: int | None = None) -> list[tuple[int, int, str | None]]:
+        """``list(self.hits(batch, start, end))`` (the consuming loop in C when built:
+        ``claims.search_all``)."""
+        if _COMPILED is not None and self.consumes:
+            stop = len(batch.folded) if end is None else end
+            return _COMPILED.search_all(self._pattern(batch.ascii).search, batch.folded, max(start - 1, 0), stop)
+        return list(self.hits(batch, start, end))
+
+    def hits_at_list(self, batch: Batch, positions: list[int]) -> list[tuple[int, int, str | None]]:
+        """``list(self.hits_at(batch, positions))`` (in C when built: ``claims.match_at``)."""
+        if _COMPILED is not None:
+            return _COMPILED.match_at(self._pattern(True).match, batch.folded, positions)
+        return list(self.hits_at(batch, positions))
+
     def hits_at(self, batch: Batch, positions: list[int]) -> Iterator[tuple[int, int, str | None]]:
         """:meth:`hits` in the ASCII texts of ``batch``, given ``positions`` (ascending)
         that include every place where a hit may start there (a :class:`Prefilter` 's):
@@ -499,6 +519,8 @@ class Batch:
 
 def _starts(texts: list[str]) -> list[int]:
     """Where each of ``texts`` begins in ``SEP + SEP.join(texts) + SEP``."""
+    if _COMPILED is not None:
+        return _COMPILED.starts(texts, len(SEP))  # the loop below, in C
     starts: list[int] = []
     pos = len(SEP)
     for t in texts:
