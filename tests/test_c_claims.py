@@ -9,6 +9,7 @@ import gc
 import math
 import os
 import random
+import re
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -186,6 +187,70 @@ def test_citation_in_equals_the_reference(mod: Any, documents: list[Document]) -
     assert n > 10
 
 
+def test_prefilter_scan_equals_finditer_on_documents(mod: Any, documents: list[Document]) -> None:
+    lex = load_lexicon(())
+    pre = lex.by_category["quantity"][0].prefilter
+    assert pre is not None
+    pre._build()
+    pre.positions("")
+    assert pre._tables is not None  # the built-in packs' pre-filter is scanned in C
+    n = 0
+    for doc in documents:
+        folded = Batch([normalise(s.text) for s in doc.sentences]).folded
+        got = pre.positions(folded)
+        with pure():
+            assert pre.positions(folded) == got
+        assert mod.scan_at(pre._compiled.match, folded, *pre._tables) == \
+            [m.end() for m in pre._compiled.finditer(folded)]
+        n += len(got)
+    assert n > 100
+
+
+# Look-aheads of every kind the prefix analysis (fast._prefix_masks) walks or gives up on.
+SCAN_PATTERNS = [
+    r"the\s+(?:most|best)(?![\w\-])", r"a(?:b|c)?d", r"x*y", r"(?:ab){2,3}c", r"[a-c][^a-c]\d", r"\w\W\s",
+    r"(?i:the)\s+x", r"(\w)\1", r"(?<=a)bc", r"(?=ab)a.", r"\bno\b", r"(?>ab|a)c", r"a++b", r"a*?b",
+    r"é(?:t|s)", r"[é\d]x", r"(?:)", r"(?:\b)*ab", r"[^\W\d]y", r"\$\s?\d", r"(?s:.)ab", r"(a)?(?(1)b|c)",
+    r"the|thé|th\x00",
+]
+
+
+@pytest.mark.parametrize("body", SCAN_PATTERNS)
+def test_prefilter_scan_is_exact_for_any_look_ahead(body: str) -> None:
+    mod = c_module("claims")
+    from lintkit.families.claims.fast import ASCII_BOUNDARY, _compile_scan
+
+    source = f"{ASCII_BOUNDARY}(?={body})"
+    compiled, tables = _compile_scan(source)
+    assert tables is not None
+    reference = re.compile(source)
+    rng = random.Random(body)
+    alphabet = list("abcdthemosxy \t\n.,;-_0123456789$éÉ\x00'\u2019\U0001f600")
+    for size in (0, 1, 2, 3, 4, 5, 8, 40, 400):
+        for _ in range(30):
+            text = "".join(rng.choice(alphabet) for _ in range(size))
+            want = [m.end() for m in reference.finditer(text)]
+            assert [m.end() for m in compiled.finditer(text)] == want
+            assert mod.scan_at(compiled.match, text, *tables) == want, (body, text)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(
+    ["will", "never", "the", "most", "of", "course", "is", "it", "40%", "$5", "a", "growing", "x", "é", " ", "-",
+     "all", "\u2019", "\t", "1,000", "people", "say", "thé"]), max_size=10).map(" ".join), max_size=6))
+def test_prefilter_scan_equals_finditer_on_generated_texts(texts: list[str]) -> None:
+    mod = c_module("claims")
+    lex = load_lexicon(())
+    pre = lex.by_category["quantity"][0].prefilter
+    assert pre is not None
+    pre._build()
+    pre.positions("")
+    assert pre._tables is not None
+    folded = Batch([normalise(t) for t in texts]).folded
+    assert mod.scan_at(pre._compiled.match, folded, *pre._tables) == \
+        [m.end() for m in pre._compiled.finditer(folded)]
+
+
 TEXT = st.text(alphabet=st.sampled_from(list("aAlL wiWnevrs%0123456789.,-'’“”ʼ\u0130\u212aé\n\t$?!")), max_size=40)
 WORDS = st.sampled_from(["will", "never", "all", "Everyone", "40%", "$5", "million", "the best", "clearly",
                          "Experts say", "apparently", "more and more", "I think", "may", "if", "’", "é", "",
@@ -264,6 +329,14 @@ def test_collect_and_texts_edge_cases(mod: Any) -> None:
     assert mod.match_at(lambda t, p: None, "", [0, 1]) == []
     with pytest.raises(TypeError):
         mod.first_span([(1, 2, 3)], 0, 5)
+    with pytest.raises(ValueError):
+        mod.scan_at(re.compile("x").match, "abc", b"", b"")
+    with pytest.raises(TypeError):
+        mod.scan_at(re.compile("x").match, b"abc", bytes(128), bytes(128 * 128 * 16))
+    assert mod.scan_at(re.compile(" ").match, " a ", bytes(128), bytes(128 * 128 * 16)) == []
+    assert mod.scan_at(re.compile(" ").match, " a ", b"\x01" * 128, bytes(128 * 128 * 16)) == [1, 3]
+    # A table that forbids every ASCII triple: only places with fewer than 3 characters after.
+    assert mod.scan_at(re.compile(" ").match, "  abc  ", b"\x01" * 128, bytes(128 * 128 * 16)) == [6, 7]
     assert mod.first_span([], 0, 5) == -1
 
 

@@ -590,6 +590,80 @@ claims_first_span(PyObject *self, PyObject *args)
 
 /* ------------------------------------------------------------------------------------ */
 
+PyDoc_STRVAR(scan_at_doc,
+"scan_at(match, text, boundary, table) -> list[int]\n\n"
+"``[m.end() for m in pattern.finditer(text)]`` for the pre-filter's pattern (fast.Prefilter),\n"
+"whose every match is one character long: a character of an ASCII class (``boundary``, 128\n"
+"bytes, non-zero for the class's characters) followed by a look-ahead. ``match`` is the\n"
+"pattern's ``match``; it is called at every ``q`` where ``text[q]`` is in ``boundary``, unless\n"
+"the three characters after it are ASCII and their bit in ``table`` is 0 (``table``: 128 * 128\n"
+"* 16 bytes; the bit of ``(c1, c2, c3)`` is bit ``c3 % 8`` of byte ``(c1 * 128 + c2) * 16 +\n"
+"c3 // 8``, which must be set wherever the look-ahead can match). Gives ``q + 1`` for each\n"
+"``q`` where it matches, ascending.");
+
+static PyObject *
+claims_scan_at(PyObject *self, PyObject *args)
+{
+    PyObject *match, *text;
+    Py_buffer bnd, tab;
+    if (!PyArg_ParseTuple(args, "OUy*y*:scan_at", &match, &text, &bnd, &tab))
+        return NULL;
+    PyObject *out = NULL;
+    if (bnd.len != 128 || tab.len != 128 * 128 * 16) {
+        PyErr_SetString(PyExc_ValueError, "scan_at: boundary must be 128 bytes and table 262144");
+        goto done;
+    }
+    const unsigned char *b = (const unsigned char *)bnd.buf;
+    const unsigned char *t = (const unsigned char *)tab.buf;
+    out = PyList_New(0);
+    if (out == NULL)
+        goto done;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t q = 0; q < n; q++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, q);
+        if (c >= 128 || !b[c])
+            continue;
+        if (q + 3 < n) {
+            Py_UCS4 c1 = PyUnicode_READ(kind, data, q + 1);
+            Py_UCS4 c2 = PyUnicode_READ(kind, data, q + 2);
+            Py_UCS4 c3 = PyUnicode_READ(kind, data, q + 3);
+            if (c1 < 128 && c2 < 128 && c3 < 128 &&
+                !((t[(c1 * 128 + c2) * 16 + c3 / 8] >> (c3 % 8)) & 1))
+                continue; /* the look-ahead cannot match there */
+        }
+        PyObject *qo = PyLong_FromSsize_t(q);
+        if (qo == NULL)
+            goto fail;
+        PyObject *callargs[2] = {text, qo};
+        PyObject *m = PyObject_Vectorcall(match, callargs, 2, NULL);
+        Py_DECREF(qo);
+        if (m == NULL)
+            goto fail;
+        int found = m != Py_None;
+        Py_DECREF(m);
+        if (found) {
+            PyObject *e = PyLong_FromSsize_t(q + 1);
+            if (e == NULL)
+                goto fail;
+            int err = PyList_Append(out, e);
+            Py_DECREF(e);
+            if (err < 0)
+                goto fail;
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    PyBuffer_Release(&bnd);
+    PyBuffer_Release(&tab);
+    return out;
+}
+
+/* ------------------------------------------------------------------------------------ */
+
 static PyMethodDef methods[] = {
     {"texts", claims_texts, METH_VARARGS, texts_doc},
     {"starts", claims_starts, METH_VARARGS, starts_doc},
@@ -598,6 +672,7 @@ static PyMethodDef methods[] = {
     {"collect", claims_collect, METH_VARARGS, collect_doc},
     {"bounds", claims_bounds, METH_O, bounds_doc},
     {"first_span", claims_first_span, METH_VARARGS, first_span_doc},
+    {"scan_at", claims_scan_at, METH_VARARGS, scan_at_doc},
     {NULL, NULL, 0, NULL},
 };
 
