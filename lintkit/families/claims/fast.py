@@ -32,7 +32,9 @@ there. For a built-in pack a second, *fast* pattern finds exactly the same hits:
 5. **One pre-filter for the signal packs.** A :class:`Prefilter` scans a document once for
    the places where a hit of one of the signal packs may start (a look-ahead for the union
    of their alternatives), and each pack is then only matched at those places
-   (:meth:`FastPattern.hits_at`) instead of scanning the whole text again.
+   (:meth:`FastPattern.hits_at`) instead of scanning the whole text again. With the
+   compiled module (``lintkit/_c/claims.c``) that scan tries the pattern only where the
+   next three characters may start one of those alternatives (:func:`_scan_tables`).
 
 Anything the checks cannot prove keeps the reference pattern, sentence by sentence. The
 test suite also compares both on the gold set.
@@ -630,7 +632,7 @@ def _compile_scan(source: str) -> tuple[Any, tuple[bytes, bytes] | None]:
         tree = _P.parse(source, 0)
         tables = _scan_tables(tree)
         return _K.compile(tree, 0), tables
-    except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError):
+    except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError, LookupError):
         return re.compile(source), None
 
 
