@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from lintkit._c import load
 from lintkit.document.model import Document, Sentence
 from lintkit.families.claims.fast import Batch
-from lintkit.families.claims.lexicon import SIGNALS, Hit, Lexicon, normalise
+from lintkit.families.claims.lexicon import _STRAIGHTEN, SIGNALS, Hit, Lexicon, normalise
 from lintkit.families.claims.rules import CODES, SCOPES, THRESHOLDS  # noqa: F401 (importable from here too)
 from lintkit.families.claims.support import (
     attached_support,
@@ -52,6 +53,10 @@ _SCHEDULE = re.compile(
 # A capitalised word right before a match: the match is part of a name.
 _NAME_BEFORE = re.compile(r"[A-Z][\w'.&-]*\s+(?:of\s+|for\s+|and\s+)?$")
 _QUESTION_END = re.compile(r"\?[\"'”’»)\]]*\s*$")
+
+# The compiled loops (lintkit/_c/claims.c), or None: where they are used, the pure-Python
+# code next to the call is the reference, and both must give the same result.
+_COMPILED = load("claims")
 
 
 @dataclass
@@ -155,6 +160,8 @@ def score_bounds(signals: dict[str, dict[int, list[Hit]]]) -> dict[int, float]:
     category, rounded as there, summed (in the categories' order, from 0.0), by one walk
     over the hits. :func:`score_sentence` only drops hits and multiplies weights by
     factors <= 1 (and rounding is monotone)."""
+    if _COMPILED is not None:
+        return _COMPILED.bounds(signals)  # the loop below, in C
     bounds: dict[int, float] = {}
     get = bounds.get
     weight = itemgetter(3)
@@ -197,8 +204,12 @@ def analyse(document: Document, lex: Lexicon, threshold: float, scope: str,
     sentences = document.sentences
     # Each signal category is searched once over all the sentences (see lexicon.Lexicon.scan);
     # a sentence without any signal hit cannot be a claim.
-    todo = [i for i, s in enumerate(sentences) if document.paragraphs[s.paragraph].kind not in SKIP_KINDS]
-    batch = Batch([normalise(sentences[i].text) for i in todo])
+    if _COMPILED is not None:  # the two lines below, in C
+        todo, texts = _COMPILED.texts(sentences, document.paragraphs, SKIP_KINDS, _STRAIGHTEN)
+    else:
+        todo = [i for i, s in enumerate(sentences) if document.paragraphs[s.paragraph].kind not in SKIP_KINDS]
+        texts = [normalise(sentences[i].text) for i in todo]
+    batch = Batch(texts)
     cats = [cat for cat in SIGNALS if cat in enabled]
     per_pack: dict[str, dict[str, float]] = {cat: {} for cat in cats}
     raw = {cat: lex.scan_raw(cat, batch, per_pack[cat]) for cat in cats}

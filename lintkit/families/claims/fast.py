@@ -32,7 +32,9 @@ there. For a built-in pack a second, *fast* pattern finds exactly the same hits:
 5. **One pre-filter for the signal packs.** A :class:`Prefilter` scans a document once for
    the places where a hit of one of the signal packs may start (a look-ahead for the union
    of their alternatives), and each pack is then only matched at those places
-   (:meth:`FastPattern.hits_at`) instead of scanning the whole text again.
+   (:meth:`FastPattern.hits_at`) instead of scanning the whole text again. With the
+   compiled module (``lintkit/_c/claims.c``) that scan tries the pattern only where the
+   next three characters may start one of those alternatives (:func:`_scan_tables`).
 
 Anything the checks cannot prove keeps the reference pattern, sentence by sentence. The
 test suite also compares both on the gold set.
@@ -46,8 +48,14 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from lintkit._c import load
+
 SEP = "\x00\x00"
 _NUL = "\x00"
+
+# The compiled loops (lintkit/_c/claims.c), or None: where they are used, the pure-Python
+# code next to the call is the reference, and both must give the same result.
+_COMPILED = load("claims")
 
 # Letters that IGNORECASE equates with an ASCII letter but str.lower() does not map to it
 # (U+0130 also lower-cases to two characters).
@@ -69,10 +77,11 @@ def fold(text: str) -> str:
 
 
 try:  # the standard library's regex parser (Python 3.11+); without it, no fast patterns
+    from re import _compiler as _K  # type: ignore[attr-defined]
     from re import _constants as _C  # type: ignore[attr-defined]
     from re import _parser as _P  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
-    _C = _P = None
+    _C = _P = _K = None
 
 
 _CATEGORY_SOURCE = {} if _C is None else {
@@ -395,6 +404,20 @@ class FastPattern:
             pos = m.end() - 1
             yield m.start() + 1, m.end(), m.lastgroup
 
+    def hit_list(self, batch: Batch, start: int = 0, end: int | None = None) -> list[tuple[int, int, str | None]]:
+        """``list(self.hits(batch, start, end))`` (the consuming loop in C when built:
+        ``claims.search_all``)."""
+        if _COMPILED is not None and self.consumes:
+            stop = len(batch.folded) if end is None else end
+            return _COMPILED.search_all(self._pattern(batch.ascii).search, batch.folded, max(start - 1, 0), stop)
+        return list(self.hits(batch, start, end))
+
+    def hits_at_list(self, batch: Batch, positions: list[int]) -> list[tuple[int, int, str | None]]:
+        """``list(self.hits_at(batch, positions))`` (in C when built: ``claims.match_at``)."""
+        if _COMPILED is not None:
+            return _COMPILED.match_at(self._pattern(True).match, batch.folded, positions)
+        return list(self.hits_at(batch, positions))
+
     def hits_at(self, batch: Batch, positions: list[int]) -> Iterator[tuple[int, int, str | None]]:
         """:meth:`hits` in the ASCII texts of ``batch``, given ``positions`` (ascending)
         that include every place where a hit may start there (a :class:`Prefilter` 's):
@@ -499,6 +522,8 @@ class Batch:
 
 def _starts(texts: list[str]) -> list[int]:
     """Where each of ``texts`` begins in ``SEP + SEP.join(texts) + SEP``."""
+    if _COMPILED is not None:
+        return _COMPILED.starts(texts, len(SEP))  # the loop below, in C
     starts: list[int] = []
     pos = len(SEP)
     for t in texts:
@@ -523,7 +548,7 @@ class Prefilter:
     of that look-ahead: tried at every word start there, they cost more than a scan of
     their own, for a NUL followed by one of them (:meth:`positions`)."""
 
-    __slots__ = ("_body", "_built", "_failed", "_source", "_compiled", "_starts")
+    __slots__ = ("_body", "_built", "_failed", "_source", "_compiled", "_starts", "_tables")
 
     # Building the pattern (parsing the packs' patterns, the trie) and compiling it cost
     # ~50 ms, which a check of a few sentences would pay for nothing: it is built on the
@@ -537,6 +562,7 @@ class Prefilter:
         self._source: str | None = None  # the scan but for the sentence-start patterns, if any
         self._compiled: Any = None
         self._starts: Any = None  # the scan for the sentence-start patterns, if any
+        self._tables: tuple[bytes, bytes] | None = None  # for claims.scan_at (_scan_tables)
 
     def worth(self, batch: Batch) -> bool:
         """Use it for ``batch``? Once built, always; before, only for a large batch."""
@@ -581,13 +607,33 @@ class Prefilter:
         found: list[int] = []
         if self._source is not None:
             if self._compiled is None:
-                self._compiled = re.compile(self._source)
-            found = [m.end() for m in self._compiled.finditer(text)]
+                self._compiled, self._tables = _compile_scan(self._source)
+            if self._tables is not None and _COMPILED is not None:
+                # The line below in C, which tries the pattern only where the table says
+                # that its look-ahead may match: the same positions.
+                found = _COMPILED.scan_at(self._compiled.match, text, *self._tables)
+            else:
+                found = [m.end() for m in self._compiled.finditer(text)]
         if self._starts is not None:
             more = [m.end() for m in self._starts.finditer(text)]
             if more:
                 found = sorted({*found, *more})
         return found
+
+
+def _compile_scan(source: str) -> tuple[Any, tuple[bytes, bytes] | None]:
+    """The pre-filter's compiled pattern, and the tables of its scan in C
+    (:func:`_scan_tables`; None without the compiled module or when they cannot be made).
+    The pattern is parsed once for both: compiled from the parse tree, it is the same
+    program as ``re.compile(source)`` (which parses and compiles just so)."""
+    if _COMPILED is None or _P is None or _K is None:
+        return re.compile(source), None
+    try:
+        tree = _P.parse(source, 0)
+        tables = _scan_tables(tree)
+        return _K.compile(tree, 0), tables
+    except (re.error, RecursionError, OverflowError, ValueError, AttributeError, TypeError, LookupError):
+        return re.compile(source), None
 
 
 def compile_prefilter(packs: list[list[tuple[str | None, list[list[str]], list[str]]]], left: str,
@@ -845,3 +891,115 @@ def _emit_node(node: dict[Any, Any], right: str, depth: int) -> str:
     if _REST in node:
         alts += [f"(?:{rest}){right}" for rest in dict.fromkeys(node[_REST])]
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+# The pre-filter's scan in C (claims.scan_at) only tries the pattern where the three
+# characters after a boundary may start a match of its look-ahead: a table of them, found
+# on the parsed pattern (:func:`_prefix_table`). Masks are of ASCII characters (bit c).
+_ASCII_ALL = (1 << 128) - 1
+_PREFIX_LEN = 3
+_PREFIX_STEPS = 200_000  # the analysis gives up (no table) past this many steps
+
+
+def _class_mask(items: Any) -> int:
+    """The ASCII characters the class ``items`` (of a parse tree's IN) may match."""
+    C = _C
+    mask, negate = 0, False
+    for op, av in items:
+        if op is C.NEGATE:
+            negate = True
+        elif op is C.LITERAL:
+            mask |= (1 << av) if av < 128 else 0
+        elif op is C.RANGE:
+            mask |= sum(1 << c for c in range(av[0], min(av[1], 127) + 1))
+        elif op is C.CATEGORY and av in _CATEGORY_SOURCE:
+            r = re.compile(_CATEGORY_SOURCE[av])
+            mask |= sum(1 << c for c in range(128) if r.match(chr(c)))
+        else:
+            return _ASCII_ALL
+    return _ASCII_ALL & ~mask if negate else mask
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _prefix_masks(tree: Any) -> set[tuple[int, ...]]:
+    """Tuples of ``_PREFIX_LEN`` masks such that the text at a place where ``tree`` (a
+    parsed pattern, no flags) matches has, for one of them, each of its first characters
+    that is ASCII in that mask (a character past the end of the match may be anything).
+    Over-approximated: zero-width items, a scoped IGNORECASE group and anything else not
+    understood constrain nothing."""
+    C = _C
+    out: set[tuple[int, ...]] = set()
+    steps = 0
+
+    def walk(items: list[Any], prefix: tuple[int, ...], depth: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > _PREFIX_STEPS:
+            raise _TooLong
+        if len(prefix) == _PREFIX_LEN:
+            out.add(prefix)
+            return
+        if not items or depth > 64:
+            out.add(prefix + (_ASCII_ALL,) * (_PREFIX_LEN - len(prefix)))
+            return
+        (op, av), rest = items[0], items[1:]
+        if op is C.LITERAL:
+            walk(rest, (*prefix, (1 << av) if av < 128 else 0), depth)
+        elif op is C.IN:
+            walk(rest, (*prefix, _class_mask(av)), depth)
+        elif op in (C.ANY, C.NOT_LITERAL):
+            walk(rest, (*prefix, _ASCII_ALL), depth)
+        elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            walk(rest, prefix, depth)
+        elif op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+            walk([*av[3], *rest], prefix, depth + 1)
+        elif op is C.ATOMIC_GROUP:
+            walk([*av, *rest], prefix, depth + 1)
+        elif op is C.BRANCH:
+            for alt in av[1]:
+                walk([*alt, *rest], prefix, depth + 1)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, item = av
+            if lo == 0:
+                walk(rest, prefix, depth + 1)
+            if hi != 0:
+                again = hi if hi == C.MAXREPEAT else hi - 1
+                walk([*item, *([(op, (max(lo - 1, 0), again, item))] if again else []), *rest], prefix, depth + 1)
+        else:
+            out.add(prefix + (_ASCII_ALL,) * (_PREFIX_LEN - len(prefix)))
+
+    walk(list(tree), (), 0)
+    return out
+
+
+def _scan_tables(tree: Any) -> tuple[bytes, bytes] | None:
+    """``(boundary, table)`` for claims.scan_at, of the parsed pre-filter pattern ``tree``
+    (an ASCII class, then a look-ahead), or None if it is not of that form or too large."""
+    C = _C
+    items = list(tree)
+    if tree.state.flags != re.UNICODE or len(items) != 2:
+        return None
+    (op0, cls), (op1, av1) = items
+    if op0 is not C.IN or op1 is not C.ASSERT or av1[0] != 1:
+        return None
+    if not all(op is C.LITERAL and av < 128 or op is C.RANGE and av[1] < 128 for op, av in cls):
+        return None  # a class of ASCII characters only: the scan skips every other one
+    boundary = _class_mask(cls)
+    try:
+        masks = _prefix_masks(av1[1])
+    except (_TooLong, RecursionError):
+        return None
+    pairs: dict[int, int] = {}
+    for m1, m2, m3 in masks:
+        for c1 in range(128):
+            if m1 >> c1 & 1:
+                for c2 in range(128):
+                    if m2 >> c2 & 1:
+                        pairs[c1 * 128 + c2] = pairs.get(c1 * 128 + c2, 0) | m3
+    table = bytearray(128 * 128 * 16)
+    for i, m in pairs.items():
+        table[i * 16:i * 16 + 16] = m.to_bytes(16, "little")
+    return bytes(boundary >> c & 1 for c in range(128)), bytes(table)

@@ -39,11 +39,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from lintkit._c import load
 from lintkit.errors import PackError
 from lintkit.families.claims.fast import Batch, FastPattern, Prefilter, compile_fast, compile_prefilter
 from lintkit.packs import Pack, _packs_in, builtin_rules_dir, check_keys, compile_pattern, load_pack
 
 KIND = "claims"
+
+# The compiled loops (lintkit/_c/claims.c), or None (then the pure-Python reference runs).
+_COMPILED = load("claims")
 
 # Claim signals (each a sub-rule) and the modifiers that change a sentence's score.
 SIGNALS = ("quantity", "vague_attribution", "booster", "absolute", "superlative", "prediction",
@@ -129,8 +133,14 @@ class Lexicon:
         found: dict[int, list[Hit]] = {}
         for c in self.by_category.get(category, ()):
             t0 = time.perf_counter()
-            for k, hit in _pack_hits(c, batch):
-                found.setdefault(k, []).append(hit)
+            if _COMPILED is not None and batch.ok and c.fast is not None:
+                # The loop below over _pack_hits's fast path, in C (the per-hit work of
+                # _fast_hits and the setdefault): both must give the same ``found``.
+                _COMPILED.collect(_fast_found(c.fast, batch, None, _prefilter(c, batch)), batch.texts, batch.starts,
+                           c.weights, found)
+            else:
+                for k, hit in _pack_hits(c, batch):
+                    found.setdefault(k, []).append(hit)
             if timings is not None:
                 timings[c.pack] = timings.get(c.pack, 0.0) + time.perf_counter() - t0
         return found
@@ -154,7 +164,18 @@ class Lexicon:
         packs_ = self.by_category.get(category)
         if not packs_:
             return []
-        out = [hit for c in packs_ for _k, hit in _pack_hits(c, batch, k)]
+        if _COMPILED is not None and batch.ok and all(c.fast is not None for c in packs_):
+            # The line below by the compiled per-hit loop (the same hits, in the same order):
+            # every hit of text k's range is in text k.
+            found: dict[int, list[Hit]] = {}
+            s = batch.starts[k]
+            e = s + len(batch.texts[k])
+            for c in packs_:
+                assert c.fast is not None
+                _COMPILED.collect(c.fast.hit_list(batch, s, e), batch.texts, batch.starts, c.weights, found)
+            out = found.get(k, [])
+        else:
+            out = [hit for c in packs_ for _k, hit in _pack_hits(c, batch, k)]
         return self._finish(packs_, batch, k, out) if out else out
 
     @staticmethod
@@ -169,7 +190,7 @@ class Lexicon:
             t0 = time.perf_counter()
             if batch.ok and c.fast_exceptions is not None:
                 s = batch.starts[k]
-                spans.extend((x - s, y - s) for x, y, _g in c.fast_exceptions.hits(batch, s, s + len(text)))
+                spans.extend((x - s, y - s) for x, y, _g in c.fast_exceptions.hit_list(batch, s, s + len(text)))
             else:
                 spans.extend(m.span() for m in c.exceptions.finditer(text))
             if timings is not None:
@@ -185,8 +206,7 @@ def _pack_hits(c: Compiled, batch: Batch, only: int | None = None) -> Iterator[t
     ``only``, in order: empty matches left out, exceptions not applied yet. A pack with a
     pre-filter is only matched where the pre-filter found that a hit may start."""
     if batch.ok and c.fast is not None:
-        pre = c.prefilter if only is None and c.prefilter is not None and c.prefilter.worth(batch) else None
-        yield from _fast_hits(c.fast, c.weights, batch, only, pre)
+        yield from _fast_hits(c.fast, c.weights, batch, only, _prefilter(c, batch) if only is None else None)
         return
     texts, weights = batch.texts, c.weights
     for k in range(len(texts)) if only is None else (only,):
@@ -196,29 +216,40 @@ def _pack_hits(c: Compiled, batch: Batch, only: int | None = None) -> Iterator[t
                 yield k, (a, b, m.group(0), weights[m.lastgroup or "t0"])
 
 
+def _prefilter(c: Compiled, batch: Batch) -> Prefilter | None:
+    """The pre-filter pack ``c`` is matched through in ``batch``, if any."""
+    return c.prefilter if c.prefilter is not None and c.prefilter.worth(batch) else None
+
+
 def _fast_hits(fast: FastPattern, weights: dict[str, float], batch: Batch, only: int | None,
                pre: Prefilter | None = None) -> Iterator[tuple[int, Hit]]:
     """:func:`_pack_hits` by a pack's fast pattern (``batch.ok``), at the candidates of
     ``pre`` when given (then ``only`` is None)."""
     texts, starts = batch.texts, batch.starts
-    found: Iterable[tuple[int, int, str | None]]
-    if pre is not None:
-        k = 0
-        positions, whole = batch.candidates(pre)
-        found = fast.hits_at(batch, positions)
-        if whole:  # texts that are not ASCII: searched in full, their hits put in order
-            rest = [h for w in whole for h in fast.hits(batch, starts[w], starts[w] + len(texts[w]))]
-            found = sorted([*found, *rest])
-    elif only is None:
-        k, found = 0, fast.hits(batch)
-    else:
-        k, s = only, starts[only]
-        found = fast.hits(batch, s, s + len(texts[only]))
-    for a, b, group in found:
+    k = 0 if only is None else only
+    for a, b, group in _fast_found(fast, batch, only, pre):
         if a != b:
             k = batch.locate(a, k)
             s = starts[k]
             yield k, (a - s, b - s, texts[k][a - s:b - s], weights[group or "t0"])
+
+
+def _fast_found(fast: FastPattern, batch: Batch, only: int | None,
+                pre: Prefilter | None = None) -> Iterable[tuple[int, int, str | None]]:
+    """The matches ``(start, end, lastgroup)`` (offsets into ``batch.folded``, in order)
+    that :func:`_fast_hits` makes its hits of."""
+    texts, starts = batch.texts, batch.starts
+    if pre is not None:
+        positions, whole = batch.candidates(pre)
+        found = fast.hits_at_list(batch, positions)
+        if whole:  # texts that are not ASCII: searched in full, their hits put in order
+            rest = [h for w in whole for h in fast.hits(batch, starts[w], starts[w] + len(texts[w]))]
+            found = sorted([*found, *rest])
+        return found
+    if only is None:
+        return fast.hit_list(batch)
+    s = starts[only]
+    return fast.hits(batch, s, s + len(texts[only]))
 
 
 def _alternation(pack: Pack, entry: str, phrases: Any, patterns: Any, trusted: bool = False) -> str:

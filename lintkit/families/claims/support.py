@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lintkit._c import load
 from lintkit.document.model import Document, Sentence
 from lintkit.families.claims.lexicon import Lexicon, normalise
 
@@ -161,15 +162,25 @@ def attached_support(sentence: Sentence, prev: Sentence | None, lex: Lexicon) ->
 
 def citation_in(document: Document, src_start: int, src_end: int) -> str | None:
     """A citation marker, URL or DOI in the source span, or None."""
-    for a, b in document.url_spans:
-        if src_start <= a < src_end:
+    if _COMPILED is not None:  # the loop below, in C
+        i = _COMPILED.first_span(document.url_spans, src_start, src_end)
+        if i >= 0:
+            a, b = document.url_spans[i]
             return f"link '{document.text[a:b][:40]}'"
+    else:
+        for a, b in document.url_spans:
+            if src_start <= a < src_end:
+                return f"link '{document.text[a:b][:40]}'"
     text = document.text
     m = CITATION.search(text, src_start, src_end) if CITATION_NEEDS.search(text, src_start, src_end) else None
     if m:
         return f"citation '{m.group(0)[:40]}'"
     return None
 
+
+# The compiled loops (lintkit/_c/claims.c), or None: where they are used, the pure-Python
+# code next to the call is the reference, and both must give the same result.
+_COMPILED = load("claims")
 
 _ACCORDING_OPENER = re.compile(r"^according\s+to\s+(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?[A-Z]", re.I)
 
