@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from itertools import accumulate, count
 from operator import index
 
+from lintkit._c import load
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
 from lintkit.document.segment import build_paragraphs
@@ -21,6 +22,8 @@ URL = re.compile(
     r"|\b[\w.+-]+@[\w-]+\.[\w.-]+\b"
 )
 _BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))*")
+# The compiled speed-ups (lintkit/_c/document.c), or None: pure Python.
+_C = load("document")
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -307,6 +310,21 @@ def read_markdown(source: Source) -> Document:
     same_chars = not chars.bstarts
     same_src = not norm.npos
     url = _UrlLiterals(text)
+    if _C is not None:
+        # The loop below in C (lintkit/_c/document.c, markdown_events): the same builder
+        # calls, skip spans and errors for the same events; both must stay in step.
+        def nested(a: int) -> None:
+            line = lines.position(a)[0]
+            raise InputError(source.path, f"Markdown nested more than {BLOCK_NESTING} levels deep (lists "
+                                          f"or block quotes, line {line}); the text inside cannot be checked")
+
+        def url_spans(start: int, end: int) -> list[tuple[int, int]]:
+            return [m.span() for m in URL.finditer(text, start, end)]
+
+        _C.markdown_events(_events(parse_text), b, text, ntext, parse_text, norm.npos, chars.runs, url.starts,
+                           url.ends, url_spans, lines.starts, skip, _BLOCK_TAGS, _CONTAINERS, _KIND,
+                           BLOCK_NESTING, nested)
+        return _finish(source, b, skip, lines, url)
     copy = b.copy
 
     def flush(start: int, end: int) -> int:

@@ -11,7 +11,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
+from lintkit._c import load
 from lintkit.document.model import Paragraph, Sentence
+
+# The compiled speed-ups (lintkit/_c/document.c), or None: pure Python.
+_C = load("document")
 
 # Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
 _NEVER_FINAL = frozenset(
@@ -146,6 +150,11 @@ def _split(text: str, start: int, end: int, marks: Iterable[re.Match[str]]) -> l
 def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Paragraph]:
     """Paragraphs with sentences, from block spans ``(start, end, kind)``; a sentence's
     words are found when a rule first asks for them (``Sentence.words``)."""
+    if _C is not None:
+        # This function in C (lintkit/_c/document.c, paragraphs): the same candidates and
+        # breaks (_BOUNDARY, _is_break), the same paragraphs; both must stay in step.
+        return _C.paragraphs(prose, blocks, Paragraph, Sentence, split_sentences, _NEVER_FINAL, _MAYBE_FINAL,
+                             _SENTENCE_OPENERS)
     # The boundary candidates of the whole projection, found in one pass: no match holds
     # whitespace, so those inside a block with whitespace (or nothing) on both sides are
     # the ones found in the block alone. A block without is searched by itself.
