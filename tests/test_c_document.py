@@ -85,8 +85,9 @@ def _document(text: str, fmt: str, mod: object) -> tuple:
             return ("error", str(e))
         return (d.prose, list(d.offsets.runs()), d.url_spans,
                 [(x.codes, x.start, x.end, x.kind) for x in d.suppressions],
-                [(p.start, p.end, p.kind, [(s.start, s.end, s.text, s.paragraph, s.placeholders, tuple(s.word_columns()))
-                                           for s in p.sentences]) for p in d.paragraphs])
+                [(p.start, p.end, p.kind,
+                  [(s.start, s.end, s.text, s.paragraph, s.placeholders, tuple(s.word_columns())) for s in p.sentences])
+                 for p in d.paragraphs])
 
 
 @pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
@@ -170,25 +171,33 @@ _PIECES = st.sampled_from(["Dr.", "U.S.", "e.g.", "etc.", "Mr", "J.", "a.m.", "P
 _PROSE = st.lists(_PIECES, max_size=30).map(" ".join)
 
 
-def _paragraphs(prose: str, blocks: list[tuple[int, int, str]], mod: object) -> list[tuple]:
+def _paragraphs(prose: str, blocks: list[tuple[int, int, str]], mod: object,
+                ph: tuple[list[int], list[int]] | None = None) -> list[tuple]:
     from lintkit.document import segment
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(segment, "_C", mod)
-        return [(p.start, p.end, p.kind, [(s.start, s.end, s.text, s.paragraph, s.prose is prose) for s in p.sentences])
-                for p in segment.build_paragraphs(prose, blocks)]
+        return [(p.start, p.end, p.kind, [(s.start, s.end, s.text, s.paragraph, s.prose is prose,
+                                           s.placeholders is ph if s.placeholders else None) for s in p.sentences])
+                for p in segment.build_paragraphs(prose, blocks, ph)]
 
 
 @settings(max_examples=500, deadline=None)
-@given(_PROSE, st.lists(st.tuples(st.integers(-3, 200), st.integers(-3, 200)), max_size=5), st.booleans())
-def test_paragraphs_on_generated_blocks(prose: str, cuts: list[tuple[int, int]], whole: bool) -> None:
+@given(_PROSE, st.lists(st.tuples(st.integers(-3, 200), st.integers(-3, 200)), max_size=5), st.booleans(),
+       st.one_of(st.none(), st.lists(st.integers(0, 200), max_size=8)))
+def test_paragraphs_on_generated_blocks(prose: str, cuts: list[tuple[int, int]], whole: bool,
+                                        phcuts: list[int] | None) -> None:
     """Blocks anywhere (set off by whitespace or not, outside the text, reversed), and the
-    whole text as one block."""
+    whole text as one block; placeholder spans anywhere (sorted, disjoint) or none."""
     mod = c_module("document")
     blocks = [(a, z, "paragraph") for a, z in cuts]
     if whole:
         blocks.insert(0, (0, len(prose), "heading"))
-    assert _paragraphs(prose, blocks, mod) == _paragraphs(prose, blocks, None)
+    ph = None
+    if phcuts is not None:
+        c = sorted(set(phcuts))
+        ph = (c[0::2][: len(c) // 2], c[1::2])
+    assert _paragraphs(prose, blocks, mod, ph) == _paragraphs(prose, blocks, None, ph)
 
 
 @settings(max_examples=300, deadline=None)
@@ -217,3 +226,10 @@ def test_paragraphs_bad_input() -> None:
         mod.paragraphs("a b", [("0", 1, "p")], *args)
     with pytest.raises(TypeError):
         mod.paragraphs(None, [], *args)
+    with pytest.raises(TypeError):
+        mod.paragraphs("a", [(0, 1, "p")], *args, ([0], [1], [2]))
+    with pytest.raises(TypeError):
+        mod.paragraphs("a", [(0, 1, "p")], *args, ([0], None))
+    ph = ([0], [1])
+    got = mod.paragraphs("a b", [(0, 3, "p")], *args, ph)
+    assert got[0].sentences[0].placeholders is ph

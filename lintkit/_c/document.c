@@ -1385,9 +1385,14 @@ done:
 
 /* Paragraph(start, end, kind, sentences) with the sentences of the spans (pairs in
  * ``sp``, k of them) appended to ``out``; nothing when k is 0. */
+typedef struct {
+    PyObject *spans;       /* (starts, ends) or None */
+    Py_ssize_t *s, *e, n;  /* the same, as C arrays */
+} phspans;
+
 static int
 add_paragraph(PyObject *out, PyObject *para_t, PyObject *sent_t, PyObject *prose, PyObject *bstart,
-              PyObject *bend, PyObject *kind, const Py_ssize_t *sp, Py_ssize_t k)
+              PyObject *bend, PyObject *kind, const Py_ssize_t *sp, Py_ssize_t k, const phspans *ph)
 {
     if (k == 0)
         return 0;
@@ -1403,8 +1408,11 @@ add_paragraph(PyObject *out, PyObject *para_t, PyObject *sent_t, PyObject *prose
                                                                          : PySequence_GetSlice(prose, x, y);
         PyObject *s = NULL;
         if (a && b && t) {
-            PyObject *argv[6] = {a, b, t, Py_None, idx, prose};
-            s = PyObject_Vectorcall(sent_t, argv, 6, NULL);
+            /* the placeholder spans when one overlaps the sentence (build_paragraphs) */
+            Py_ssize_t i = ph->n ? bisect_right_arr(ph->e, ph->n, sp[2 * j]) : 0;
+            int over = i < ph->n && ph->s[i] < sp[2 * j + 1];
+            PyObject *argv[7] = {a, b, t, Py_None, idx, prose, ph->spans};
+            s = PyObject_Vectorcall(sent_t, argv, over ? 7 : 6, NULL);
         }
         Py_XDECREF(a);
         Py_XDECREF(b);
@@ -1433,10 +1441,26 @@ paragraphs(PyObject *module, PyObject *args)
 {
     PyObject *prose, *blocks, *para_t, *sent_t, *split;
     seg S;
-    if (!PyArg_ParseTuple(args, "UO!OOOO!O!O!:paragraphs", &prose, &PyList_Type, &blocks, &para_t, &sent_t, &split,
-                          &PyFrozenSet_Type, &S.never_final, &PyFrozenSet_Type, &S.maybe_final, &PyFrozenSet_Type,
-                          &S.openers))
+    phspans ph = {Py_None, NULL, NULL, 0};
+    if (!PyArg_ParseTuple(args, "UO!OOOO!O!O!|O:paragraphs", &prose, &PyList_Type, &blocks, &para_t, &sent_t,
+                          &split, &PyFrozenSet_Type, &S.never_final, &PyFrozenSet_Type, &S.maybe_final,
+                          &PyFrozenSet_Type, &S.openers, &ph.spans))
         return NULL;
+    if (ph.spans != Py_None) {
+        Py_ssize_t ne;
+        if (!PyTuple_Check(ph.spans) || PyTuple_GET_SIZE(ph.spans) != 2) {
+            PyErr_SetString(PyExc_TypeError, "paragraphs: placeholders must be a tuple (starts, ends) or None");
+            return NULL;
+        }
+        if (int_array(PyTuple_GET_ITEM(ph.spans, 0), &ph.s, &ph.n) < 0)
+            return NULL;
+        if (int_array(PyTuple_GET_ITEM(ph.spans, 1), &ph.e, &ne) < 0) {
+            PyMem_Free(ph.s);
+            return NULL;
+        }
+        if (ne < ph.n) /* (bisect_right on ends, then starts[i]: as far as both go) */
+            ph.n = ne;
+    }
     S.kind = PyUnicode_KIND(prose);
     S.data = PyUnicode_DATA(prose);
     S.n = PyUnicode_GET_LENGTH(prose);
@@ -1536,12 +1560,14 @@ paragraphs(PyObject *module, PyObject *args)
             }
             Py_CLEAR(got);
         }
-        if (add_paragraph(out, para_t, sent_t, prose, ostart, oend, kind, spans.v, spans.n / 2) < 0)
+        if (add_paragraph(out, para_t, sent_t, prose, ostart, oend, kind, spans.v, spans.n / 2, &ph) < 0)
             goto fail;
         Py_CLEAR(blk);
     }
     PyMem_Free(marks.v);
     PyMem_Free(spans.v);
+    PyMem_Free(ph.s);
+    PyMem_Free(ph.e);
     return out;
 fail:
     Py_XDECREF(blk);
@@ -1549,6 +1575,8 @@ fail:
     Py_XDECREF(out);
     PyMem_Free(marks.v);
     PyMem_Free(spans.v);
+    PyMem_Free(ph.s);
+    PyMem_Free(ph.e);
     return NULL;
 }
 
@@ -1563,8 +1591,10 @@ static PyMethodDef methods[] = {
      "other sentences (non-ASCII text: the Unicode pattern), in order, untouched.\n"
      "Replaces the loop of model._find_words."},
     {"paragraphs", paragraphs, METH_VARARGS,
-     "paragraphs(prose, blocks, Paragraph, Sentence, split, never_final, maybe_final, openers)\n\n"
-     "segment.build_paragraphs(prose, blocks): the same paragraphs and sentences, built by\n"
+     "paragraphs(prose, blocks, Paragraph, Sentence, split, never_final, maybe_final, openers,\n"
+     "           placeholders=None)\n\n"
+     "segment.build_paragraphs(prose, blocks, placeholders): the same paragraphs and\n"
+     "sentences (a sentence overlapping a placeholder span gets ``placeholders``), built by\n"
      "calling ``Paragraph`` and ``Sentence``; the boundary candidates (_BOUNDARY) and\n"
      "_is_break in C, with segment's _NEVER_FINAL, _MAYBE_FINAL and _SENTENCE_OPENERS; a\n"
      "block whose candidates need a non-ASCII token, or whose text is not set off by\n"

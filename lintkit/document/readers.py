@@ -111,19 +111,10 @@ def _finish(
     """The document; ``lines`` may be given when it indexes ``source.text`` already, and
     ``literals`` when it holds the URL literals of ``source.text``."""
     prose = b.text()
-    paragraphs = build_paragraphs(prose, b.blocks)
-    if b.placeholders:
-        # Placeholder spans are sorted and disjoint: only the words of a sentence that
-        # overlaps one need a look.
-        starts = [a for a, _ in b.placeholders]
-        ends = [z for _, z in b.placeholders]
-        spans = (starts, ends)
-        for p in paragraphs:
-            for s in p.sentences:
-                i = bisect_right(ends, s.start)  # first placeholder ending after s.start
-                if i == len(ends) or starts[i] >= s.end:
-                    continue
-                s.placeholders = spans  # its words there are marked when they are found, if ever
+    # Placeholder spans are sorted and disjoint: only the words of a sentence that overlaps
+    # one need a look (build_paragraphs gives that sentence the spans).
+    spans = ([a for a, _ in b.placeholders], [z for _, z in b.placeholders]) if b.placeholders else None
+    paragraphs = build_paragraphs(prose, b.blocks, spans)
     if lines is None or lines.text is not source.text:
         lines = LineIndex(source.text)
     doc = Document(
