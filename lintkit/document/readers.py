@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from itertools import accumulate, count
 from operator import index
 
+from lintkit._c import load
 from lintkit.document.build import ProjectionBuilder
 from lintkit.document.model import Document, LineIndex, Source
 from lintkit.document.segment import build_paragraphs
@@ -21,6 +22,8 @@ URL = re.compile(
     r"|\b[\w.+-]+@[\w-]+\.[\w.-]+\b"
 )
 _BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))*")
+# The compiled speed-ups (lintkit/_c/document.c), or None: pure Python.
+_C = load("document")
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -108,19 +111,10 @@ def _finish(
     """The document; ``lines`` may be given when it indexes ``source.text`` already, and
     ``literals`` when it holds the URL literals of ``source.text``."""
     prose = b.text()
-    paragraphs = build_paragraphs(prose, b.blocks)
-    if b.placeholders:
-        # Placeholder spans are sorted and disjoint: only the words of a sentence that
-        # overlaps one need a look.
-        starts = [a for a, _ in b.placeholders]
-        ends = [z for _, z in b.placeholders]
-        spans = (starts, ends)
-        for p in paragraphs:
-            for s in p.sentences:
-                i = bisect_right(ends, s.start)  # first placeholder ending after s.start
-                if i == len(ends) or starts[i] >= s.end:
-                    continue
-                s.placeholders = spans  # its words there are marked when they are found, if ever
+    # Placeholder spans are sorted and disjoint: only the words of a sentence that overlaps
+    # one need a look (build_paragraphs gives that sentence the spans).
+    spans = ([a for a, _ in b.placeholders], [z for _, z in b.placeholders]) if b.placeholders else None
+    paragraphs = build_paragraphs(prose, b.blocks, spans)
     if lines is None or lines.text is not source.text:
         lines = LineIndex(source.text)
     doc = Document(
@@ -307,6 +301,21 @@ def read_markdown(source: Source) -> Document:
     same_chars = not chars.bstarts
     same_src = not norm.npos
     url = _UrlLiterals(text)
+    if _C is not None:
+        # The loop below in C (lintkit/_c/document.c, markdown_events): the same builder
+        # calls, skip spans and errors for the same events; both must stay in step.
+        def nested(a: int) -> None:
+            line = lines.position(a)[0]
+            raise InputError(source.path, f"Markdown nested more than {BLOCK_NESTING} levels deep (lists "
+                                          f"or block quotes, line {line}); the text inside cannot be checked")
+
+        def url_spans(start: int, end: int) -> list[tuple[int, int]]:
+            return [m.span() for m in URL.finditer(text, start, end)]
+
+        _C.markdown_events(_events(parse_text), b, text, ntext, parse_text, norm.npos, chars.runs, url.starts,
+                           url.ends, url_spans, lines.starts, skip, _BLOCK_TAGS, _CONTAINERS, _KIND,
+                           BLOCK_NESTING, nested)
+        return _finish(source, b, skip, lines, url)
     copy = b.copy
 
     def flush(start: int, end: int) -> int:

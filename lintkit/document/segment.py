@@ -8,10 +8,14 @@ mark, and a lower-case continuation after "?"/"!"/"…" inside a sentence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
+from lintkit._c import load
 from lintkit.document.model import Paragraph, Sentence
+
+# The compiled speed-ups (lintkit/_c/document.c), or None: pure Python.
+_C = load("document")
 
 # Abbreviations that never end a sentence by themselves (compared lower-case, no dot).
 _NEVER_FINAL = frozenset(
@@ -143,9 +147,18 @@ def _split(text: str, start: int, end: int, marks: Iterable[re.Match[str]]) -> l
     return out
 
 
-def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Paragraph]:
+def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]],
+                     placeholders: tuple[list[int], list[int]] | None = None) -> list[Paragraph]:
     """Paragraphs with sentences, from block spans ``(start, end, kind)``; a sentence's
-    words are found when a rule first asks for them (``Sentence.words``)."""
+    words are found when a rule first asks for them (``Sentence.words``). ``placeholders``:
+    the ``(starts, ends)`` of the projection's placeholder spans (sorted, disjoint); a
+    sentence that overlaps one has them as its ``placeholders`` (its words there are
+    marked when they are found, if ever)."""
+    if _C is not None:
+        # This function in C (lintkit/_c/document.c, paragraphs): the same candidates and
+        # breaks (_BOUNDARY, _is_break), the same paragraphs; both must stay in step.
+        return _C.paragraphs(prose, blocks, Paragraph, Sentence, split_sentences, _NEVER_FINAL, _MAYBE_FINAL,
+                             _SENTENCE_OPENERS, placeholders)
     # The boundary candidates of the whole projection, found in one pass: no match holds
     # whitespace, so those inside a block with whitespace (or nothing) on both sides are
     # the ones found in the block alone. A block without is searched by itself.
@@ -180,4 +193,11 @@ def build_paragraphs(prose: str, blocks: list[tuple[int, int, str]]) -> list[Par
         if spans:
             paragraphs.append(Paragraph(start, end, kind, [Sentence(a, b, prose[a:b], None, idx, prose)
                                                            for a, b in spans]))
+    if placeholders is not None:
+        starts, ends = placeholders
+        for p in paragraphs:
+            for s in p.sentences:
+                i = bisect_right(ends, s.start)  # first placeholder ending after s.start
+                if i < len(ends) and starts[i] < s.end:
+                    s.placeholders = placeholders
     return paragraphs
