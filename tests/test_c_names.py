@@ -106,7 +106,7 @@ def _same_groups(mod: Any, keyed: dict[str, list[Any]], unsorted: set[str], sequ
 def _same_classify(mod: Any, by_key: dict[str, list[Any]], canonical: set[str], sequences: set[str],
                    least: int) -> None:
     want = names._classify(by_key, canonical, sequences, least)
-    got = mod.classify(by_key, canonical, sequences, least)
+    got = mod.classify(by_key, canonical, sequences, least, names._compatible)
     assert list(got[0].items()) == list(want[0].items())
     assert all(got[0][k] is want[0][k] for k in got[0])  # the lists themselves
     assert got[1] == want[1]
@@ -117,6 +117,7 @@ def _same_classify(mod: Any, by_key: dict[str, list[Any]], canonical: set[str], 
         if g[4] is not None:
             assert type(g[4]) is dict
             assert list(g[4].items()) == list(w[4].items())  # counted in order of first use
+        assert g[5] == w[5]
 
 
 def test_module_is_built() -> None:
@@ -219,8 +220,41 @@ def test_many_classes_counted_like_counter() -> None:
     """More classes than the short array holds: the dict fallback, same order and counts."""
     mod = c_module("names")
     occs = [_occ(i, f"f{i % 50}", "k", i % 3 == 0, i % 7 == 0) for i in range(400)]
-    hard = mod.classify({"k": occs}, set(), set(), 2)[2]
-    assert list(hard[0][4].items()) == list(names._classify({"k": occs}, set(), set(), 2)[2][0][4].items())
+    hard = mod.classify({"k": occs}, set(), set(), 2, names._compatible)[2]
+    want = names._classify({"k": occs}, set(), set(), 2)[2]
+    assert list(hard[0][4].items()) == list(want[0][4].items()) and hard[0][5] == want[0][5]
+
+
+CLASS_FORMS = st.one_of(
+    st.sampled_from(["the", "The", "THE", "t'he", "T’he", "the'", "'", "’", "", "New York", "new york", "New york",
+                     "New  York", "New\x1cYork", "new\tyork", " New York ", "New-York", "İt", "i̇t", "ǅx", "ǆx",
+                     "Éa", "éa", "ßa", "SSa", "x y z", "X Y Z", "X y Z", "a\u2028b", "A\u2028b", "A\xa0b"]),
+    st.text("aAbB '’\x1c\t\xa0é", max_size=6))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(CLASS_FORMS, st.booleans(), st.booleans()), max_size=10, unique=True),
+       st.one_of(st.none(), CLASS_FORMS))
+def test_generated_resolved(classes: list[tuple[str, bool, bool]], canonical: str | None) -> None:
+    mod = c_module("names")
+    counted = dict.fromkeys(classes, 1)
+    want = names._resolved(counted, canonical)
+    got = mod.resolved(counted, canonical, names._compatible)
+    assert list(got.items()) == list(want.items())
+    assert all(a is b for a, b in zip(got.values(), want.values(), strict=True))  # the spellings themselves
+    _same_classify(mod, {"key": [_occ(i, f, "key", a, b) for i, (f, a, b) in enumerate(classes)]}, set(), set(), 2)
+
+
+def test_compatible_ascii_matches_python() -> None:
+    """The ASCII _compatible of the C code, through resolved(): every pair of some forms."""
+    mod = c_module("names")
+    forms = ["the", "The", "THE", "tHe", "", "a b", "A B", "A  B", "A\x1fB", "a\x0bb", "A b c", "Ab", "ab", "AB",
+             "x", "X", "New York", "New york", "new York", "New-york"]
+    for f in forms:
+        for t in forms:
+            for ini, head in ((True, False), (False, True), (True, True), (False, False)):
+                classes = {(t, False, False): 1, (f, ini, head): 1}
+                assert mod.resolved(classes, None, names._compatible) == names._resolved(classes, None), (f, t)
 
 
 WORDS = st.text("abcdeé", min_size=1, max_size=12)
@@ -294,11 +328,15 @@ def test_type_errors() -> None:
     with pytest.raises(TypeError):
         mod.groups({"abcds": [(1, 2)], "abcd": []}, set(), set(), names._START)
     with pytest.raises(TypeError):
-        mod.classify({"abcde": "x"}, set(), set(), 2)
+        mod.classify({"abcde": "x"}, set(), set(), 2, names._compatible)
     with pytest.raises(TypeError):
-        mod.classify({"abcde": [(1,), (2,)]}, set(), set(), 2)
+        mod.classify({"abcde": [(1,), (2,)]}, set(), set(), 2, names._compatible)
     with pytest.raises(TypeError):
-        mod.classify({}, ["x"], set(), 2)
+        mod.classify({}, ["x"], set(), 2, names._compatible)
+    with pytest.raises(TypeError):
+        mod.resolved({("a",): 1}, None, names._compatible)
+    with pytest.raises(TypeError):
+        mod.resolved({("a", True, False): 1}, 3, names._compatible)
     with pytest.raises(TypeError):
         mod.near_pairs(["a", 1], [])
     with pytest.raises(KeyError):
@@ -315,10 +353,14 @@ def test_no_leak() -> None:
 
     def once() -> None:
         by_key, seq = mod.groups(_fresh(units.keyed), units.unsorted, units.sequences, names._START)
-        cands, probe, _ = mod.classify(by_key, lex.canonical_keys, seq, 3)
+        cands, probe, _ = mod.classify(by_key, lex.canonical_keys, seq, 3, names._compatible)
         _, probers = mod.probing(cands, probe, lex.canonical_keys, 3)
         rare = mod.rare_keys(cands, dict.fromkeys(cands, True), set(), {}, lambda f: False)
         mod.near_pairs(probers + list(cands)[:50], rare)
+        mod.resolved({("The", True, False): 2, ("the", False, False): 1, ("T’he", False, True): 1}, "the",
+                     names._compatible)
+        mod.select(units.words, units.forms, 2)
+        mod.known_forms(units.forms, dict.fromkeys(list(units.forms)[::2]), {})
 
     for _ in range(20):
         once()
@@ -335,3 +377,70 @@ def test_no_leak() -> None:
     finally:
         tracemalloc.stop()
     assert grown < 64 * 1024, grown
+
+
+@pytest.mark.parametrize("path", _files()[:12], ids=lambda p: p.name)
+def test_select_on_real_documents(path: Path) -> None:
+    mod = c_module("names")
+    units = _units_of(path)
+    if units is None:
+        pytest.skip("not a document lintkit checks")
+    lex = lexicon(())
+    forms = list(units.forms)
+    for occs in (units.words, units.grams):
+        for table, index in ((lex.terms, 3), (set(forms[::7]), 2), (dict.fromkeys(forms[::3]), 2), (frozenset(), 2),
+                             (list(forms[:5]), 2)):
+            want = [o for o in occs if o[index] in table]
+            got = mod.select(occs, table, index)
+            assert got == want and all(a is b for a, b in zip(got, want, strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("abc-", max_size=4), max_size=30), st.lists(st.text("abc-", max_size=4), max_size=30),
+       st.lists(st.text("abc-", max_size=4), max_size=30))
+def test_known_forms_generated(forms: list[str], seen: list[str], found: list[str]) -> None:
+    mod = c_module("names")
+    form_set, seen_d = set(forms), dict.fromkeys(seen, ())
+    found_d = {f: (f,) for f in found if f in seen_d}  # (a form found is always seen)
+    new, known = mod.known_forms(form_set, seen_d, found_d)
+    assert new == [f for f in form_set if f not in seen_d]  # in the set's order
+    assert known == {f: found_d[f] for f in found_d.keys() & form_set}
+
+
+def test_spellings_with_same_both_ways() -> None:
+    """Lexicon.spellings_with with and without the compiled pass: the same answers and
+    tables, over the spellings of several documents in turn."""
+    c_module("names")
+    from lintkit.families.consistency import lexicon as lexicon_module
+    from lintkit.families.consistency.dialect import _dialect_parts
+
+    results = []
+    for compiled in (True, False):
+        saved = lexicon_module._C
+        lexicon_module._C = saved if compiled else None
+        try:
+            lex = lexicon_module.Lexicon(dialect=lexicon(()).dialect)
+            table = lex.dialect
+
+            def parts(form: str, table: dict[str, tuple[str, str, str]] = table) -> tuple[object, ...]:
+                return _dialect_parts(form, table)
+
+            answers = [lex.spellings_with("dialect", u.forms, parts, table.keys()) for u in list(_real())[:30]]
+            results.append((answers, lex._memos))
+        finally:
+            lexicon_module._C = saved
+    assert results[0] == results[1]
+
+
+def test_select_errors() -> None:
+    mod = c_module("names")
+    with pytest.raises(TypeError):
+        mod.select([(1, 2)], {}, 2)
+    with pytest.raises(TypeError):
+        mod.select("ab", {}, 0)
+    with pytest.raises(ValueError):
+        mod.select([], {}, -1)
+    with pytest.raises(TypeError):
+        mod.known_forms({"a"}, [], {})
+    with pytest.raises(TypeError):
+        mod.select([([],)], {}, 0)  # an unhashable item

@@ -10,6 +10,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifndef SOURCE_SHA256
 #define SOURCE_SHA256 ""
@@ -403,10 +404,232 @@ is_near(PyObject *key, PyObject *sequences)
     return in < 0 ? -1 : !in;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * resolved: the spelling each class stands for
+ */
+
+/* names._apos(form).replace("'", ""): the form without its apostrophes (a new reference). */
+static PyObject *
+apostrophe_free(PyObject *form)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(form);
+    if (PyUnicode_FindChar(form, '\'', 0, n, 1) == -1 && PyUnicode_FindChar(form, 0x2019, 0, n, 1) == -1)
+        return Py_NewRef(form); /* (-2, an error, cannot happen with these bounds) */
+    PyObject *curly = PyUnicode_FromOrdinal(0x2019), *straight = PyUnicode_FromOrdinal('\''),
+             *empty = PyUnicode_FromStringAndSize(NULL, 0);
+    PyObject *a = NULL, *out = NULL;
+    if (curly != NULL && straight != NULL && empty != NULL)
+        a = PyUnicode_Replace(form, curly, straight, -1);
+    if (a != NULL)
+        out = PyUnicode_Replace(a, straight, empty, -1);
+    Py_XDECREF(a);
+    Py_XDECREF(curly);
+    Py_XDECREF(straight);
+    Py_XDECREF(empty);
+    return out;
+}
+
+static inline Py_UCS1
+ascii_fold(Py_UCS1 c)
+{
+    return (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
+}
+
+/* str.split()'s whitespace, in ASCII */
+static inline int
+ascii_space(Py_UCS1 c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+}
+
+/* The next word of s[*pos:] (str.split()): 1 with *start and *len set, or 0 at the end. */
+static int
+next_word(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_t *len)
+{
+    Py_ssize_t i = *pos;
+    while (i < n && ascii_space(s[i]))
+        i++;
+    if (i == n) {
+        *pos = i;
+        return 0;
+    }
+    *start = i;
+    while (i < n && !ascii_space(s[i]))
+        i++;
+    *len = i - *start;
+    *pos = i;
+    return 1;
+}
+
+/* names._compatible(form, target, initial, heading) for ASCII strings. */
+static int
+compatible_ascii(PyObject *form, PyObject *target, int initial, int heading)
+{
+    const Py_UCS1 *f = PyUnicode_1BYTE_DATA(form), *t = PyUnicode_1BYTE_DATA(target);
+    Py_ssize_t nf = PyUnicode_GET_LENGTH(form), nt = PyUnicode_GET_LENGTH(target);
+    if (nf == nt && memcmp(f, t, nf) == 0)
+        return 1;
+    /* (an empty form or target is compatible only with itself: form[:1] is "") */
+    if (initial && nf == nt && nf > 0 && ascii_fold(f[0]) == ascii_fold(t[0]) && memcmp(f + 1, t + 1, nf - 1) == 0)
+        return 1;
+    if (heading) {
+        Py_ssize_t pf = 0, pt = 0, sf, lf, st, lt;
+        for (;;) {
+            int wf = next_word(f, nf, &pf, &sf, &lf), wt = next_word(t, nt, &pt, &st, &lt);
+            if (wf != wt)
+                return 0; /* not as many words */
+            if (!wf)
+                return 1;
+            if (lf != lt || ascii_fold(f[sf]) != ascii_fold(t[st]) || memcmp(f + sf + 1, t + st + 1, lf - 1) != 0)
+                return 0;
+        }
+    }
+    return 0;
+}
+
+/* names._compatible: in C for ASCII strings, else the Python function. 1, 0, or -1. */
+static int
+compatible(PyObject *form, PyObject *target, PyObject *initial, PyObject *heading, int ini, int head,
+           PyObject *py_compatible)
+{
+    if (PyUnicode_IS_ASCII(form) && PyUnicode_IS_ASCII(target))
+        return compatible_ascii(form, target, ini, head);
+    PyObject *args[4] = {form, target, initial, heading};
+    PyObject *r = PyObject_Vectorcall(py_compatible, args, 4, NULL);
+    if (r == NULL)
+        return -1;
+    int ok = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return ok;
+}
+
+/* A class (form, initial, heading): its parts, checked. 0 or -1. */
+static int
+class_parts(PyObject *c, PyObject **form, int *ini, int *head)
+{
+    if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) < 3) {
+        PyErr_SetString(PyExc_TypeError, "a class must be a tuple (form, initial, heading)");
+        return -1;
+    }
+    *form = PyTuple_GET_ITEM(c, 0);
+    if (check_str(*form, "a form") < 0)
+        return -1;
+    if ((*ini = PyObject_IsTrue(PyTuple_GET_ITEM(c, 1))) < 0 || (*head = PyObject_IsTrue(PyTuple_GET_ITEM(c, 2))) < 0)
+        return -1;
+    return 0;
+}
+
+/* names._resolved(classes, canonical): a new dict, or NULL. classes: a dict whose keys are
+ * the classes, in order of first use. */
+static PyObject *
+resolve_classes(PyObject *classes, PyObject *canonical, PyObject *py_compatible)
+{
+    PyObject *rep = PyDict_New(), *resolved = PyDict_New(), *trusted = PyDict_New(), *order = NULL;
+    if (rep == NULL || resolved == NULL || trusted == NULL)
+        goto fail;
+    Py_ssize_t pos = 0;
+    PyObject *c, *v, *form;
+    int ini, head, any_set = 0;
+    while (PyDict_Next(classes, &pos, &c, &v)) {
+        if (class_parts(c, &form, &ini, &head) < 0)
+            goto fail;
+        PyObject *key = apostrophe_free(form);
+        if (key == NULL)
+            goto fail;
+        PyObject *r = PyDict_SetDefault(rep, key, form); /* borrowed */
+        Py_DECREF(key);
+        if (r == NULL || PyDict_SetItem(resolved, c, r) < 0)
+            goto fail;
+        if (ini || head)
+            any_set = 1;
+        else if (PyUnicode_GET_LENGTH(r) > 0 && PyDict_SetDefault(trusted, r, Py_None) == NULL)
+            goto fail;
+    }
+    if (!any_set)
+        goto done;
+    /* the trusted spellings in order of first use, a house term's canonical spelling first */
+    order = PyList_New(0);
+    if (order == NULL)
+        goto fail;
+    if (canonical != Py_None) {
+        int has = PyDict_Contains(trusted, canonical);
+        if (has < 0 || (has == 0 && PyList_Append(order, canonical) < 0))
+            goto fail;
+    }
+    pos = 0;
+    while (PyDict_Next(trusted, &pos, &c, &v))
+        if (PyList_Append(order, c) < 0)
+            goto fail;
+    pos = 0;
+    while (PyDict_Next(classes, &pos, &c, &v)) {
+        if (class_parts(c, &form, &ini, &head) < 0)
+            goto fail;
+        if (!(ini || head))
+            continue;
+        Py_INCREF(c);
+        int err = 0;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(order); i++) {
+            PyObject *t = PyList_GET_ITEM(order, i);
+            int ok = compatible(form, t, PyTuple_GET_ITEM(c, 1), PyTuple_GET_ITEM(c, 2), ini, head, py_compatible);
+            if (ok < 0 || (ok > 0 && PyDict_SetItem(resolved, c, t) < 0))
+                err = -1;
+            if (ok != 0)
+                break;
+        }
+        Py_DECREF(c);
+        if (err < 0)
+            goto fail;
+    }
+done:
+    Py_XDECREF(order);
+    Py_DECREF(rep);
+    Py_DECREF(trusted);
+    return resolved;
+fail:
+    Py_XDECREF(order);
+    Py_XDECREF(rep);
+    Py_XDECREF(resolved);
+    Py_XDECREF(trusted);
+    return NULL;
+}
+
+/* names._single: the one spelling the classes of a key without a house term resolve to
+ * (a new reference), else None. */
+static PyObject *
+single_spelling(PyObject *classes, PyObject *py_compatible)
+{
+    PyObject *resolved = resolve_classes(classes, Py_None, py_compatible);
+    if (resolved == NULL)
+        return NULL;
+    PyObject *first = NULL, *c, *v;
+    Py_ssize_t pos = 0;
+    int one = PyDict_GET_SIZE(resolved) > 0;
+    while (one > 0 && PyDict_Next(resolved, &pos, &c, &v)) {
+        if (first == NULL)
+            first = v;
+        else
+            one = same(first, v);
+    }
+    PyObject *out = one < 0 ? NULL : Py_NewRef(one ? first : Py_None);
+    Py_DECREF(resolved);
+    return out;
+}
+
+static PyObject *
+names_resolved(PyObject *self, PyObject *args)
+{
+    PyObject *classes, *canonical, *py_compatible;
+    if (!PyArg_ParseTuple(args, "O!OO:resolved", &PyDict_Type, &classes, &canonical, &py_compatible))
+        return NULL;
+    if (canonical != Py_None && check_str(canonical, "canonical") < 0)
+        return NULL;
+    return resolve_classes(classes, canonical, py_compatible);
+}
+
 /* One key of classify(); key and occs are held by the caller. 0 or -1. */
 static int
 classify_key(PyObject *key, PyObject *occs, PyObject *canonical, PyObject *sequences, Py_ssize_t least,
-             PyObject *cands, PyObject *probe, PyObject *hard)
+             PyObject *py_compatible, PyObject *cands, PyObject *probe, PyObject *hard)
 {
     if (check_str(key, "a key") < 0 || check_list(occs, "an occurrence list") < 0)
         return -1;
@@ -443,14 +666,20 @@ classify_key(PyObject *key, PyObject *occs, PyObject *canonical, PyObject *seque
         return (near && n >= least && PyList_Append(probe, key) < 0) ? -1 : 0;
     if (near && PyList_Append(probe, key) < 0)
         return -1;
-    PyObject *classes;
+    PyObject *classes, *single;
     if (canon) {
-        classes = Py_None;
-        Py_INCREF(classes);
-    } else if ((classes = count_classes(occs)) == NULL)
-        return -1;
-    PyObject *t = Py_BuildValue("(OOOON)", key, occs, near ? Py_True : Py_False, one ? Py_True : Py_False,
-                                classes);
+        classes = Py_NewRef(Py_None);
+        single = Py_NewRef(Py_None);
+    } else {
+        if ((classes = count_classes(occs)) == NULL)
+            return -1;
+        if ((single = single_spelling(classes, py_compatible)) == NULL) {
+            Py_DECREF(classes);
+            return -1;
+        }
+    }
+    PyObject *t = Py_BuildValue("(OOOONN)", key, occs, near ? Py_True : Py_False, one ? Py_True : Py_False,
+                                classes, single);
     if (t == NULL)
         return -1;
     int err = PyList_Append(hard, t);
@@ -461,9 +690,10 @@ classify_key(PyObject *key, PyObject *occs, PyObject *canonical, PyObject *seque
 static PyObject *
 names_classify(PyObject *self, PyObject *args)
 {
-    PyObject *by_key, *canonical, *sequences;
+    PyObject *by_key, *canonical, *sequences, *py_compatible;
     Py_ssize_t least;
-    if (!PyArg_ParseTuple(args, "O!OOn:classify", &PyDict_Type, &by_key, &canonical, &sequences, &least))
+    if (!PyArg_ParseTuple(args, "O!OOnO:classify", &PyDict_Type, &by_key, &canonical, &sequences, &least,
+                          &py_compatible))
         return NULL;
     if (!PyAnySet_Check(canonical) || !PyAnySet_Check(sequences)) {
         PyErr_SetString(PyExc_TypeError, "classify: canonical and sequences must be sets");
@@ -477,7 +707,7 @@ names_classify(PyObject *self, PyObject *args)
     while (PyDict_Next(by_key, &pos, &key, &occs)) {
         Py_INCREF(key);
         Py_INCREF(occs);
-        int err = classify_key(key, occs, canonical, sequences, least, cands, probe, hard);
+        int err = classify_key(key, occs, canonical, sequences, least, py_compatible, cands, probe, hard);
         Py_DECREF(key);
         Py_DECREF(occs);
         if (err < 0)
@@ -1139,6 +1369,95 @@ done:
 }
 
 /* ---------------------------------------------------------------------------------------
+ * select, known_forms: the few words a rule looks at
+ */
+
+/* x in table: a dict, a set, or any container. 1, 0, or -1. */
+static inline int
+contains(PyObject *table, PyObject *x)
+{
+    if (PyDict_Check(table))
+        return PyDict_Contains(table, x);
+    if (PyAnySet_Check(table))
+        return PySet_Contains(table, x);
+    return PySequence_Contains(table, x);
+}
+
+static PyObject *
+names_select(PyObject *self, PyObject *args)
+{
+    PyObject *occs, *table;
+    Py_ssize_t index;
+    if (!PyArg_ParseTuple(args, "O!On:select", &PyList_Type, &occs, &table, &index))
+        return NULL;
+    if (index < 0) {
+        PyErr_SetString(PyExc_ValueError, "select: a negative index");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(occs); i++) {
+        PyObject *o = PyList_GET_ITEM(occs, i);
+        if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) <= index) {
+            PyErr_SetString(PyExc_TypeError, "select: an occurrence must be a tuple with the item asked for");
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_INCREF(o);
+        int in = contains(table, PyTuple_GET_ITEM(o, index));
+        if (in > 0 && PyList_Append(out, o) < 0)
+            in = -1;
+        Py_DECREF(o);
+        if (in < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static PyObject *
+names_known_forms(PyObject *self, PyObject *args)
+{
+    PyObject *forms, *seen, *found;
+    if (!PyArg_ParseTuple(args, "OO!O!:known_forms", &forms, &PyDict_Type, &seen, &PyDict_Type, &found))
+        return NULL;
+    PyObject *it = PyObject_GetIter(forms);
+    if (it == NULL)
+        return NULL;
+    PyObject *new = PyList_New(0), *known = PyDict_New(), *f;
+    if (new == NULL || known == NULL)
+        goto fail;
+    while ((f = PyIter_Next(it)) != NULL) {
+        int err = 0, in = PyDict_Contains(seen, f);
+        if (in < 0)
+            err = -1;
+        else if (in == 0)
+            err = PyList_Append(new, f);
+        else {
+            PyObject *v = PyDict_GetItemWithError(found, f);
+            if (v != NULL)
+                err = PyDict_SetItem(known, f, v);
+            else if (PyErr_Occurred())
+                err = -1;
+        }
+        Py_DECREF(f);
+        if (err < 0)
+            goto fail;
+    }
+    if (PyErr_Occurred())
+        goto fail;
+    Py_DECREF(it);
+    return Py_BuildValue("(NN)", new, known);
+fail:
+    Py_DECREF(it);
+    Py_XDECREF(new);
+    Py_XDECREF(known);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------
  * Module
  */
 
@@ -1150,9 +1469,14 @@ static PyMethodDef methods[] = {
      "(a new set). Sorts the lists of the keys in unsorted and of the joined keys in place by\n"
      "start (start: the sort key, itemgetter(START))."},
     {"classify", names_classify, METH_VARARGS,
-     "classify(by_key, canonical, sequences, least) -> (cands, probe, hard)\n\n"
+     "classify(by_key, canonical, sequences, least, compatible) -> (cands, probe, hard)\n\n"
      "What names._classify (the reference) does: sorts the keys of by_key for\n"
-     "NameChecker.variants(); see there."},
+     "NameChecker.variants(); see there. compatible: names._compatible, called for\n"
+     "spellings that are not ASCII."},
+    {"resolved", names_resolved, METH_VARARGS,
+     "resolved(classes, canonical, compatible) -> dict\n\n"
+     "What names._resolved(classes, canonical) does (classes: a dict whose keys are the\n"
+     "classes). compatible: names._compatible, called for spellings that are not ASCII."},
     {"probing", names_probing, METH_VARARGS,
      "probing(cands, probe, canonical, least) -> (gone, probers)\n\n"
      "What names._probing (the reference) does: the keys of probe whose Group has no\n"
@@ -1165,6 +1489,14 @@ static PyMethodDef methods[] = {
      "What names._near_pairs (the reference) does: for each of keys (in order) partnered\n"
      "with a rare key, the other rare keys of its first letter sharing a delete with it\n"
      "(in an unspecified order), if any."},
+    {"select", names_select, METH_VARARGS,
+     "select(occs, table, index) -> list\n\n"
+     "[o for o in occs if o[index] in table], as compress(occs, map(table.__contains__,\n"
+     "map(itemgetter(index), occs))) gives it."},
+    {"known_forms", names_known_forms, METH_VARARGS,
+     "known_forms(forms, seen, found) -> (new, known)\n\n"
+     "For Lexicon.spellings_with: the forms not in seen (in the order forms gives them),\n"
+     "and {form: found[form]} for the others that are in found."},
     {NULL, NULL, 0, NULL},
 };
 

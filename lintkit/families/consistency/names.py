@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +21,7 @@ from operator import add, itemgetter
 from lintkit._c import load
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
-from lintkit.families.consistency.lexicon import Lexicon, dictionary, norm_key
+from lintkit.families.consistency.lexicon import MEMO_MAX, Lexicon, dictionary, norm_key
 from lintkit.families.consistency.units import (
     CAPS,
     END,
@@ -44,7 +44,7 @@ Pos = Callable[[int], str]
 # _probing, _rare_keys and _near_pairs, which it replaces, must give the same results
 # (tests/test_c_names.py compares them).
 _C = load("names")
-_START, _FORM, _KEY = itemgetter(START), itemgetter(FORM), itemgetter(KEY)
+_START, _FORM = itemgetter(START), itemgetter(FORM)
 _CHOP = itemgetter(slice(None, -1))  # a key without its last letter
 
 
@@ -79,8 +79,22 @@ def _match_case(o: Occ, target: str) -> str:
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ies", "ied")
 
 
+# in_dictionary()'s answers, memoised across documents (the same words and parts of
+# hyphenated spellings recur), emptied when it reaches MEMO_MAX entries.
+_IN_DICTIONARY: dict[str, bool] = {}
+
+
 def in_dictionary(word: str) -> bool:
     """Is ``word`` (or its stem: pretences, flitted, wreathed) an English dictionary word?"""
+    found = _IN_DICTIONARY.get(word)
+    if found is None:
+        if len(_IN_DICTIONARY) >= MEMO_MAX:
+            _IN_DICTIONARY.clear()
+        found = _IN_DICTIONARY[word] = _in_dictionary(word)
+    return found
+
+
+def _in_dictionary(word: str) -> bool:
     words = dictionary()
     k = norm_key(word)
     if k in words:
@@ -218,7 +232,7 @@ class NameChecker:
         them per spelling."""
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
         classes = g.classes = Counter(map(_CLASS, g.occs))
-        g.resolved = _resolved(classes, None if term is None else term.canonical)
+        g.resolved = _resolve(classes, None if term is None else term.canonical)
         g.tally()
 
     def eligible(self, g: Group) -> bool:
@@ -338,18 +352,17 @@ class NameChecker:
         # Group).
         classify = _C.classify if _C is not None else _classify
         cands, probe, hard = classify(self.groups(), self.lex.canonical_keys, self.sequences,
-                                      max(self.min_count, 2))
-        for key, occs, near, one, classes in hard:
+                                      max(self.min_count, 2), _compatible)
+        for key, occs, near, one, classes, form in hard:
             if classes is not None:
                 # Most such keys differ only by a capital that the position sets (The / the):
-                # resolved to one spelling, they report nothing of their own, and their
+                # resolved to one spelling (form), they report nothing of their own, and their
                 # Group is what tally() would make of it (first: the first occurrence).
-                form = _single(tuple(classes))
                 if form is not None:
                     if near:
                         cands[key] = _single_group(key, occs, classes, form)
                     continue
-                g = Group(key, occs, classes=classes, resolved=_resolved(classes, None))
+                g = Group(key, occs, classes=classes, resolved=_resolve(classes, None))
                 g.tally()
             else:
                 g = Group(key, occs)
@@ -407,7 +420,14 @@ class NameChecker:
         def spelled_in_dictionary(f: str) -> bool:
             found = in_dict.get(f)
             if found is None:
-                found = in_dict[f] = _words_in_dictionary(f)
+                # A spelling of one word (no hyphen, no space) whose key is a rare key is not in
+                # the dictionary: in_dictionary() reads a word's key only, and it said no to
+                # that key (rare_key), so the word list need not be asked again.
+                k = norm_key(f)
+                if rare_key.get(k) and "-" not in f and f.split() == [f] and norm_key(k) == k:
+                    found = in_dict[f] = False
+                else:
+                    found = in_dict[f] = _words_in_dictionary(f)
             return found  # type: ignore[no-any-return]
 
         rare = (_C.rare_keys if _C is not None else _rare_keys)(cands, rare_key, self.ignore, in_dict,
@@ -462,8 +482,8 @@ class NameChecker:
         if terms.keys().isdisjoint(self.units.unigram_keys) and not any(o[KEY] in terms for o in self.units.grams):
             return out  # no house term in the document
         get = terms.get
-        occs = self.units.words + self.units.grams
-        for o in compress(occs, map(terms.__contains__, map(_KEY, occs))):  # the few house terms
+        # The few house terms among the words, then the word sequences.
+        for o in occurrences_with(self.units.words, terms, KEY) + occurrences_with(self.units.grams, terms, KEY):
             term = get(o[KEY])
             if term is None or o[QUOTED] or not o[KEY] or o[CAPS]:
                 continue
@@ -495,8 +515,7 @@ class NameChecker:
                                         dem.keys())
         if not found:
             return out
-        words = self.units.words
-        for o in compress(words, map(found.__contains__, map(_FORM, words))):  # the few words found
+        for o in occurrences_with(self.units.words, found, FORM):  # the few words found
             if o[QUOTED]:
                 continue
             for off, part in found[o[FORM]]:
@@ -509,20 +528,23 @@ class NameChecker:
         return out
 
 
-_Hard = tuple[str, list[Occ], bool, bool, dict[_Class, int] | None]
+_Hard = tuple[str, list[Occ], bool, bool, dict[_Class, int] | None, str | None]
 
 
 def _classify(by_key: dict[str, list[Occ]], canonical: AbstractSet[str], sequences: AbstractSet[str],
-              least: int) -> tuple[dict[str, Group | list[Occ]], list[str], list[_Hard]]:
+              least: int, compatible: Callable[[str, str, bool, bool], bool] = _compatible,
+              ) -> tuple[dict[str, Group | list[Occ]], list[str], list[_Hard]]:
     """Sort the keys of ``by_key`` (NameChecker.groups()) for NameChecker.variants(), in key
     order: ``cands``, the keys near_variants() may pair (5+ letters, written as single
     words), each with its occurrences; ``probe``, those of them that may be a preferred
     spelling; ``hard``, the keys to resolve (several spellings, or a house term), each as
-    (key, occurrences, in cands?, one spelling?, classes), with, for a key without a house
-    term, its classes (see Group) counted in order of first use, else None. A key of
-    ``hard`` in cands is in probe (its Group will be a candidate); a key with one spelling
-    and no house term is in probe if it is used at least ``least`` times. (The compiled
-    ``classify`` of lintkit/_c/names.c does the same.)"""
+    (key, occurrences, in cands?, one spelling?, classes, single), with, for a key without
+    a house term, its classes (see Group) counted in order of first use and the one
+    spelling they resolve to (_single) or None, else None and None. A key of ``hard`` in
+    cands is in probe (its Group will be a candidate); a key with one spelling and no house
+    term is in probe if it is used at least ``least`` times. (The compiled ``classify`` of
+    lintkit/_c/names.c does the same; it calls ``compatible``, _compatible, for spellings
+    that are not ASCII.)"""
     cands: dict[str, Group | list[Occ]] = {}
     probe: list[str] = []
     hard: list[_Hard] = []
@@ -546,8 +568,28 @@ def _classify(by_key: dict[str, list[Occ]], canonical: AbstractSet[str], sequenc
             continue
         if near:
             probe.append(key)
-        hard.append((key, occs, near, one, None if key in canonical else Counter(map(_CLASS, occs))))
+        if key in canonical:
+            hard.append((key, occs, near, one, None, None))
+        else:
+            classes = Counter(map(_CLASS, occs))
+            hard.append((key, occs, near, one, classes, _single(tuple(classes))))
     return cands, probe, hard
+
+
+def occurrences_with(occs: list[Occ], table: Container[str], index: int) -> list[Occ]:
+    """The occurrences whose item ``index`` is in ``table``, in order: C-level passes, or one
+    compiled loop (the compiled ``select`` of lintkit/_c/names.c gives the same)."""
+    if _C is not None:
+        return _C.select(occs, table, index)  # type: ignore[no-any-return]
+    return list(compress(occs, map(table.__contains__, map(itemgetter(index), occs))))
+
+
+def _resolve(classes: dict[_Class, int], canonical: str | None) -> dict[_Class, str | None]:
+    """_resolved(), compiled if it can be (the compiled ``resolved`` of lintkit/_c/names.c
+    gives the same)."""
+    if _C is not None:
+        return _C.resolved(classes, canonical, _compatible)  # type: ignore[no-any-return]
+    return _resolved(classes, canonical)
 
 
 def _resolved(classes: Iterable[_Class], canonical: str | None) -> dict[_Class, str | None]:
