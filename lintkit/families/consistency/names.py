@@ -40,9 +40,10 @@ from lintkit.families.consistency.units import (
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
-# The compiled loops (lintkit/_c/names.c), or None: NameChecker.groups(), _classify,
-# _probing, _rare_keys and _near_pairs, which it replaces, must give the same results
-# (tests/test_c_names.py compares them).
+# The compiled loops (lintkit/_c/names.c), or None. Each must give what the Python code it
+# replaces gives (tests/test_c_names.py compares them): NameChecker.groups(), _classify
+# (with _single), _resolved, _probing, _rare_keys, _near_pairs, occurrences_with's passes
+# and the one of Lexicon.spellings_with.
 _C = load("names")
 _START, _FORM = itemgetter(START), itemgetter(FORM)
 _CHOP = itemgetter(slice(None, -1))  # a key without its last letter
