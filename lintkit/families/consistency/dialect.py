@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import compress
-from operator import itemgetter
 from typing import Any
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
 from lintkit.families.consistency.lexicon import Lexicon
+from lintkit.families.consistency.names import occurrences_with
 from lintkit.families.consistency.units import CAPS, FORM, HEADING, INITIAL, QUOTED, START, Units, hyphen_parts
 from lintkit.types import Finding, Fix
 
 _Entry = tuple[str, str, str]  # (dialect, group, other)
-_FORM = itemgetter(FORM)
 
 
 def _dialect_parts(form: str, table: dict[str, _Entry]) -> tuple[tuple[int, str, _Entry], ...]:
@@ -40,8 +38,7 @@ def dialect(doc: Document, units: Units, lex: Lexicon, ctx: CheckContext, opts: 
             dialects.setdefault(group, set()).add(dial)
     if not any(len(ds) == 2 if setting == "auto" else ds != {setting} for ds in dialects.values()):
         return []
-    words = units.words
-    for o in compress(words, map(found.__contains__, map(_FORM, words))):  # the few words in the list
+    for o in occurrences_with(units.words, found, FORM):  # the few words in the list
         if o[QUOTED] or o[CAPS]:
             continue
         for off, part, entry in found[o[FORM]]:

@@ -12,11 +12,14 @@ from itertools import compress, filterfalse, repeat
 from operator import or_
 from typing import Any, TypeVar
 
+from lintkit._c import load
 from lintkit.errors import PackError
 from lintkit.packs import Pack, check_keys, packs
 from lintkit.wordlist import KEY_TABLE as _KEY_TABLE
 
 MEMO_MAX = 50_000
+# The compiled loops of lintkit/_c/names.c (or None): spellings_with() uses known_forms.
+_C = load("names")
 _T = TypeVar("_T")
 
 
@@ -77,7 +80,12 @@ class Lexicon:
         found = self._memos.setdefault(name + " found", {})
         if not seen:
             found.clear()  # (memo() has just emptied the table: start both again)
-        new = list(filterfalse(seen.__contains__, forms))
+        if _C is not None:
+            # One compiled pass: the new spellings, and what was found in the others (the
+            # same as below; the order of the answer, a set's, is not read).
+            new, known = _C.known_forms(forms, seen, found)
+        else:
+            new, known = list(filterfalse(seen.__contains__, forms)), None
         if new:
             seen.update(dict.fromkeys(new, ()))
             may = map(or_, map(keys.__contains__, map(str.lower, new)), map(str.__contains__, new, repeat("-")))
@@ -85,7 +93,9 @@ class Lexicon:
                 got = parts(form)
                 if got:
                     found[form] = got
-        return {form: found[form] for form in found.keys() & forms}
+                    if known is not None:
+                        known[form] = got
+        return known if known is not None else {form: found[form] for form in found.keys() & forms}
 
 
 @lru_cache(maxsize=1)

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, filterfalse
 from operator import add, itemgetter
 
+from lintkit._c import load
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
-from lintkit.families.consistency.lexicon import Lexicon, dictionary, norm_key
+from lintkit.families.consistency.lexicon import MEMO_MAX, Lexicon, dictionary, norm_key
 from lintkit.families.consistency.units import (
     CAPS,
     END,
@@ -38,7 +40,12 @@ from lintkit.families.consistency.units import (
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
-_START, _FORM, _KEY = itemgetter(START), itemgetter(FORM), itemgetter(KEY)
+# The compiled loops (lintkit/_c/names.c), or None. Each must give what the Python code it
+# replaces gives (tests/test_c_names.py compares them): NameChecker.groups(), _classify
+# (with _single), _resolved, _probing, _rare_keys, _near_pairs, occurrences_with's passes
+# and the one of Lexicon.spellings_with.
+_C = load("names")
+_START, _FORM = itemgetter(START), itemgetter(FORM)
 _CHOP = itemgetter(slice(None, -1))  # a key without its last letter
 
 
@@ -73,8 +80,22 @@ def _match_case(o: Occ, target: str) -> str:
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ies", "ied")
 
 
+# in_dictionary()'s answers, memoised across documents (the same words and parts of
+# hyphenated spellings recur), emptied when it reaches MEMO_MAX entries.
+_IN_DICTIONARY: dict[str, bool] = {}
+
+
 def in_dictionary(word: str) -> bool:
     """Is ``word`` (or its stem: pretences, flitted, wreathed) an English dictionary word?"""
+    found = _IN_DICTIONARY.get(word)
+    if found is None:
+        if len(_IN_DICTIONARY) >= MEMO_MAX:
+            _IN_DICTIONARY.clear()
+        found = _IN_DICTIONARY[word] = _in_dictionary(word)
+    return found
+
+
+def _in_dictionary(word: str) -> bool:
     words = dictionary()
     k = norm_key(word)
     if k in words:
@@ -181,9 +202,13 @@ class NameChecker:
         """Occurrences by key, in order of first appearance of the key (words, then word
         sequences, then plurals joined to their singular); each list in document order.
         Sets ``sequences``: the keys with an occurrence of several words."""
-        by_key = dict(self.units.keyed)
-        unsorted = set(self.units.unsorted)  # the lists a word sequence was added to
-        sequences = self.sequences = set(self.units.sequences)
+        units = self.units
+        if _C is not None:  # the same, compiled
+            by_key, self.sequences = _C.groups(units.keyed, units.unsorted, units.sequences, _START)
+            return by_key  # type: ignore[no-any-return]
+        by_key = dict(units.keyed)
+        unsorted = set(units.unsorted)  # the lists a word sequence was added to
+        sequences = self.sequences = set(units.sequences)
         # Plurals join their singular: "Tiktoks" counts as "Tiktok" + "s". (A singular never
         # ends in "s" here, so no singular is itself joined to another key.)
         for key in list(compress(by_key, map(by_key.__contains__, map(_CHOP, by_key)))):
@@ -208,7 +233,7 @@ class NameChecker:
         them per spelling."""
         term = self.lex.terms.get(g.key) if g.key in self.lex.canonical_keys else None
         classes = g.classes = Counter(map(_CLASS, g.occs))
-        g.resolved = _resolved(classes, None if term is None else term.canonical)
+        g.resolved = _resolve(classes, None if term is None else term.canonical)
         g.tally()
 
     def eligible(self, g: Group) -> bool:
@@ -319,53 +344,32 @@ class NameChecker:
 
     def variants(self) -> list[Finding]:
         out: list[Finding] = []
-        # What near_variants() may pair, in key order: a Group, or for a key with one spelling
-        # (most keys) just its occurrences, made a Group only if it is reported.
-        cands: dict[str, Group | list[Occ]] = {}
-        # The candidates that may be a preferred spelling there (see near_variants), in key
-        # order: keys with one spelling used often enough, and every Group.
-        probe: list[str] = []
-        least = max(self.min_count, 2)
-        canonical = self.lex.canonical_keys
-        by_key = self.groups()
-        sequences = self.sequences
-        for key, occs in by_key.items():
-            if len(occs) == 1:  # most keys: the same as below, in short
-                if key not in canonical:
-                    if len(key) >= 5 and key.isalpha() and key not in sequences:
-                        cands[key] = occs  # (used once: never preferred, as least >= 2)
-                    continue
-                one = True
-            else:
-                one = len(set(map(_FORM, occs))) == 1
-            # near_variants() pairs keys of 5+ letters written as single words only.
-            near = len(key) >= 5 and key not in sequences and key.isalpha()
-            if one and key not in canonical:
-                # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
-                if near:
-                    cands[key] = occs
-                    if len(occs) >= least:
-                        probe.append(key)
-                continue
-            if not one and key not in canonical:
+        # cands: what near_variants() may pair, in key order: a Group, or for a key with one
+        # spelling (most keys) just its occurrences, made a Group only if it is reported.
+        # probe: the candidates that may be a preferred spelling there (see near_variants),
+        # in key order: keys with one spelling used often enough, and every Group. Keys with
+        # one spelling and no house term are sorted out at once (see _classify); the others,
+        # ``hard``, are resolved here, in key order (their entry in cands, if any, becomes a
+        # Group).
+        classify = _C.classify if _C is not None else _classify
+        cands, probe, hard = classify(self.groups(), self.lex.canonical_keys, self.sequences,
+                                      max(self.min_count, 2), _compatible)
+        for key, occs, near, one, classes, form in hard:
+            if classes is not None:
                 # Most such keys differ only by a capital that the position sets (The / the):
-                # resolved to one spelling, they report nothing of their own, and their
+                # resolved to one spelling (form), they report nothing of their own, and their
                 # Group is what tally() would make of it (first: the first occurrence).
-                classes = Counter(map(_CLASS, occs))
-                form = _single(tuple(classes))
                 if form is not None:
                     if near:
                         cands[key] = _single_group(key, occs, classes, form)
-                        probe.append(key)
                     continue
-                g = Group(key, occs, classes=classes, resolved=_resolved(classes, None))
+                g = Group(key, occs, classes=classes, resolved=_resolve(classes, None))
                 g.tally()
             else:
                 g = Group(key, occs)
                 self.resolve(g)
             if near:
                 cands[key] = g
-                probe.append(key)
             if one or not self.eligible(g):
                 continue
             self.choose(g)
@@ -397,8 +401,12 @@ class NameChecker:
         words = dictionary()
         lex = self.lex
         canonical = lex.canonical_keys
-        # Groups left with no spelling take no part.
-        gone = [k for k in probe if type(cands[k]) is not list and not cands[k].counts]  # type: ignore[union-attr]
+        # Groups left with no spelling take no part. Only a house term, or a spelling used at
+        # least min-count times and at least twice (twice as often as a minority used at
+        # least once), can be the preferred spelling: only those keys (``probers``) probe
+        # the index.
+        least = max(self.min_count, 2)
+        gone, probers = (_C.probing if _C is not None else _probing)(cands, probe, canonical, least)
         for key in gone:
             del cands[key]
         # Which keys may be a rare spelling depends on the key and the packs (memoised: the
@@ -413,38 +421,20 @@ class NameChecker:
         def spelled_in_dictionary(f: str) -> bool:
             found = in_dict.get(f)
             if found is None:
-                found = in_dict[f] = _words_in_dictionary(f)
+                # A spelling of one word (no hyphen, no space) whose key is a rare key is not in
+                # the dictionary: in_dictionary() reads a word's key only, and it said no to
+                # that key (rare_key), so the word list need not be asked again.
+                k = norm_key(f)
+                if rare_key.get(k) and "-" not in f and f.split() == [f] and norm_key(k) == k:
+                    found = in_dict[f] = False
+                else:
+                    found = in_dict[f] = _words_in_dictionary(f)
             return found  # type: ignore[no-any-return]
 
-        ignore = self.ignore
-        rare = [k for k in compress(cands, map(rare_key.__getitem__, cands))
-                if k not in ignore and not any(map(spelled_in_dictionary, _spellings(cands[k])))]
-        if not rare:
+        rare = (_C.rare_keys if _C is not None else _rare_keys)(cands, rare_key, self.ignore, in_dict,
+                                                                spelled_in_dictionary)
+        if not rare or not probers:
             return []
-        # Only a house term, or a spelling used at least min-count times and at least twice
-        # (twice as often as a minority used at least once), can be the preferred spelling:
-        # only those keys probe the index. A pair shares its first letter, is two edits apart
-        # only between keys of 8+ letters (so at most two letters longer or shorter), else one
-        # edit apart; then, as its first difference comes before the last three letters of the
-        # shorter key (else _end_only), it also shares its last letter and differs in length by
-        # at most one. Only keys with a partner of such a shape on the other side take part,
-        # with the deletes of two letters only if that partner may be two edits away.
-        least = max(self.min_count, 2)
-        if gone:
-            probe = [k for k in probe if k in cands]
-        probers = _partnered([k for k in probe if k in canonical or _total(cands[k]) >= least], rare)
-        if not probers:
-            return []
-        # The index: each delete of a rare key -> the keys it is a delete of (a space between
-        # two: keys are letters only), as strings, not lists (no container per delete).
-        index: dict[str, str] = {}
-        indexed = index.keys()
-        for k, d in _partnered(rare, probers).items():
-            dk = _deletes(k, d)
-            shared = [(v, index[v]) for v in indexed & dk]
-            index.update(dict.fromkeys(dk, k))
-            for v, before in shared:
-                index[v] = before + " " + k
 
         def group(key: str) -> Group:
             c = cands[key]
@@ -453,16 +443,13 @@ class NameChecker:
             return c
 
         best: dict[str, tuple[int, str]] = {}
-        for k, level in probers.items():  # (group() replaces values in cands, never adds keys)
-            dk = _deletes(k, level)
-            if indexed.isdisjoint(dk):
-                continue  # the usual case, decided in one set operation
+        # (group() replaces values in cands, never adds keys)
+        for k, near in (_C.near_pairs if _C is not None else _near_pairs)(probers, rare):
             total = _total(cands[k])
             is_term = k in canonical
-            # Each rare key sharing a delete, once (what is decided for it depends on k and it only).
-            for r in dict.fromkeys(" ".join(map(index.__getitem__, indexed & dk)).split(" ")):
-                if r == k or r[0] != k[0]:
-                    continue
+            # Each rare key sharing a delete, once (what is decided for it depends on k and it
+            # only, so their order does not matter).
+            for r in near:
                 minority = _total(cands[r])
                 if not is_term and (total < 2 * minority or total < self.min_count):
                     continue
@@ -496,8 +483,8 @@ class NameChecker:
         if terms.keys().isdisjoint(self.units.unigram_keys) and not any(o[KEY] in terms for o in self.units.grams):
             return out  # no house term in the document
         get = terms.get
-        occs = self.units.words + self.units.grams
-        for o in compress(occs, map(terms.__contains__, map(_KEY, occs))):  # the few house terms
+        # The few house terms among the words, then the word sequences.
+        for o in occurrences_with(self.units.words, terms, KEY) + occurrences_with(self.units.grams, terms, KEY):
             term = get(o[KEY])
             if term is None or o[QUOTED] or not o[KEY] or o[CAPS]:
                 continue
@@ -529,8 +516,7 @@ class NameChecker:
                                         dem.keys())
         if not found:
             return out
-        words = self.units.words
-        for o in compress(words, map(found.__contains__, map(_FORM, words))):  # the few words found
+        for o in occurrences_with(self.units.words, found, FORM):  # the few words found
             if o[QUOTED]:
                 continue
             for off, part in found[o[FORM]]:
@@ -541,6 +527,70 @@ class NameChecker:
                                             fixes=[Fix(a, b, repl, True, f'use "{repl}"')], spelling=True,
                                             target=repl))
         return out
+
+
+_Hard = tuple[str, list[Occ], bool, bool, dict[_Class, int] | None, str | None]
+
+
+def _classify(by_key: dict[str, list[Occ]], canonical: AbstractSet[str], sequences: AbstractSet[str],
+              least: int, compatible: Callable[[str, str, bool, bool], bool] = _compatible,
+              ) -> tuple[dict[str, Group | list[Occ]], list[str], list[_Hard]]:
+    """Sort the keys of ``by_key`` (NameChecker.groups()) for NameChecker.variants(), in key
+    order: ``cands``, the keys near_variants() may pair (5+ letters, written as single
+    words), each with its occurrences; ``probe``, those of them that may be a preferred
+    spelling; ``hard``, the keys to resolve (several spellings, or a house term), each as
+    (key, occurrences, in cands?, one spelling?, classes, single), with, for a key without
+    a house term, its classes (see Group) counted in order of first use and the one
+    spelling they resolve to (_single) or None, else None and None. A key of ``hard`` in
+    cands is in probe (its Group will be a candidate); a key with one spelling and no house
+    term is in probe if it is used at least ``least`` times. (The compiled ``classify`` of
+    lintkit/_c/names.c does the same; it calls ``compatible``, _compatible, for spellings
+    that are not ASCII.)"""
+    cands: dict[str, Group | list[Occ]] = {}
+    probe: list[str] = []
+    hard: list[_Hard] = []
+    for key, occs in by_key.items():
+        if len(occs) == 1:  # most keys: the same as below, in short
+            if key not in canonical:
+                if len(key) >= 5 and key.isalpha() and key not in sequences:
+                    cands[key] = occs  # (used once: never preferred, as least >= 2)
+                continue
+            one = True
+        else:
+            one = len(set(map(_FORM, occs))) == 1
+        # near_variants() pairs keys of 5+ letters written as single words only.
+        near = len(key) >= 5 and key not in sequences and key.isalpha()
+        if near:
+            cands[key] = occs
+        if one and key not in canonical:
+            # One spelling and no house term: nothing to resolve, no CN101 variant of its own.
+            if near and len(occs) >= least:
+                probe.append(key)
+            continue
+        if near:
+            probe.append(key)
+        if key in canonical:
+            hard.append((key, occs, near, one, None, None))
+        else:
+            classes = Counter(map(_CLASS, occs))
+            hard.append((key, occs, near, one, classes, _single(tuple(classes))))
+    return cands, probe, hard
+
+
+def occurrences_with(occs: list[Occ], table: Container[str], index: int) -> list[Occ]:
+    """The occurrences whose item ``index`` is in ``table``, in order: C-level passes, or one
+    compiled loop (the compiled ``select`` of lintkit/_c/names.c gives the same)."""
+    if _C is not None:
+        return _C.select(occs, table, index)  # type: ignore[no-any-return]
+    return list(compress(occs, map(table.__contains__, map(itemgetter(index), occs))))
+
+
+def _resolve(classes: dict[_Class, int], canonical: str | None) -> dict[_Class, str | None]:
+    """_resolved(), compiled if it can be (the compiled ``resolved`` of lintkit/_c/names.c
+    gives the same)."""
+    if _C is not None:
+        return _C.resolved(classes, canonical, _compatible)  # type: ignore[no-any-return]
+    return _resolved(classes, canonical)
 
 
 def _resolved(classes: Iterable[_Class], canonical: str | None) -> dict[_Class, str | None]:
@@ -578,7 +628,7 @@ def _single(classes: tuple[_Class, ...]) -> str | None:
     return spellings.pop() if len(spellings) == 1 else None  # (never None: resolved to a spelling)
 
 
-def _single_group(key: str, occs: list[Occ], classes: Counter[_Class], form: str) -> Group:
+def _single_group(key: str, occs: list[Occ], classes: dict[_Class, int], form: str) -> Group:
     """The group of a key whose classes (``classes``: their counts, in order of first use)
     all resolve to ``form``: what resolve() and tally() would make of it (the first class's
     first occurrence is the first occurrence)."""
@@ -623,6 +673,70 @@ def _target(g: Group) -> str:
     if not g.target:
         g.target = max(g.counts, key=lambda f: (g.trusted.get(f, 0) > 0, g.counts[f], -g.first[f][START]))
     return g.target
+
+
+def _probing(cands: dict[str, Group | list[Occ]], probe: list[str], canonical: AbstractSet[str],
+             least: int) -> tuple[list[str], list[str]]:
+    """For near_variants(): the keys of ``probe`` whose Group has no spelling left
+    (``gone``), and, in order, the others that may be a preferred spelling (``probers``):
+    a house term, or a key used at least ``least`` times. (The compiled ``probing`` of
+    lintkit/_c/names.c does the same.)"""
+    gone = [k for k in probe if type(cands[k]) is not list and not cands[k].counts]  # type: ignore[union-attr]
+    if gone:
+        left = set(probe) - set(gone)
+        probe = [k for k in probe if k in left]
+    return gone, [k for k in probe if k in canonical or _total(cands[k]) >= least]
+
+
+def _rare_keys(cands: dict[str, Group | list[Occ]], rare_key: dict[str, bool], ignore: AbstractSet[str],
+               in_dict: dict[str, bool], spelled: Callable[[str], bool]) -> list[str]:
+    """For near_variants(): the candidates that may be a rare spelling, in order: ``rare_key``
+    says so of the key, it is not ignored, and no spelling of it is a dictionary word (as
+    the table ``in_dict`` says, else ``spelled``, which fills it). (The compiled
+    ``rare_keys`` of lintkit/_c/names.c does the same.)"""
+    def in_dictionary(f: str) -> bool:
+        found = in_dict.get(f)
+        return spelled(f) if found is None else found
+
+    return [k for k in compress(cands, map(rare_key.__getitem__, cands))
+            if k not in ignore and not any(map(in_dictionary, _spellings(cands[k])))]
+
+
+def _near_pairs(keys: list[str], rare: list[str]) -> list[tuple[str, list[str]]]:
+    """For near_variants(): each of ``keys`` (in order) that may be a preferred spelling of
+    one of the ``rare`` keys, with those rare keys (other keys of its first letter, in no
+    set order): the rare keys sharing a delete (see _deletes) with it, when there are any.
+
+    A pair shares its first letter, is two edits apart only between keys of 8+ letters (so
+    at most two letters longer or shorter), else one edit apart; then, as its first
+    difference comes before the last three letters of the shorter key (else _end_only), it
+    also shares its last letter and differs in length by at most one. Only keys with a
+    partner of such a shape on the other side take part (see _partnered), with the deletes
+    of two letters only if that partner may be two edits away. (The compiled ``near_pairs``
+    of lintkit/_c/names.c does the same.)"""
+    probers = _partnered(keys, rare)
+    if not probers:
+        return []
+    # The index: each delete of a rare key -> the keys it is a delete of (a space between
+    # two: keys are letters only), as strings, not lists (no container per delete).
+    index: dict[str, str] = {}
+    indexed = index.keys()
+    for k, d in _partnered(rare, probers).items():
+        dk = _deletes(k, d)
+        shared = [(v, index[v]) for v in indexed & dk]
+        index.update(dict.fromkeys(dk, k))
+        for v, before in shared:
+            index[v] = before + " " + k
+    out: list[tuple[str, list[str]]] = []
+    for k, level in probers.items():
+        dk = _deletes(k, level)
+        if indexed.isdisjoint(dk):
+            continue  # the usual case, decided in one set operation
+        near = [r for r in dict.fromkeys(" ".join(map(index.__getitem__, indexed & dk)).split(" "))
+                if r != k and r[0] == k[0]]
+        if near:
+            out.append((k, near))
+    return out
 
 
 def _partnered(keys: Iterable[str], others: Iterable[str]) -> dict[str, int]:
