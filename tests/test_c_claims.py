@@ -31,7 +31,7 @@ from lintkit.families.claims.lexicon import _STRAIGHTEN, SIGNALS, load_lexicon, 
 from lintkit.families.claims.rules import THRESHOLDS
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus/markdown-rfcs")
+CORPUS = ROOT.parent / "shared" / "corpus" / "markdown-rfcs"
 MODULES = (analyze, fast, lexicon, support)
 
 
@@ -56,9 +56,6 @@ def pure() -> Iterator[None]:
 def _files() -> list[Path]:
     files = sorted((ROOT / "fixtures").rglob("*.md")) + sorted((ROOT / "seeds").glob("*.txt"))
     files += sorted((ROOT / "docs").rglob("*.md"))[:20]
-    for edge in ("/tmp/cl-edge", "/tmp/doc-edge"):
-        if Path(edge).is_dir():
-            files += sorted(Path(edge).glob("*.md"))
     if CORPUS.is_dir():
         files += random.Random(7).sample(sorted(CORPUS.glob("*.md")), 40)
     return files

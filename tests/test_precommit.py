@@ -184,7 +184,8 @@ def _hook_repo_with_env(dest: Path, env: dict[str, str]) -> str:
     for rel in listed:
         if not rel or "__pycache__" in rel:
             continue
-        if not (rel.startswith(keep) or rel in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "LICENSE")):
+        top = ("pyproject.toml", "hatch_build.py", "README.md", ".pre-commit-hooks.yaml", "LICENSE")
+        if not (rel.startswith(keep) or rel in top):
             continue
         src = ROOT / rel
         if src.is_file():
