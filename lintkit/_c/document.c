@@ -104,20 +104,25 @@ bisect_list(PyObject *a, Py_ssize_t x, int right)
     return lo;
 }
 
-/* First index j of the word starts ``w[0], w[2], ...`` (k words) with w[2j] >= x. */
+/* First index i of the sorted values ``a[0], a[stride], a[2 * stride], ...`` (n values)
+   with a[i * stride] > x (right) or >= x (left): bisect.bisect_right / bisect_left. */
 static Py_ssize_t
-bisect_words(const Py_ssize_t *w, Py_ssize_t k, Py_ssize_t x)
+bisect_arr(const Py_ssize_t *a, Py_ssize_t n, Py_ssize_t stride, Py_ssize_t x, int right)
 {
-    Py_ssize_t lo = 0, hi = k;
+    Py_ssize_t lo = 0, hi = n;
     while (lo < hi) {
         Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (x <= w[2 * mid])
+        Py_ssize_t v = a[stride * mid];
+        if (right ? x < v : x <= v)
             hi = mid;
         else
             lo = mid + 1;
     }
     return lo;
 }
+
+/* First index j of the word starts ``w[0], w[2], ...`` (k words) with w[2j] >= x. */
+#define bisect_words(w, k, x) bisect_arr((w), (k), 2, (x), 0)
 
 /* model._placeholder_indices for the k words of ``w`` (offsets already shifted to the
  * projection), the span [start, end) and the placeholder spans (starts, ends). */
@@ -341,35 +346,9 @@ int_array(PyObject *list, Py_ssize_t **out, Py_ssize_t *n)
     return 0;
 }
 
-/* First index i with a[i] > x. */
-static Py_ssize_t
-bisect_right_arr(const Py_ssize_t *a, Py_ssize_t n, Py_ssize_t x)
-{
-    Py_ssize_t lo = 0, hi = n;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (x < a[mid])
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-/* First index i with a[i] >= x. */
-static Py_ssize_t
-bisect_left_arr(const Py_ssize_t *a, Py_ssize_t n, Py_ssize_t x)
-{
-    Py_ssize_t lo = 0, hi = n;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (x <= a[mid])
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
+/* First index i with a[i] > x, and with a[i] >= x. */
+#define bisect_right_arr(a, n, x) bisect_arr((a), (n), 1, (x), 1)
+#define bisect_left_arr(a, n, x) bisect_arr((a), (n), 1, (x), 0)
 
 typedef struct {
     PyObject *text;  /* the source (ProjectionBuilder.source) */
