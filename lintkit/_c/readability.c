@@ -32,49 +32,39 @@ static PyObject *shift64 = NULL;  /* the int 64 */
 
 /* The packed facts of a word as metrics packs them (_SHIFT = 32): the exact integer
    syl + let*2**32 + poly*2**64 + cplx*2**96 + diff*2**128 (a new reference). */
+/* (high << 64) | low, for a new reference ``high`` (stolen, may be NULL: an error is
+   passed on) and a 64-bit ``low``: a new reference, or NULL with an exception set. */
+static PyObject *
+shift_or64(PyObject *high, uint64_t low)
+{
+    if (high == NULL)
+        return NULL;
+    PyObject *u = PyNumber_Lshift(high, shift64);
+    Py_DECREF(high);
+    if (u == NULL)
+        return NULL;
+    PyObject *t = PyLong_FromUnsignedLongLong(low);
+    if (t == NULL) {
+        Py_DECREF(u);
+        return NULL;
+    }
+    PyObject *v = PyNumber_Or(u, t);
+    Py_DECREF(u);
+    Py_DECREF(t);
+    return v;
+}
+
 static PyObject *
 pack_lanes(uint64_t syl, uint64_t let, uint64_t poly, uint64_t cplx, uint64_t diff)
 {
     const uint64_t lim = UINT64_C(1) << 32;
     if (syl < lim && let < lim && poly < lim && cplx < lim && diff < lim) {
         uint64_t lo = syl | let << 32, mid = poly | cplx << 32;
-        PyObject *v, *t, *u;
         if (diff == 0 && mid == 0)
             return PyLong_FromUnsignedLongLong(lo);
-        if (diff == 0) {
-            v = PyLong_FromUnsignedLongLong(mid);
-        } else {
-            t = PyLong_FromUnsignedLongLong(diff);
-            if (t == NULL)
-                return NULL;
-            u = PyNumber_Lshift(t, shift64);
-            Py_DECREF(t);
-            if (u == NULL)
-                return NULL;
-            t = PyLong_FromUnsignedLongLong(mid);
-            if (t == NULL) {
-                Py_DECREF(u);
-                return NULL;
-            }
-            v = PyNumber_Or(u, t);
-            Py_DECREF(u);
-            Py_DECREF(t);
-        }
-        if (v == NULL)
-            return NULL;
-        u = PyNumber_Lshift(v, shift64);
-        Py_DECREF(v);
-        if (u == NULL)
-            return NULL;
-        t = PyLong_FromUnsignedLongLong(lo);
-        if (t == NULL) {
-            Py_DECREF(u);
-            return NULL;
-        }
-        v = PyNumber_Or(u, t);
-        Py_DECREF(u);
-        Py_DECREF(t);
-        return v;
+        PyObject *high = diff == 0 ? PyLong_FromUnsignedLongLong(mid)
+                                   : shift_or64(PyLong_FromUnsignedLongLong(diff), mid);
+        return shift_or64(high, lo);
     }
     /* a field of 2**32 or more: the general sum, ((((diff << 32) + cplx) << 32 + poly) ...) */
     {
