@@ -194,6 +194,24 @@ match_end_group(PyObject *m, PyObject **end, Py_ssize_t *endv, PyObject **group)
     return 0;
 }
 
+/* Append the hit (start, m.end(), m.lastgroup) of the match ``m`` to the list ``out``
+   (``start`` borrowed) and set ``*endv`` to m.end(); 0, or -1 on error. */
+static int
+append_hit(PyObject *out, PyObject *start, PyObject *m, Py_ssize_t *endv)
+{
+    PyObject *e, *g;
+    if (match_end_group(m, &e, endv, &g) < 0)
+        return -1;
+    PyObject *hit = PyTuple_Pack(3, start, e, g);
+    Py_DECREF(e);
+    Py_DECREF(g);
+    if (hit == NULL)
+        return -1;
+    int err = PyList_Append(out, hit);
+    Py_DECREF(hit);
+    return err;
+}
+
 PyDoc_STRVAR(match_at_doc,
 "match_at(match, text, positions) -> list[tuple[int, int, str | None]]\n\n"
 "``list(FastPattern.hits_at(...))``: for each ``p`` of ``positions`` (a list of int,\n"
@@ -234,19 +252,9 @@ claims_match_at(PyObject *self, PyObject *args)
             Py_DECREF(p);
             continue;
         }
-        PyObject *e, *g;
-        int err = match_end_group(m, &e, &end, &g);
+        int err = append_hit(out, p, m, &end);
         Py_DECREF(m);
-        if (err < 0)
-            goto fail_p;
-        PyObject *hit = PyTuple_Pack(3, p, e, g);
-        Py_DECREF(e);
-        Py_DECREF(g);
         Py_DECREF(p);
-        if (hit == NULL)
-            goto fail;
-        err = PyList_Append(out, hit);
-        Py_DECREF(hit);
         if (err < 0)
             goto fail;
     }
@@ -301,21 +309,11 @@ claims_search_all(PyObject *self, PyObject *args)
             Py_DECREF(m);
             goto fail;
         }
-        PyObject *e, *g;
         Py_ssize_t endv;
-        int err = match_end_group(m, &e, &endv, &g);
-        Py_DECREF(m);
-        if (err < 0)
-            goto fail;
         PyObject *a = PyLong_FromSsize_t(start + 1);
-        PyObject *hit = a ? PyTuple_Pack(3, a, e, g) : NULL;
+        int err = a ? append_hit(out, a, m, &endv) : -1;
         Py_XDECREF(a);
-        Py_DECREF(e);
-        Py_DECREF(g);
-        if (hit == NULL)
-            goto fail;
-        err = PyList_Append(out, hit);
-        Py_DECREF(hit);
+        Py_DECREF(m);
         if (err < 0)
             goto fail;
         pos = endv - 1;
