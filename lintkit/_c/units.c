@@ -418,38 +418,20 @@ index_words(PyObject *self, PyObject *args)
                 Py_INCREF(end_o);
                 wend_o = end_o;
             }
-            PyObject *o = PyTuple_New(10);
+            /* (start, end, form, key, initial, heading, caps, quoted, n, joined) */
+            PyObject *o = PyTuple_Pack(10, start_o, wend_o, form, key, first ? Py_True : Py_False, st.heading,
+                                       caps, quoted ? Py_True : Py_False, int_1, joined ? Py_True : Py_False);
             if (o == NULL) {
                 Py_DECREF(wend_o);
                 Py_DECREF(facts);
                 goto error;
             }
-            PyObject *b_first = first ? Py_True : Py_False, *b_quoted = quoted ? Py_True : Py_False;
-            PyObject *b_joined = joined ? Py_True : Py_False;
-            Py_INCREF(start_o);
-            PyTuple_SET_ITEM(o, 0, start_o);
-            PyTuple_SET_ITEM(o, 1, wend_o);
-            Py_INCREF(form);
-            PyTuple_SET_ITEM(o, 2, form);
-            Py_INCREF(key);
-            PyTuple_SET_ITEM(o, 3, key);
-            Py_INCREF(b_first);
-            PyTuple_SET_ITEM(o, 4, b_first);
-            Py_INCREF(st.heading);
-            PyTuple_SET_ITEM(o, 5, st.heading);
-            Py_INCREF(caps);
-            PyTuple_SET_ITEM(o, 6, caps);
-            Py_INCREF(b_quoted);
-            PyTuple_SET_ITEM(o, 7, b_quoted);
-            Py_INCREF(int_1);
-            PyTuple_SET_ITEM(o, 8, int_1);
-            Py_INCREF(b_joined);
-            PyTuple_SET_ITEM(o, 9, b_joined);
             /* Atoms only (ints, strs, bools): the tuple can be in no reference cycle, so the
                garbage collector need not track it (it would find that out itself). */
             if (PyLong_CheckExact(start_o) && PyLong_CheckExact(wend_o) && PyUnicode_CheckExact(form) &&
                 PyUnicode_CheckExact(key) && PyBool_Check(caps) && PyBool_Check(st.heading))
                 PyObject_GC_UnTrack(o);
+            Py_DECREF(wend_o);  /* (the tuple holds it) */
             int r = add_word(o, key, form, named, quoted, words, keyed, unigram_keys, forms);
             Py_DECREF(o);
             if (r < 0) {
