@@ -694,12 +694,12 @@ def _rare_keys(cands: dict[str, Group | list[Occ]], rare_key: dict[str, bool], i
     says so of the key, it is not ignored, and no spelling of it is a dictionary word (as
     the table ``in_dict`` says, else ``spelled``, which fills it). (The compiled
     ``rare_keys`` of lintkit/_c/names.c does the same.)"""
-    def in_dictionary(f: str) -> bool:
+    def listed(f: str) -> bool:  # (not the module's in_dictionary(): the table first)
         found = in_dict.get(f)
         return spelled(f) if found is None else found
 
     return [k for k in compress(cands, map(rare_key.__getitem__, cands))
-            if k not in ignore and not any(map(in_dictionary, _spellings(cands[k])))]
+            if k not in ignore and not any(map(listed, _spellings(cands[k])))]
 
 
 def _near_pairs(keys: list[str], rare: list[str]) -> list[tuple[str, list[str]]]:
