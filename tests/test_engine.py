@@ -237,6 +237,77 @@ def test_batch_gc_thresholds_during_a_run_and_restored_after(tmp_path: Path, mon
     assert gc.get_threshold() == before
 
 
+def test_batch_gc_thresholds_in_check_source_and_restored_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API and the language server check through check_source: the same thresholds as
+    a batch while it runs, Python's own after."""
+    import gc
+
+    from lintkit import engine as engine_mod
+    from lintkit.document.model import Source
+    from lintkit.engine import BATCH_GC_THRESHOLD, Engine, Overrides
+
+    seen: list[tuple[int, ...]] = []
+    real = Engine._complete
+
+    def spy(self: Engine, *a: object, **k: object) -> None:
+        seen.append(gc.get_threshold())
+        real(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_mod.Engine, "_complete", spy)
+    before = gc.get_threshold()
+    assert before != BATCH_GC_THRESHOLD
+    report = Engine(Overrides(isolated=True, cache=False, ignore=["GR"])).check_source(
+        Source("a.txt", "The committee will meet on Tuesday.\n", "text"))
+    assert seen == [BATCH_GC_THRESHOLD]
+    assert report.files == ["a.txt"]
+    assert gc.get_threshold() == before
+
+
+def test_batch_gc_overlapping_uses_restore_when_the_last_ends() -> None:
+    """Two checks that overlap without nesting (the language server's two threads): the
+    first to end leaves the batch thresholds to the other; the last restores Python's."""
+    import gc
+    import threading
+
+    from lintkit.engine import BATCH_GC_THRESHOLD, batch_gc
+
+    before = gc.get_threshold()
+    a, b = batch_gc(), batch_gc()
+    a.__enter__()
+    assert gc.get_threshold() == BATCH_GC_THRESHOLD
+    b.__enter__()
+    a.__exit__(None, None, None)  # not in the order they began
+    assert gc.get_threshold() == BATCH_GC_THRESHOLD
+    b.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+
+    inside = threading.Barrier(2)
+    left = threading.Event()
+    during: list[tuple[int, ...]] = []
+
+    def first() -> None:
+        with batch_gc():
+            inside.wait()
+        left.set()
+
+    def second() -> None:
+        with batch_gc():
+            inside.wait()
+            left.wait(5)
+            during.append(gc.get_threshold())
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert during == [BATCH_GC_THRESHOLD]
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError), batch_gc():  # an error inside still restores them
+        raise ValueError
+    assert gc.get_threshold() == before
+
+
 def test_globs_answer_as_fnmatch_does() -> None:
     import fnmatch
 
