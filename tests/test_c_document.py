@@ -172,6 +172,30 @@ def test_find_words_edge_cases() -> None:
         mod.find_words([bad], WordColumns)
 
 
+def test_find_words_one_str_per_spelling() -> None:
+    """Equal word texts of one find_words call are one str object (less memory, and the
+    word index's look-ups meet the same object); different calls share nothing."""
+    mod = c_module("document")
+    prose = "The cat saw the cat. The dog saw it. Cat and dog."
+    doc = _read(prose, "text")
+    for s in doc.sentences:
+        s._doc = None
+    assert mod.find_words(doc.sentences, WordColumns) == []
+    texts = [t for s in doc.sentences for t in s._columns.texts]
+    assert texts == ["The", "cat", "saw", "the", "cat", "The", "dog", "saw", "it", "Cat", "and", "dog"]
+    by_text: dict[str, set[int]] = {}
+    for t in texts:
+        by_text.setdefault(t, set()).add(id(t))
+    assert all(len(ids) == 1 for ids in by_text.values())
+    assert len({id(t) for t in texts}) == len(set(texts)) == 8
+    again = _read(prose, "text")
+    for s in again.sentences:
+        s._doc = None
+    mod.find_words(again.sentences, WordColumns)
+    assert again.sentences[0]._columns.texts[1] == "cat"
+    assert again.sentences[0]._columns.texts[1] is not texts[1]
+
+
 # Sentence splitting: abbreviations, initials, dotted names, ellipses, quotes, non-ASCII.
 _PIECES = st.sampled_from(["Dr.", "U.S.", "e.g.", "etc.", "Mr", "J.", "a.m.", "Ph.D.", "The", "Senate", "army",
                            "end.", "Why?", "Wow!", "...", "…", "well...", "x", "Éric.", "İ.", "naïve.", "3.14",
