@@ -388,6 +388,36 @@ def test_scan_patterns_match_them_as_first_written() -> None:
         assert typography.dashes(s) == sorted(expected), s
 
 
+def test_number_matches_found_from_their_tails_are_a_whole_scan() -> None:
+    # pct_sign_matches & co. search only the run of digits before each %, "percent",
+    # "per cent" or "...illion": the same matches, in the same order, as the patterns as
+    # first written scanning the whole text.
+    import random
+    import re
+
+    from lintkit.families.consistency import typography
+
+    cases = [
+        (typography.pct_sign_matches, r"(?<![\w.,])(\d+(?:\.\d+)?)( ?)%",
+         ["1", "2", "34", ".", ",", " ", "%", "a", "_", "٣", "²", "\n"]),
+        (typography.pct_word_matches, r"(?<![\w.,])(\d+(?:\.\d+)?) (percent|per cent)\b",
+         ["1", "2", "34", ".", ",", " ", "percent", "per cent", "per", "cent", "a", "_", "٣", "%"]),
+        (typography.scale_word_matches, r"(?<![\w.,])(\d{1,3}(?:\.\d+)?) (million|billion|trillion)\b",
+         ["1", "2", "34", ".", ",", " ", "million", "billion", "trillion", "illion", "m", "tr", "a", "_", "٣"]),
+    ]
+    rng = random.Random(11)
+    for found, written, alphabet in cases:
+        slow = re.compile(written)
+        for _ in range(30_000):
+            s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+            assert [(m.span(), m.groups()) for m in found(s)] == \
+                   [(m.span(), m.groups()) for m in slow.finditer(s)], (written, s)
+    text = "Up 5 percent, 7 % or 8%, 2 per cent; 1.5 million, 3 trillion; 5 percentage, 9 millions."
+    assert [m.group(0) for m in typography.pct_sign_matches(text)] == ["7 %", "8%"]
+    assert [m.group(0) for m in typography.pct_word_matches(text)] == ["5 percent", "2 per cent"]
+    assert [m.group(0) for m in typography.scale_word_matches(text)] == ["1.5 million", "3 trillion"]
+
+
 def test_variant_counts_by_position_and_apostrophe() -> None:
     # A heading and a sentence-initial capital count as the spelling they stand for, and
     # apostrophe styles as one spelling; counts and first uses as the message gives them.

@@ -6,7 +6,7 @@ it) and reports the minority style, with the majority style as the fix."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 
 from lintkit.context import CheckContext
@@ -182,6 +182,62 @@ def dashes(prose: str) -> list[tuple[int, int, str]]:
     return hits
 
 
+def _numbers_before(pattern: re.Pattern[str], prose: str, tails: Iterator[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(prose)`` for _PCT_SIGN, _PCT_WORD and _SCALE_WORD, without
+    scanning every digit of the text: each of their matches is a run of decimal digits
+    (``\\d`` is ``str.isdecimal``) and full stops, then a literal tail. ``tails`` gives,
+    in order, (a, z) for each place the tail may be: the offset right after the number
+    and the end of the tail plus one character (what a closing ``\\b`` looks at). Only
+    the run of digits and full stops that ends at a is searched, up to z: no match
+    starts before it (that would hold another character), or ends elsewhere (the tail
+    is at a). The runs of two tails are disjoint (a run holds no tail) and a match ends
+    before the next run starts, so the matches come in the order, and are the ones,
+    a scan of the whole text finds (a test compares them)."""
+    for a, z in tails:
+        w = a
+        while w and (prose[w - 1].isdecimal() or prose[w - 1] == "."):
+            w -= 1
+        if w < a:
+            yield from pattern.finditer(prose, w, z)
+
+
+def _pct_sign_tails(prose: str) -> Iterator[tuple[int, int]]:
+    """_numbers_before's tails for _PCT_SIGN: each % (after one space or none)."""
+    q = prose.find("%")
+    while q >= 0:
+        yield (q - 1 if q and prose[q - 1] == " " else q), q + 1
+        q = prose.find("%", q + 1)
+
+
+def _word_tails(prose: str, core: str, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """_numbers_before's tails for " " + one of ``words``, found where ``core`` (a part of
+    each word) is."""
+    n = len(prose)
+    i = prose.find(core)
+    while i >= 0:
+        for word in words:
+            a = i - 1 - word.find(core)  # the space before the word
+            if a >= 0 and prose[a] == " " and prose.startswith(word, a + 1):
+                yield a, min(n, a + 1 + len(word) + 1)
+                break
+        i = prose.find(core, i + 1)
+
+
+def pct_sign_matches(prose: str) -> Iterator[re.Match[str]]:
+    """``_PCT_SIGN.finditer(prose)``, found from each %."""
+    return _numbers_before(_PCT_SIGN, prose, _pct_sign_tails(prose))
+
+
+def pct_word_matches(prose: str) -> Iterator[re.Match[str]]:
+    """``_PCT_WORD.finditer(prose)``, found from each "per"."""
+    return _numbers_before(_PCT_WORD, prose, _word_tails(prose, "per", ("percent", "per cent")))
+
+
+def scale_word_matches(prose: str) -> Iterator[re.Match[str]]:
+    """``_SCALE_WORD.finditer(prose)``, found from each "illion"."""
+    return _numbers_before(_SCALE_WORD, prose, _word_tails(prose, "illion", ("million", "billion", "trillion")))
+
+
 def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
     """Each check needs two styles in the document to report anything, so a cheap substring
     test first skips the checks (and the regular expression scans) that cannot find two."""
@@ -202,7 +258,7 @@ def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
     if ctx.enabled("CN403"):
         hits = []
         if "illion" in prose:
-            for m in _SCALE_WORD.finditer(prose):
+            for m in scale_word_matches(prose):
                 hits.append((m.start(), m.end(), "word scale", None))
         if _FULL_HINT.search(prose):
             for m in _FULL.finditer(prose):
@@ -215,8 +271,8 @@ def typography(doc: Document, ctx: CheckContext, pos: Pos) -> list[Finding]:
     # Two of "%", "percent" and "per cent" are needed (without "%", both words).
     if ctx.enabled("CN404") and (("percent" in prose or "per cent" in prose) if "%" in prose
                                  else ("per cent" in prose and "percent" in prose)):
-        hits = [(m.start(), m.end(), "%", None) for m in _PCT_SIGN.finditer(prose)]
-        hits += [(m.start(), m.end(), m.group(2), None) for m in _PCT_WORD.finditer(prose)]
+        hits = [(m.start(), m.end(), "%", None) for m in pct_sign_matches(prose)]
+        hits += [(m.start(), m.end(), m.group(2), None) for m in pct_word_matches(prose)]
         hits.sort()
         out += _report(doc, ctx, "CN404", hits, "percent styles mixed", pos)
     # Dotted and undotted forms of one country's abbreviation are needed.
