@@ -166,7 +166,7 @@ def test_everything_in_the_cache_folder_is_owner_only(tmp_path: Path) -> None:
     assert run.returncode in (0, 1), run.stderr
     seen = [cache_dir, *cache_dir.rglob("*")]
     assert len(_entries(cache_dir)) == 1
-    assert len(list((cache_dir / "results" / "runs").glob("*.json"))) == 1  # the run memo
+    assert len(list((cache_dir / "results" / "runs").glob("*.memo"))) == 1  # the run memo
     loose = [f"{p} {stat.S_IMODE(p.lstat().st_mode):o}" for p in seen
              if stat.S_IMODE(p.lstat().st_mode) & 0o077]
     assert loose == []

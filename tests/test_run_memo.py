@@ -55,7 +55,13 @@ def _lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[str, str, int
 
 
 def _memos(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "cache" / "results" / "runs").glob("*.json"))
+    return sorted((tmp_path / "cache" / "results" / "runs").glob("*.memo"))
+
+
+def _stored(memo: Path) -> tuple[dict, bytes]:
+    """A memo's first line (JSON) and the bytes after it."""
+    head, _, body = memo.read_bytes().partition(b"\n")
+    return json.loads(head), body
 
 
 def test_a_re_run_prints_the_stored_output_without_checking(work: Path, tmp_path: Path, checks: list[int],
@@ -129,15 +135,49 @@ def test_a_run_with_an_error_is_not_stored(work: Path, tmp_path: Path, checks: l
     assert _lint(capsys, "docs") == first and len(checks) == 2
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"schema": 1}', b'{"schema": 1, "stdout": 5}'])
+@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"schema": 1}', b'{"schema": 1, "stdout": 5}', b"\n", b"[]\n",
+                                    b"\xff\n", b'{"schema": 2}\n', b'{"schema": 2, "stdout": 5}\nabc'])
 def test_a_damaged_memo_is_ignored_and_rewritten(work: Path, tmp_path: Path, checks: list[int],
                                                  capsys: pytest.CaptureFixture[str], damage: bytes) -> None:
     first = _lint(capsys, "docs")
     [memo] = _memos(tmp_path)
     memo.write_bytes(damage)
     assert _lint(capsys, "docs") == first and len(checks) == 2
-    assert json.loads(memo.read_bytes())["stdout"] == first[0]
+    head, body = _stored(memo)
+    assert head["schema"] == 2 and body == (first[0] + first[1]).encode()
     assert _lint(capsys, "docs") == first and len(checks) == 2
+
+
+def test_a_memo_is_a_json_line_then_the_output_as_it_is(work: Path, tmp_path: Path, checks: list[int],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    first = _lint(capsys, "docs")
+    [memo] = _memos(tmp_path)
+    head, body = _stored(memo)
+    out, err = first[0].encode(), first[1].encode()
+    assert head["stdout"] == len(out) and head["stderr"] == len(err) and head["exit"] == first[2] == 1
+    assert body == out + err
+    raw = memo.read_bytes()
+    for bad in (raw[:-1], raw + b"x", raw.replace(b'"exit": 1', b'"exit": "1"'),
+                raw.replace(b'"schema": 2', b'"schema": 1')):  # cut, longer, a wrong type, another schema
+        memo.write_bytes(bad)
+        assert _lint(capsys, "docs") == first
+    assert len(checks) == 5
+    # an old memo (schema 1: one JSON object in runs/*.json) is not read, nor removed
+    old = memo.with_suffix(".json")
+    old.write_text(json.dumps({"schema": 1, "ident": head["ident"], "files": head["files"], "stdout": "old",
+                               "stderr": "", "exit": 0}))
+    memo.unlink()
+    assert _lint(capsys, "docs") == first and len(checks) == 6 and old.exists()
+
+
+def test_memo_round_trip_of_any_text(tmp_path: Path) -> None:
+    memo = lintkit.cache.RunMemo(lambda: str(tmp_path), "ident")
+    for out, err, code in [("", "", 0), ("a\nb\n", "1 finding.\n", 1), ("caf\udce9 ü “x” \U0001f600\n", "\r\n", 2),
+                           ("{\"json\": [1]}\n", "", 0)]:
+        memo.put("files", out, err, code)
+        assert memo.get("files") == (out, err, code)
+        assert memo.get("other files") is None
+    assert lintkit.cache.RunMemo(lambda: str(tmp_path), "another").get("files") is None
 
 
 def test_output_file_is_written_again(work: Path, tmp_path: Path, checks: list[int],
