@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,6 +218,8 @@ def find_config_file(start: Path) -> Path | None:
 
 def read_toml(path: Path, error: type[LintkitError] = ConfigError, what: str = "") -> dict[str, Any]:
     """Parse a TOML file; any failure is ``error`` naming the file and the cause."""
+    import tomllib  # (here: a run without a config file or rule pack needs no TOML parser)
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

@@ -18,7 +18,7 @@ from lintkit.types import Rule
 # ``lintkit`` entry-point group; registering them here first keeps a source checkout
 # working, and load_setuptools_entrypoints() skips names already registered.
 BUILTIN_PLUGINS: dict[str, str] = {
-    "readers": "lintkit.document.readers",
+    "readers": "lintkit.document.plugin",
     "formats": "lintkit.formats.builtin",
     "consistency": "lintkit.families.consistency",
     "grammar": "lintkit.families.grammar",

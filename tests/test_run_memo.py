@@ -197,3 +197,30 @@ def test_no_memo_for_other_formats_timings_or_without_the_cache(work: Path, tmp_
         _lint(capsys, *options, "docs")
         _lint(capsys, *options, "docs")
     assert _memos(tmp_path) == [] and len(checks) == 8
+
+
+def test_a_re_run_from_the_memo_loads_no_document_code(tmp_path: Path) -> None:
+    """A re-run the run memo answers reads no document, so it does not import the readers,
+    the document model, the metrics, a TOML parser (no config file) or logging."""
+    import subprocess
+    import sys
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in (("a.md", DOC), ("b.txt", DOC2)):
+        (docs / name).write_text(text)
+    time.sleep(lintkit.cache.INDEX_MIN_AGE_NS / 1e9 + 0.2)  # settled for the stat index (change times)
+    env = {**os.environ, "LINTKIT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("LINTKIT_PURE_PYTHON", None)
+    probe = ("import sys; from lintkit.cli import main; code = main(sys.argv[1:]); "
+             "heavy = ['lintkit.document.model', 'lintkit.document.readers', 'lintkit.families.readability.metrics', "
+             "'tomllib', 'logging']; "
+             "sys.stderr.write('LOADED ' + ' '.join(m for m in heavy if m in sys.modules) + '\\n'); sys.exit(code)")
+    args = [sys.executable, "-c", probe, "check", "--isolated", "--ignore", "GR", "--jobs", "1", "docs"]
+    runs = [subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300) for _ in range(2)]
+    first, again = runs
+    assert first.returncode == again.returncode == 1 and again.stdout == first.stdout and first.stdout
+    assert first.stderr.splitlines()[-1].startswith("LOADED lintkit.document.model")  # it checked
+    assert again.stderr.splitlines()[-1] == "LOADED ", again.stderr
+    assert len(_memos(tmp_path)) == 1
+

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from lintkit import __version__
-from lintkit.document.model import LineIndex
 from lintkit.formats import FormatOptions
 from lintkit.types import Finding, Fix, Rule, Severity
 
 if TYPE_CHECKING:
+    from lintkit.document.model import LineIndex
     from lintkit.engine import Report
     from lintkit.plugin import Registry
 
@@ -66,6 +66,7 @@ class _Positions:
             idx = doc.lines if doc is not None else None
             if idx is None and path not in ("", "-"):
                 try:
+                    from lintkit.document.model import LineIndex
                     from lintkit.engine import decode
 
                     with open(path, "rb") as fh:

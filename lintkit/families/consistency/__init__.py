@@ -8,14 +8,17 @@ The document's own preferences (majority, or first use) decide, with the house p
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from lintkit.config import Option, OptionSection
-from lintkit.context import CheckContext
-from lintkit.document.model import Document
 from lintkit.hookspecs import hookimpl
 from lintkit.types import Finding, Rule
 
 from .rules import RULES
+
+if TYPE_CHECKING:
+    from lintkit.context import CheckContext
+    from lintkit.document.model import Document
 
 
 @hookimpl

@@ -48,37 +48,12 @@ from typing import Any, NamedTuple
 
 from lintkit._c import load as _load_c
 from lintkit.document.model import Document, Paragraph, Sentence, WordColumns
+from lintkit.families.readability.names import COUNTS, HIGHER_IS_EASIER, LABELS, SCORES  # noqa: F401 (re-exported)
 from lintkit.families.readability.offline import fast_word_facts, fast_word_source
 
 # The compiled loops (lintkit/_c/readability.c), or None: then the Python code runs.
 _C = _load_c("readability")
 
-# Metric keys, in display order. The grade-like ones rise as text gets harder;
-# Flesch reading ease falls.
-SCORES: tuple[str, ...] = (
-    "flesch-reading-ease",
-    "flesch-kincaid-grade",
-    "gunning-fog",
-    "smog",
-    "coleman-liau",
-    "ari",
-    "dale-chall",
-)
-HIGHER_IS_EASIER = frozenset({"flesch-reading-ease"})
-COUNTS: tuple[str, ...] = ("words", "sentences", "syllables-per-word", "complex-word-share")
-LABELS: dict[str, str] = {
-    "flesch-reading-ease": "Flesch reading ease",
-    "flesch-kincaid-grade": "Flesch–Kincaid grade",
-    "gunning-fog": "Gunning fog",
-    "smog": "SMOG",
-    "coleman-liau": "Coleman–Liau",
-    "ari": "ARI",
-    "dale-chall": "Dale–Chall",
-    "words": "words",
-    "sentences": "sentences",
-    "syllables-per-word": "syllables per word",
-    "complex-word-share": "share of complex words",
-}
 # Kinds of block whose sentences are running prose. Headings and table cells are not.
 BODY_KINDS = frozenset({"paragraph", "quote", "list_item"})
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from lintkit.config import Config, Option, OptionSection
 from lintkit.errors import ConfigError, PackError
-from lintkit.families.readability.metrics import HIGHER_IS_EASIER, LABELS, SCORES
+from lintkit.families.readability.names import HIGHER_IS_EASIER, LABELS, SCORES
 from lintkit.packs import Pack, builtin_rules_dir, check_keys, load_pack, packs
 
 PACK_KIND = "readability-audiences"
