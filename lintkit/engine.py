@@ -38,8 +38,6 @@ MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx"}
 # When two families report the same span as a misspelling, the earlier family wins:
 # consistency knows the document's own preferred spelling and offers a safe fix.
 DEDUPE_ORDER = ("CN", "GR")
-# Debug log (``lintkit check --verbose``): paths, sizes, counts and timings only, never
-# document text: a log may be pasted into a public bug report.
 
 
 class _DebugLog:
@@ -57,6 +55,8 @@ class _DebugLog:
             logging.getLogger(self.name).debug(msg, *args)
 
 
+# Debug log (``lintkit check --verbose``): paths, sizes, counts and timings only, never
+# document text: a log may be pasted into a public bug report.
 log = _DebugLog("lintkit.engine")
 
 

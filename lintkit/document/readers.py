@@ -14,7 +14,6 @@ from lintkit.document.model import Document, LineIndex, Source
 from lintkit.document.segment import build_paragraphs
 from lintkit.document.suppress import DIRECTIVE, parse_suppressions
 from lintkit.errors import InputError
-from lintkit.hookspecs import hookimpl
 
 URL = re.compile(
     r"\b(?:https?://|ftp://|www\.)[^\s<>\"'`)\]]+[^\s<>\"'`)\].,;:!?]"
@@ -471,8 +470,9 @@ def read_markdown(source: Source) -> Document:
     return _finish(source, b, skip, lines, url)  # lines index ntext, often the source itself
 
 
-@hookimpl
 def lintkit_read_document(source: Source) -> Document | None:
+    """The document of ``source`` in its format (Markdown or plain text), or None for another
+    format. The ``readers`` plugin (lintkit/document/plugin.py) answers the hook with it."""
     if source.format == "markdown":
         return read_markdown(source)
     if source.format == "text":
