@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from lintkit.context import CheckContext
 from lintkit.document.model import Document
+from lintkit.families.consistency.units import char_positions
 from lintkit.types import Finding, Fix
 
 Pos = Callable[[int], str]
@@ -203,10 +204,8 @@ def _numbers_before(pattern: re.Pattern[str], prose: str, tails: Iterator[tuple[
 
 def _pct_sign_tails(prose: str) -> Iterator[tuple[int, int]]:
     """_numbers_before's tails for _PCT_SIGN: each % (after one space or none)."""
-    q = prose.find("%")
-    while q >= 0:
+    for q in char_positions(prose, "%"):
         yield (q - 1 if q and prose[q - 1] == " " else q), q + 1
-        q = prose.find("%", q + 1)
 
 
 def _word_tails(prose: str, core: str, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
